@@ -128,6 +128,9 @@ def parse_header(data: bytes, path: str | None = None,
             break
         if marker == SOI or 0xD0 <= marker <= 0xD7 or marker == 0x01:
             continue  # stand-alone markers carry no length
+        if 0x02 <= marker <= 0xBF or marker == 0x00:
+            # Reserved codes never start a segment: a damaged byte, usually inside scan data.
+            raise InputError(path, f"corrupt JPEG (invalid marker 0xFF{marker:02X} at byte {pos - 2})")
         if pos + 2 > len(data):
             raise InputError(path, "truncated JPEG (segment header past end of file)")
         length = _u16(data, pos)

@@ -1,0 +1,248 @@
+"""The ``jpegaf`` command line: thin wrappers that parse, load, call the library and print.
+
+Every bad input (missing, empty, truncated or corrupt file, not an image, unsupported mode, too
+small or too large) ends with one line on stderr naming the file and the problem, and exit
+status 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from . import __version__, jpeg
+from .errors import InputError, JpegafError
+from .imageio import atomic_write_bytes, read_image, refuse_overwriting_input, to_luma
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (like every other error of the tool)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _quality(text: str) -> int:
+    try:
+        return jpeg.check_quality(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"quality must be an integer in 1..100, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+# --- compress ------------------------------------------------------------------------------
+
+def cmd_compress(args: argparse.Namespace) -> int:
+    refuse_overwriting_input(args.output, args.input)
+    img = read_image(args.input, allow_jpeg=True, max_pixels=args.max_pixels)
+    if args.gray:
+        img = to_luma(img)
+    comment = f"jpegaf {__version__}; {jpeg.libjpeg_version()}; quality {args.quality}"
+    data = jpeg.compress(img, args.quality, comment=comment)
+    atomic_write_bytes(args.output, data)
+    print(f"{args.output}: {img.shape[1]}x{img.shape[0]} {'RGB' if img.ndim == 3 else 'gray'}, "
+          f"quality {args.quality}, {len(data)} bytes ({jpeg.libjpeg_version()})")
+    return 0
+
+
+# --- info ----------------------------------------------------------------------------------
+
+def jpeg_info(path: Path, max_pixels: int) -> dict:
+    """What ``jpegaf info`` reports about one JPEG file, as a JSON-ready dict."""
+    header = jpeg.read_header(path, max_pixels=max_pixels)
+    # Reading every coefficient checks the entropy-coded data too (a damaged file is refused).
+    jpeg.read_coefficients(path, max_pixels=max_pixels)
+    estimates = {}
+    for i, c in enumerate(header.components):
+        role = "luma" if i == 0 else "chroma"
+        if role in estimates:
+            continue
+        est = jpeg.estimate_quality(header.tables[c.table_index], chroma=i > 0)
+        estimates[role] = {"quality": est.quality, "exact": est.exact,
+                           "mean_abs_error": round(est.mean_abs_error, 4)}
+    return {
+        "file": str(path),
+        "bytes": path.stat().st_size,
+        "width": header.width,
+        "height": header.height,
+        "components": [{"id": c.ident, "sampling": [c.v_sampling, c.h_sampling], "table": c.table_index}
+                       for c in header.components],
+        "colour": "gray" if header.n_components == 1 else "YCbCr",
+        "process": header.process,
+        "progressive": header.progressive,
+        "scans": header.n_scans,
+        "quantization_tables": {str(k): v.tolist() for k, v in sorted(header.tables.items())},
+        "estimated_quality": estimates,
+        "libjpeg": jpeg.libjpeg_version(),
+        "jpegaf": __version__,
+    }
+
+
+def _format_info(info: dict) -> str:
+    lines = [
+        f"file:        {info['file']} ({info['bytes']} bytes)",
+        f"size:        {info['width']} x {info['height']}, {info['colour']}, {info['process']}, "
+        f"{info['scans']} scan{'s' if info['scans'] > 1 else ''}",
+    ]
+    if len(info["components"]) > 1:
+        sampling = ", ".join(f"{c['sampling'][1]}x{c['sampling'][0]}" for c in info["components"])
+        lines.append(f"sampling:    {sampling} (horizontal x vertical, Y Cb Cr)")
+    for role, est in info["estimated_quality"].items():
+        kind = "exact IJG table" if est["exact"] else f"nearest IJG table, mean |diff| {est['mean_abs_error']}"
+        lines.append(f"quality:     {role} {est['quality']} ({kind})")
+    for index, table in info["quantization_tables"].items():
+        lines.append(f"table {index}:")
+        lines.extend("  " + " ".join(f"{v:3d}" for v in row) for row in table)
+    lines.append(f"codec:       {info['libjpeg']}")
+    return "\n".join(lines)
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        try:
+            info = jpeg_info(Path(path), args.max_pixels)
+        except InputError as e:
+            # Report and go on: one bad file among many should not hide the others' results.
+            print(f"jpegaf: {e}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        print(json.dumps(info) if args.json else _format_info(info))
+    return status
+
+
+# --- data check ----------------------------------------------------------------------------
+
+def cmd_data_check(args: argparse.Namespace) -> int:
+    from .data.folder import format_report, scan_folder
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise InputError(folder, "no such folder")
+    scan = scan_folder(folder, recursive=args.recursive, min_size=args.min_size, workers=args.workers)
+    print(format_report(scan))
+    return 0 if scan.usable else EXIT_BAD_INPUT
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+def demo_rows(files: Sequence[Path], qualities: Sequence[int]) -> list[dict]:
+    """PSNR/SSIM of each bundled sample's JPEG at each quality against the original."""
+    from .metrics import psnr, ssim
+
+    rows = []
+    for path in files:
+        original = to_luma(read_image(path))
+        for q in qualities:
+            compressed = jpeg.jpeg_roundtrip(original, q)
+            rows.append({"image": path.name, "height": original.shape[0], "width": original.shape[1],
+                         "quality": q, "psnr_db": psnr(original, compressed),
+                         "ssim": ssim(original, compressed)})
+    return rows
+
+
+def format_demo_table(rows: list[dict], qualities: Sequence[int]) -> str:
+    from .metrics import summarize_psnr
+
+    lines = [f"{'QF':>4}  {'images':>6}  {'mean PSNR (dB)':>26}  {'mean SSIM':>9}"]
+    for q in qualities:
+        sel = [r for r in rows if r["quality"] == q]
+        summary = summarize_psnr([r["psnr_db"] for r in sel])
+        lines.append(f"{q:>4}  {len(sel):>6}  {str(summary):>26}  {np.mean([r['ssim'] for r in sel]):>9.4f}")
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .samples import sample_paths
+
+    files = sample_paths()
+    if not files:
+        raise JpegafError("the bundled sample images are missing from the installation")
+    qualities = (25, 50, 75)
+    rows = demo_rows(files, qualities)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) + ["libjpeg"], lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({**r, "libjpeg": jpeg.libjpeg_version()})
+    atomic_write_bytes(out / "jpeg_quality.csv", buf.getvalue().encode())
+    print(f"JPEG compression of the {len(files)} bundled never-compressed gray photographs "
+          f"(few, not BOSSBase: not the paper's figures)\n")
+    print(format_demo_table(rows, qualities))
+    print(f"\ncodec: {jpeg.libjpeg_version()}; per-image values: {out / 'jpeg_quality.csv'}")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jpegaf", description="JPEG compression anti-forensics toolkit.")
+    parser.add_argument("--version", action="version",
+                        version=f"jpegaf {__version__} ({jpeg.libjpeg_version()})")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("compress", help="JPEG-compress an image with the pinned libjpeg")
+    p.add_argument("input", help="image file (PNG, PGM/PPM, TIFF, BMP or JPEG)")
+    p.add_argument("-q", "--quality", type=_quality, required=True, help="IJG quality, 1..100")
+    p.add_argument("-o", "--output", required=True, help="output JPEG path (never the input)")
+    p.add_argument("--gray", action="store_true", help="convert to BT.601 luma first (the paper's case)")
+    p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS,
+                   help="refuse larger images (decompression-bomb guard)")
+    p.set_defaults(func=cmd_compress)
+
+    p = sub.add_parser("info", help="size, components, quantization tables and quality of JPEG files")
+    p.add_argument("files", nargs="+", help="JPEG files")
+    p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("data", help="data-set utilities")
+    data_sub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    c = data_sub.add_parser("check", help="count usable never-compressed images in a folder")
+    c.add_argument("dir", help="folder of PGM/PNG/TIFF/BMP images (e.g. BOSSBase 1.01, BOWS2)")
+    c.add_argument("--recursive", action="store_true", help="also look in sub-folders")
+    c.add_argument("--min-size", type=_positive_int, default=64,
+                   help="smallest usable side in pixels (default 64, the smallest test crop)")
+    c.add_argument("--workers", type=_positive_int, default=1, help="processes reading images")
+    c.set_defaults(func=cmd_data_check)
+
+    p = sub.add_parser("demo", help="the main job on the bundled sample images")
+    p.add_argument("--out", default="jpegaf-demo", help="output folder (default ./jpegaf-demo)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except JpegafError as e:
+        print(f"jpegaf: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("jpegaf: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

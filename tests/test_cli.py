@@ -1,0 +1,158 @@
+"""The command line: outputs, one-line errors with exit status 2, inputs never overwritten."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from jpegaf import jpeg
+from jpegaf.cli import main
+from jpegaf.imageio import read_image, write_image
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def png(tmp_path, photo):
+    p = tmp_path / "photo.png"
+    write_image(p, photo)
+    return p
+
+
+def test_compress_then_info(capsys, tmp_path, png, photo):
+    out = tmp_path / "out.jpg"
+    code, stdout, err = run(capsys, "compress", str(png), "-q", "60", "-o", str(out))
+    assert code == 0 and err == ""
+    assert np.array_equal(jpeg.decompress(out), jpeg.jpeg_roundtrip(photo, 60))
+    assert b"libjpeg turbo210" in out.read_bytes()
+    code, stdout, err = run(capsys, "info", str(out), "--json")
+    info = json.loads(stdout)
+    assert code == 0 and stdout.count("\n") == 1
+    assert (info["width"], info["height"]) == (photo.shape[1], photo.shape[0])
+    assert info["estimated_quality"]["luma"] == {"quality": 60, "exact": True, "mean_abs_error": 0.0}
+    assert info["quantization_tables"]["0"] == jpeg.quality_to_table(60).tolist()
+    assert "turbo210" in info["libjpeg"]
+    code, stdout, _ = run(capsys, "info", str(out))
+    assert "quality:     luma 60 (exact IJG table)" in stdout
+
+
+def test_compress_colour_and_gray(capsys, tmp_path, gray_images):
+    rgb = np.stack([g[:64, :72] for g in gray_images[:3]], axis=2)
+    src = tmp_path / "rgb.tif"
+    write_image(src, rgb)
+    run(capsys, "compress", str(src), "-q", "75", "-o", str(tmp_path / "c.jpg"))
+    assert jpeg.read_header(tmp_path / "c.jpg").n_components == 3
+    run(capsys, "compress", str(src), "-q", "75", "--gray", "-o", str(tmp_path / "g.jpg"))
+    assert jpeg.read_header(tmp_path / "g.jpg").n_components == 1
+
+
+def test_output_equal_to_input_is_refused(capsys, tmp_path, png):
+    before = png.read_bytes()
+    code, _, err = run(capsys, "compress", str(png), "-q", "50", "-o", str(tmp_path / "." / "photo.png"))
+    assert code == 2 and "refusing to overwrite an input" in err and err.count("\n") == 1
+    assert png.read_bytes() == before
+
+
+@pytest.mark.parametrize("quality", ["0", "101", "50.5", "abc"])
+def test_bad_quality_one_line(capsys, png, tmp_path, quality):
+    with pytest.raises(SystemExit) as e:
+        main(["compress", str(png), "-q", quality, "-o", str(tmp_path / "o.jpg")])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "1..100" in err and err.count("\n") == 1
+    assert not (tmp_path / "o.jpg").exists()
+
+
+def _bad_files(tmp_path, photo):
+    good = jpeg.compress(photo, 75)
+    files = {
+        "missing.jpg": None,
+        "empty.jpg": b"",
+        "truncated.jpg": good[: len(good) // 2],
+        "text.jpg": b"just some text\n",
+    }
+    for name, content in files.items():
+        if content is not None:
+            (tmp_path / name).write_bytes(content)
+    return {name: tmp_path / name for name in files}
+
+
+@pytest.mark.parametrize("name,problem", [
+    ("missing.jpg", "no such file"),
+    ("empty.jpg", "empty file"),
+    ("truncated.jpg", "truncated JPEG"),
+    ("text.jpg", "not a JPEG"),
+])
+def test_info_bad_files(capsys, tmp_path, photo, name, problem):
+    path = _bad_files(tmp_path, photo)[name]
+    code, out, err = run(capsys, "info", str(path))
+    assert code == 2 and out == ""
+    assert err == f"jpegaf: {path}: {problem}" + err[len(f"jpegaf: {path}: {problem}"):]
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("make,problem", [
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40), "not an image"),
+    (lambda p: write_image(p, np.zeros((5, 30), np.uint8)), "smaller than one 8x8 block"),
+    (lambda p: p.write_bytes(b"not an image at all"), "not an image"),
+])
+def test_compress_bad_images(capsys, tmp_path, make, problem):
+    src = tmp_path / "bad.png"
+    make(src)
+    code, _, err = run(capsys, "compress", str(src), "-q", "50", "-o", str(tmp_path / "o.jpg"))
+    assert code == 2 and f"{src}: " in err and problem in err and err.count("\n") == 1
+    assert not (tmp_path / "o.jpg").exists()
+
+
+def test_truncated_png_and_16_bit(capsys, tmp_path, png, photo):
+    from PIL import Image
+
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(png.read_bytes()[:200])
+    code, _, err = run(capsys, "compress", str(cut), "-q", "50", "-o", str(tmp_path / "o.jpg"))
+    assert code == 2 and "truncated or corrupt PNG" in err
+    deep = tmp_path / "deep.png"
+    Image.fromarray(photo.astype(np.uint16) * 256).save(deep)
+    code, _, err = run(capsys, "compress", str(deep), "-q", "50", "-o", str(tmp_path / "o.jpg"))
+    assert code == 2 and "16-bit" in err
+
+
+def test_pixel_limit(capsys, tmp_path, png):
+    code, _, err = run(capsys, "compress", str(png), "-q", "50", "-o", str(tmp_path / "o.jpg"),
+                       "--max-pixels", "1000")
+    assert code == 2 and "exceeds the limit of 1000" in err
+
+
+def test_data_check(capsys, tmp_path, png, photo):
+    (tmp_path / "a.jpg").write_bytes(jpeg.compress(photo, 90))
+    code, out, _ = run(capsys, "data", "check", str(tmp_path))
+    assert code == 0
+    assert "1 usable" in out and "a.jpg" in out and "JPEG" in out
+
+
+def test_demo_writes_csv_and_prints_table(capsys, tmp_path, sample_files):
+    import csv
+
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"))
+    assert code == 0
+    with open(tmp_path / "demo" / "jpeg_quality.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3 * len(sample_files)
+    # One row checked against an independent computation of PSNR.
+    row = next(r for r in rows if r["quality"] == "50")
+    original = read_image(next(p for p in sample_files if p.name == row["image"]))
+    mse = np.mean((original.astype(float) - jpeg.jpeg_roundtrip(original, 50)) ** 2)
+    assert float(row["psnr_db"]) == pytest.approx(10 * np.log10(255**2 / mse), abs=1e-9)
+    for q in ("25", "50", "75"):
+        assert any(line.split()[:1] == [q] for line in out.splitlines())
+    assert "not the paper's figures" in out
+
+
+def test_console_script_runs_as_a_module():
+    proc = subprocess.run([sys.executable, "-m", "jpegaf.cli", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "turbo210" in proc.stdout
