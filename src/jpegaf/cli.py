@@ -19,7 +19,7 @@ import numpy as np
 
 from . import __version__, jpeg
 from .errors import InputError, JpegafError
-from .imageio import atomic_write_bytes, read_image, refuse_overwriting_input, to_luma
+from .imageio import atomic_write_bytes, read_image, refuse_overwriting_input, to_luma, write_image
 
 EXIT_BAD_INPUT = 2
 
@@ -129,6 +129,69 @@ def cmd_info(args: argparse.Namespace) -> int:
     return status
 
 
+# --- erase -------------------------------------------------------------------------------
+
+ERASE_METHODS = ("f1", "f2")
+
+
+def make_method(name: str):
+    """The anti-forensic method behind a ``--method`` name (the CLI's only name lookup)."""
+    from .antiforensics import StammDeblocking, StammDither
+
+    if name == "f1":
+        return StammDither()
+    if name == "f2":
+        return StammDeblocking()
+    raise ValueError(f"unknown method {name!r}")
+
+
+def _erase_one(method, src: Path, dst: Path, seed: int, max_pixels: int) -> None:
+    refuse_overwriting_input(dst, src)
+    coefs = jpeg.read_coefficients(src, max_pixels=max_pixels)
+    img = method(coefs, seed)
+    write_image(dst, img)
+
+
+def _jpeg_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in (".jpg", ".jpeg", ".jpe", ".jfif"))
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    method = make_method(args.method)
+    src = Path(args.input)
+    if not src.is_dir():
+        dst = Path(args.output)
+        if dst.suffix.lower() not in (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm"):
+            raise InputError(dst, "output must be a lossless image (.png, .tif, .bmp, .pgm): "
+                                  "re-encoding as JPEG would put JPEG traces back")
+        _erase_one(method, src, dst, args.seed, args.max_pixels)
+        return 0
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(out_dir, "input is a folder, so the output must be a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = _jpeg_files(src)
+    if not files:
+        raise InputError(src, "no JPEG files (*.jpg, *.jpeg) in this folder")
+    status, done, skipped = 0, 0, 0
+    for path in tqdm(files, desc=f"erase ({args.method})", unit="img", disable=None, file=sys.stderr):
+        dst = out_dir / f"{path.stem}.{args.format}"
+        if dst.exists():
+            skipped += 1  # finished by an earlier run: resuming skips it
+            continue
+        try:
+            _erase_one(method, path, dst, args.seed, args.max_pixels)
+            done += 1
+        except InputError as e:
+            tqdm.write(f"jpegaf: {e}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+    print(f"{done} written, {skipped} already there, {len(files) - done - skipped} failed -> {out_dir}")
+    return status
+
+
 # --- data check ----------------------------------------------------------------------------
 
 def cmd_data_check(args: argparse.Namespace) -> int:
@@ -215,6 +278,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("erase", help="remove JPEG compression traces (anti-forensics)")
+    p.add_argument("input", help="a JPEG file, or a folder of JPEG files")
+    p.add_argument("-o", "--output", required=True,
+                   help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
+    p.add_argument("--method", choices=ERASE_METHODS, required=True,
+                   help="f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
+    p.add_argument("--format", choices=("png", "tif", "bmp"), default="png",
+                   help="output format in folder mode (default png)")
+    p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
+    p.set_defaults(func=cmd_erase)
 
     p = sub.add_parser("data", help="data-set utilities")
     data_sub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)

@@ -1,0 +1,14 @@
+"""Anti-forensic methods, all with one signature: ``method(coefs, seed) -> uint8 pixels``.
+
+- :class:`StammDither` — F1, Stamm et al. 2010;
+- :class:`StammDeblocking` — F2, Stamm & Liu 2011 (F1 + median filter + noise, K_F-driven);
+"""
+
+from .common import AntiForensicMethod, apply_per_component, coefficients_from_image
+from .stamm import (StammDeblocking, StammDeblockingConfig, StammDither, dither_coefficients,
+                    laplacian_lambda)
+
+__all__ = [
+    "AntiForensicMethod", "StammDeblocking", "StammDeblockingConfig", "StammDither",
+    "apply_per_component", "coefficients_from_image", "dither_coefficients", "laplacian_lambda",
+]

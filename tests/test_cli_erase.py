@@ -1,0 +1,65 @@
+"""`jpegaf erase`: files and folders, resuming, and one-line errors with no partial outputs."""
+
+import numpy as np
+import pytest
+
+from jpegaf import jpeg
+from jpegaf.antiforensics import StammDither
+from jpegaf.cli import main
+from jpegaf.imageio import read_image
+
+
+@pytest.fixture()
+def jpegs(tmp_path, gray_images):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, img in enumerate(gray_images[:3]):
+        (folder / f"img{i}.jpg").write_bytes(jpeg.compress(img[:128, :128], 50))
+    return folder
+
+
+def test_erase_one_file_equals_the_library(capsys, tmp_path, jpegs):
+    out = tmp_path / "out.png"
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(out), "--method", "f1", "--seed", "4"]) == 0
+    expected = StammDither()(jpeg.read_coefficients(jpegs / "img0.jpg"), 4)
+    assert np.array_equal(read_image(out), expected)
+
+
+def test_erase_folder_resumes_and_reports_bad_files(capsys, tmp_path, jpegs):
+    (jpegs / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    out = tmp_path / "out"
+    assert main(["erase", str(jpegs), "-o", str(out), "--method", "f2"]) == 2
+    _, err = capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == ["img0.png", "img1.png", "img2.png"]
+    assert "broken.jpg: truncated JPEG" in err and err.count("jpegaf:") == 1
+    before = (out / "img1.png").stat().st_mtime_ns
+    (out / "img2.png").unlink()  # as if a run had been killed before the last image
+    main(["erase", str(jpegs), "-o", str(out), "--method", "f2"])
+    stdout, _ = capsys.readouterr()
+    assert "1 written, 2 already there, 1 failed" in stdout
+    assert (out / "img1.png").stat().st_mtime_ns == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary leftovers
+
+
+@pytest.mark.parametrize("content,problem", [
+    (b"GIF89a not a jpeg", "not a JPEG"),
+    (None, "zero steps"),
+])
+def test_bad_jpeg_one_line_no_output(capsys, tmp_path, gray_images, content, problem):
+    src = tmp_path / "x.jpg"
+    if content is None:
+        data = bytearray(jpeg.compress(gray_images[0][:64, :64], 50))
+        dqt = data.find(b"\xff\xdb")
+        data[dqt + 6] = 0
+        content = bytes(data)
+    src.write_bytes(content)
+    out = tmp_path / "o.png"
+    assert main(["erase", str(src), "-o", str(out), "--method", "f1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"jpegaf: {src}: ") and problem in err and err.count("\n") == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+
+
+def test_jpeg_output_refused(capsys, tmp_path, jpegs):
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.jpg"), "--method", "f1"]) == 2
+    assert "lossless" in capsys.readouterr().err
