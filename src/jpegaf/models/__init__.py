@@ -1,0 +1,18 @@
+"""Networks: the GAN's generator and discriminator (Luo et al.), the SRM KV filter, VGG-16 features.
+
+One model per file, each with a frozen dataclass config that a checkpoint can store and rebuild from.
+"""
+
+from .discriminator import Discriminator, DiscriminatorConfig
+from .generator import Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel
+from .srm import KV_KERNEL, SRMResidual, srm_residual
+from .vgg import (IMAGENET_MEAN, IMAGENET_STD, VGG16_SAFETENSORS_FILENAME, VGG16_WEIGHTS_FILENAME,
+                  VGGConfig, VGGFeatures, convert_vgg_to_safetensors, find_vgg_weights)
+
+__all__ = [
+    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel",
+    "Discriminator", "DiscriminatorConfig",
+    "KV_KERNEL", "SRMResidual", "srm_residual",
+    "VGGFeatures", "VGGConfig", "find_vgg_weights", "convert_vgg_to_safetensors",
+    "VGG16_WEIGHTS_FILENAME", "VGG16_SAFETENSORS_FILENAME", "IMAGENET_MEAN", "IMAGENET_STD",
+]

@@ -1,0 +1,104 @@
+"""One training iteration of the paper's GAN, with the whole objective written here.
+
+Code (paper): ``generator`` (G), ``discriminator`` (D), ``jpeg`` (x', the decoded JPEG),
+``original`` (x, never compressed), ``vgg`` (phi, VGG-16 up to conv5_2 after ReLU).
+
+    L_G = alpha * L1(x, G(x')) + beta * MSE(phi(x), phi(G(x'))) + gamma * log(1 - D(G(x')))   (3)-(6)
+    L_D = E_x[-log D(x)] + E_x'[-log(1 - D(G(x')))]                                            (7)
+
+Phase 1 trains G alone with alpha = 1, beta = gamma = 0. Phase 2 alternates: one D step on 16
+generated images and their 16 originals, then one G step (the paper: "we train the generator for
+one iteration after each training iteration of the discriminator").
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from ..losses import (discriminator_bce, generator_adversarial_non_saturating,
+                      generator_adversarial_paper, l1, perceptual_mse)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The objective's weights (eq. 3) and the generator's adversarial form."""
+
+    alpha: float
+    beta: float
+    gamma: float
+    non_saturating: bool = False
+
+
+def _autocast(enabled: bool, device: torch.device):
+    if not enabled:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+
+
+def set_requires_grad(module: nn.Module, flag: bool) -> None:
+    """Freeze D while G steps, so G's backward pass does not fill D's gradients."""
+    for p in module.parameters():
+        p.requires_grad_(flag)
+
+
+def generator_only_step(generator: nn.Module, opt_g: torch.optim.Optimizer, jpeg: Tensor,
+                        original: Tensor, bf16: bool = False) -> dict[str, float]:
+    """Phase 1: L_G = L1 only (alpha = 1, beta = gamma = 0)."""
+    opt_g.zero_grad(set_to_none=True)
+    with _autocast(bf16, jpeg.device):
+        generated = generator(jpeg)
+        loss = l1(generated.float(), original)
+    loss.backward()
+    opt_g.step()
+    return {"loss_g": loss.item(), "l1": loss.item()}
+
+
+def gan_step(generator: nn.Module, discriminator: nn.Module, discriminator_unwrapped: nn.Module,
+             vgg: nn.Module | None, opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer,
+             jpeg: Tensor, original: Tensor, w: Weights, bf16: bool = False) -> dict[str, float]:
+    """Phase 2: one discriminator step, then one generator step on the same generated batch.
+
+    ``discriminator`` may be wrapped for data parallelism (its D step synchronises gradients);
+    the generator step calls ``discriminator_unwrapped`` because D is frozen then and has no
+    gradients to synchronise. ``vgg`` is None when beta = 0.
+    """
+    with _autocast(bf16, jpeg.device):
+        generated = generator(jpeg)
+
+    # --- D step, eq. (7): originals are "uncompressed" (1), generated images are fakes (0). ---
+    set_requires_grad(discriminator_unwrapped, True)
+    opt_d.zero_grad(set_to_none=True)
+    with _autocast(bf16, jpeg.device):
+        logits = discriminator(torch.cat([original, generated.detach()]), return_logits=True).float()
+    logits_real, logits_fake = logits.chunk(2)
+    loss_d = discriminator_bce(logits_real, logits_fake)
+    loss_d.backward()
+    opt_d.step()
+
+    # --- G step, eqs. (3)-(6), against the freshly updated D. ---
+    set_requires_grad(discriminator_unwrapped, False)
+    opt_g.zero_grad(set_to_none=True)
+    with _autocast(bf16, jpeg.device):
+        logits_fake_g = discriminator_unwrapped(generated, return_logits=True).float()
+        content = l1(generated.float(), original)
+        if vgg is not None and w.beta > 0:
+            perceptual = perceptual_mse(vgg(generated).float(), vgg(original).float())
+        else:
+            perceptual = torch.zeros((), device=jpeg.device)
+    adversarial = (generator_adversarial_non_saturating(logits_fake_g) if w.non_saturating
+                   else generator_adversarial_paper(logits_fake_g))
+    loss_g = w.alpha * content + w.beta * perceptual + w.gamma * adversarial
+    loss_g.backward()
+    opt_g.step()
+    set_requires_grad(discriminator_unwrapped, True)
+
+    with torch.no_grad():
+        d_real = torch.sigmoid(logits_real).mean().item()
+        d_fake = torch.sigmoid(logits_fake).mean().item()
+    return {"loss_g": loss_g.item(), "l1": content.item(), "perceptual": perceptual.item(),
+            "adversarial": adversarial.item(), "loss_d": loss_d.item(), "d_real": d_real,
+            "d_fake": d_fake}

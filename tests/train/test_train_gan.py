@@ -1,0 +1,139 @@
+"""GAN training: a step learns, kill-and-resume is exact, DDP keeps ranks identical, exports load."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+from jpegaf.models import DiscriminatorConfig, Generator, GeneratorConfig
+from jpegaf.train import GanTrainConfig, load_generator, train_gan
+from jpegaf.train.checkpoint import load_weights
+from jpegaf.train.loop import epoch_batches
+from jpegaf.train.steps import generator_only_step
+
+
+def tiny_config(**kw) -> GanTrainConfig:
+    base = dict(quality=50, crop_size=64, crops_per_image=2, val_size=64, batch_size=4,
+                phase1_epochs=1, phase2_epochs=1, perceptual=False, checkpoint_every=1000,
+                generator=GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,), global_skip=True),
+                discriminator=DiscriminatorConfig(input_size=64, base_channels=4, fc_channels=8),
+                preset="test")
+    base.update(kw)
+    return GanTrainConfig(**base)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, sample_files):
+    folder = tmp_path_factory.mktemp("data")
+    for p in sample_files[:6]:
+        shutil.copy(p, folder / p.name)
+    return folder
+
+
+def test_a_generator_step_decreases_l1_on_a_fixed_batch(gray_images):
+    torch.manual_seed(0)
+    g = Generator(GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,)))
+    opt = torch.optim.Adam(g.parameters(), lr=5e-4)
+    from jpegaf import jpeg
+
+    crops = [img[:64, :64] for img in gray_images[:4]]
+    original = torch.tensor(np.stack(crops)[:, None] / 127.5 - 1, dtype=torch.float32)
+    compressed = torch.tensor(np.stack([jpeg.jpeg_roundtrip(c, 50) for c in crops])[:, None] / 127.5 - 1,
+                              dtype=torch.float32)
+    first = generator_only_step(g, opt, compressed, original)["l1"]
+    for _ in range(20):
+        last = generator_only_step(g, opt, compressed, original)["l1"]
+    assert last < 0.7 * first
+
+
+def test_epoch_batches_partition_and_shard():
+    full = list(epoch_batches(23, 4, seed=1, epoch=2, rank=0, world=1))
+    assert len(full) == 5 and len({i for b in full for i in b}) == 20
+    r0 = list(epoch_batches(23, 4, seed=1, epoch=2, rank=0, world=2))
+    r1 = list(epoch_batches(23, 4, seed=1, epoch=2, rank=1, world=2))
+    assert [a + b for a, b in zip(r0, r1)] == full
+    assert list(epoch_batches(23, 4, 1, 2, 0, 1, start=3)) == full[3:]
+    assert full != list(epoch_batches(23, 4, seed=1, epoch=3, rank=0, world=1))
+
+
+def test_kill_and_resume_equals_an_uninterrupted_run(tmp_path, data_dir):
+    config = tiny_config()
+    whole = train_gan(config, data_dir, tmp_path / "whole", progress=False)
+    steps = whole.position.global_step
+    assert steps >= 4
+    part = train_gan(config, data_dir, tmp_path / "killed", progress=False, max_steps=steps // 2 + 1)
+    assert part.position.global_step == steps // 2 + 1
+    resumed = train_gan(config, data_dir, tmp_path / "killed", resume=True, progress=False)
+    assert resumed.position.global_step == steps
+    a = load_weights(tmp_path / "whole" / "generator.safetensors")
+    b = load_weights(tmp_path / "killed" / "generator.safetensors")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    for k, v in whole.discriminator.state_dict().items():
+        assert torch.equal(v, resumed.discriminator.state_dict()[k])
+    # The validation curve holds one row per epoch in both runs, with equal figures.
+    rows_a = (tmp_path / "whole" / "validation.csv").read_text().splitlines()
+    rows_b = (tmp_path / "killed" / "validation.csv").read_text().splitlines()
+    assert len(rows_a) == len(rows_b) == 1 + config.phase1_epochs + config.phase2_epochs
+    assert [r.split(",")[:8] for r in rows_a] == [r.split(",")[:8] for r in rows_b]
+
+
+def test_export_rebuilds_the_generator_and_records_the_run(tmp_path, data_dir):
+    result = train_gan(tiny_config(phase2_epochs=0), data_dir, tmp_path / "run", progress=False)
+    g, card = load_generator(tmp_path / "run" / "generator.safetensors")
+    x = torch.rand(1, 1, 40, 48) * 2 - 1
+    result.generator.eval()
+    with torch.no_grad():
+        assert torch.equal(g(x), result.generator(x))
+    assert card["quality"] == 50 and card["perceptual"] is False and card["beta_used"] == 0.0
+    assert card["steps"] == result.position.global_step and "turbo210" in card["versions"]["libjpeg"]
+    assert card["data"]["held_out_images"] >= 1 and card["validation"]["val_images"] >= 1
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert config["perceptual"] is False
+    assert GanTrainConfig.from_dict(config) == tiny_config(phase2_epochs=0)
+
+
+def test_refuses_to_overwrite_a_run_and_needs_vgg_weights(tmp_path, data_dir, monkeypatch):
+    from jpegaf.errors import InputError, JpegafError
+
+    train_gan(tiny_config(phase2_epochs=0), data_dir, tmp_path / "run", progress=False, max_steps=1)
+    with pytest.raises(InputError, match="--resume"):
+        train_gan(tiny_config(), data_dir, tmp_path / "run", progress=False)
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    with pytest.raises(JpegafError, match="no-perceptual"):
+        train_gan(tiny_config(perceptual=True), data_dir, tmp_path / "run2", progress=False)
+    assert not (tmp_path / "run2").exists()
+
+
+def test_two_process_ddp_leaves_identical_weights(tmp_path, data_dir):
+    script = tmp_path / "ddp_run.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, torch
+        from jpegaf.models import DiscriminatorConfig, GeneratorConfig
+        from jpegaf.train import GanTrainConfig, train_gan
+        torch.set_num_threads(1)
+        config = GanTrainConfig(quality=50, crop_size=64, crops_per_image=2, val_size=64, batch_size=4,
+                                phase1_epochs=1, phase2_epochs=1, perceptual=False,
+                                generator=GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,)),
+                                discriminator=DiscriminatorConfig(input_size=64, base_channels=4, fc_channels=8))
+        result = train_gan(config, {str(data_dir)!r}, {str(tmp_path / 'run')!r}, progress=False, max_steps=4)
+        rank = os.environ["RANK"]
+        torch.save({{"g": result.generator.state_dict(), "d": result.discriminator.state_dict()}},
+                   {str(tmp_path)!r} + f"/rank{{rank}}.pt")
+    """))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RANK", "WORLD_SIZE", "LOCAL_RANK"))}
+    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                           str(script)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    r0 = torch.load(tmp_path / "rank0.pt", weights_only=True)
+    r1 = torch.load(tmp_path / "rank1.pt", weights_only=True)
+    for part in ("g", "d"):
+        params = [k for k in r0[part] if "running" not in k and "num_batches" not in k]
+        assert params and all(torch.equal(r0[part][k], r1[part][k]) for k in params)
+    # Both phases ran (4 steps of 2 per epoch with 6 images... at least one GAN step).
+    assert (tmp_path / "run" / "checkpoint.pt").exists()
