@@ -192,6 +192,32 @@ def cmd_erase(args: argparse.Namespace) -> int:
     return status
 
 
+# --- train ---------------------------------------------------------------------------------
+
+def cmd_train_gan(args: argparse.Namespace) -> int:
+    from .train import cpu_preset, paper_preset, train_gan
+
+    preset = paper_preset if args.preset == "paper" else cpu_preset
+    overrides = {"seed": args.seed, "num_workers": args.workers, "bf16": args.bf16}
+    if args.no_perceptual:
+        overrides["perceptual"] = False
+    if args.vgg_weights:
+        overrides["vgg_weights"] = args.vgg_weights
+    if args.non_saturating:
+        overrides["generator_loss"] = "non_saturating"
+    if args.cache_dir:
+        overrides["cache_dir"] = args.cache_dir
+    config = preset(args.quality, **overrides)
+    if args.resume:
+        print(f"resuming {args.out} with the configuration saved in its checkpoint", file=sys.stderr)
+    result = train_gan(config, args.data, args.out, resume=args.resume, max_steps=args.max_steps,
+                       device=args.device).validation
+    if result:
+        print(f"held-out PSNR gain over JPEG: {result['val_psnr_gain']:+.2f} dB "
+              f"(SSIM {result['val_ssim_jpeg']:.4f} -> {result['val_ssim_out']:.4f}); run in {args.out}")
+    return 0
+
+
 # --- data check ----------------------------------------------------------------------------
 
 def cmd_data_check(args: argparse.Namespace) -> int:
@@ -290,6 +316,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format in folder mode (default png)")
     p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
     p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser("train", help="train models")
+    train_sub = p.add_subparsers(dest="train_command", required=True, parser_class=_Parser)
+    t = train_sub.add_parser("gan", help="the paper's GAN (generator + discriminator)")
+    t.add_argument("--data", required=True, help="folder of never-compressed images")
+    t.add_argument("--quality", "-q", type=_quality, required=True, help="JPEG quality to undo")
+    t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported generator")
+    t.add_argument("--preset", choices=("paper", "cpu"), default="cpu",
+                   help="paper: the paper's schedule (GPU); cpu: a reduction for ~1 h on 2 cores")
+    t.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
+    t.add_argument("--no-perceptual", action="store_true",
+                   help="train without the VGG-16 perceptual term (beta = 0); recorded in the run")
+    t.add_argument("--vgg-weights", help="path of vgg16-397923af.pth (or a .safetensors copy)")
+    t.add_argument("--non-saturating", action="store_true",
+                   help="generator adversarial loss -log D(G(x')) instead of the paper's log(1 - D(G(x')))")
+    t.add_argument("--bf16", action="store_true", help="bfloat16 autocast (mixed precision)")
+    t.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    t.add_argument("--workers", type=int, default=0, help="data-loader worker processes per rank")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--cache-dir", help="cache JPEG crops on disk here")
+    t.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
+    t.set_defaults(func=cmd_train_gan)
 
     p = sub.add_parser("data", help="data-set utilities")
     data_sub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
