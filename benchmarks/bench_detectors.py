@@ -1,0 +1,56 @@
+"""Speed of each classical detector per 512x512 gray image.
+
+For each detector: one warm-up call, then one timed call on each bundled 512x512 photograph (as
+JPEG at quality 75, the usual input); the figure is the median over the images. Targets: under
+100 ms per image for every detector except K_V (56 recompressions), under 2 s.
+"""
+
+import statistics
+import time
+
+from jpegaf.detectors.blocking import BlockingDetector, GradientBlockinessDetector
+from jpegaf.detectors.calibration import calibration_kl
+from jpegaf.detectors.lattice import JpegHistoryDetector, LatticeDetector, QuantizationArtefactDetector
+from jpegaf.detectors.qtable import QuantizationStepDetector
+from jpegaf.detectors.tv import TvDetector
+from jpegaf.imageio import read_image
+from jpegaf.jpeg import jpeg_roundtrip
+from jpegaf.samples import sample_paths
+
+
+class _CalibrationFeature:
+    name = "K_L"
+
+    def score(self, img):
+        return calibration_kl(img)
+
+
+DETECTORS = (
+    BlockingDetector(),
+    GradientBlockinessDetector(1),
+    GradientBlockinessDetector(2),
+    _CalibrationFeature(),
+    QuantizationStepDetector(),
+    QuantizationArtefactDetector(),
+    LatticeDetector(),
+    JpegHistoryDetector(),
+    TvDetector(),
+)
+
+
+def main(n_images: int = 8) -> None:
+    images = [img for img in (read_image(p) for p in sample_paths()) if img.shape == (512, 512)]
+    images = [jpeg_roundtrip(img, 75) for img in images[:n_images]]
+    print(f"512x512 gray, JPEG QF 75, median over {len(images)} images")
+    for det in DETECTORS:
+        det.score(images[0])  # warm-up
+        times = []
+        for img in images:
+            start = time.perf_counter()
+            det.score(img)
+            times.append(time.perf_counter() - start)
+        print(f"{det.name:14s} {statistics.median(times) * 1e3:8.1f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    main()

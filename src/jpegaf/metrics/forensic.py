@@ -1,0 +1,96 @@
+"""Forensic detection metrics: detection rate, ROC curve, AUC and TPR at a fixed FPR.
+
+Conventions: a score is "higher = more likely JPEG-compressed"; *negatives* are never-compressed
+images, *positives* are JPEG-compressed (or anti-forensically processed) ones. All functions take
+plain sequences of per-image values and average explicitly over images.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from ..detectors.base import calibrate_threshold
+
+
+def _scores(values: Iterable[float], what: str) -> np.ndarray:
+    arr = np.asarray(list(values), dtype=np.float64).ravel()
+    if arr.size == 0:
+        raise ValueError(f"no {what} scores")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} scores must be finite")
+    return arr
+
+
+def detection_rate(verdicts: Iterable[bool]) -> float:
+    """Fraction of images classified as JPEG (the papers' "ACC" on a set of one class).
+
+    On anti-forensically processed images it is the rate at which the attack is detected (lower
+    is better for the attack); on JPEG images, the true-positive rate; on never-compressed images,
+    the false-positive rate. verdicts: sequence of bools (True = classified as JPEG).
+    """
+    v = np.asarray(list(verdicts))
+    if v.size == 0:
+        raise ValueError("no verdicts")
+    if v.dtype != np.bool_:
+        raise ValueError(f"verdicts must be booleans, got {v.dtype}")
+    return float(v.mean())
+
+
+def roc_auc(scores_negative: Iterable[float], scores_positive: Iterable[float]) -> float:
+    """Area under the ROC curve by the Mann-Whitney statistic.
+
+    AUC = P(S_pos > S_neg) + 1/2 P(S_pos = S_neg) over all (negative, positive) pairs: ties count
+    half. 1.0 is perfect separation, 0.5 chance, 0.0 perfectly reversed. Computed from mid-ranks
+    in O(n log n).
+    """
+    neg = _scores(scores_negative, "negative")
+    pos = _scores(scores_positive, "positive")
+    both = np.concatenate([neg, pos])
+    order = np.argsort(both, kind="mergesort")
+    sorted_vals = both[order]
+    # Mid-ranks (1-based): every member of a run of equal values gets the run's mean rank.
+    starts = np.flatnonzero(np.r_[True, sorted_vals[1:] != sorted_vals[:-1]])
+    ends = np.r_[starts[1:], sorted_vals.size]
+    mid = (starts + ends + 1) / 2.0
+    ranks = np.empty(both.size)
+    ranks[order] = np.repeat(mid, ends - starts)
+    u = ranks[neg.size:].sum() - pos.size * (pos.size + 1) / 2.0
+    return float(u / (neg.size * pos.size))
+
+
+def roc_curve(scores_negative: Iterable[float],
+              scores_positive: Iterable[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ROC curve of the rule "JPEG iff score >= t" over every distinct observed score t.
+
+    Returns (fpr, tpr, thresholds), each (K + 1,): thresholds in decreasing order, starting with
+    +inf (nothing classified as JPEG, the point (0, 0)) and ending with the smallest score (all
+    classified as JPEG, the point (1, 1)). Tied scores form one step, so the trapezoidal area
+    under the curve equals :func:`roc_auc`.
+    """
+    neg = _scores(scores_negative, "negative")
+    pos = _scores(scores_positive, "positive")
+    thresholds = np.unique(np.concatenate([neg, pos]))[::-1]
+    neg_sorted, pos_sorted = np.sort(neg), np.sort(pos)
+    # Count of scores >= t for every t: n minus the number strictly below t.
+    fp = neg.size - np.searchsorted(neg_sorted, thresholds, side="left")
+    tp = pos.size - np.searchsorted(pos_sorted, thresholds, side="left")
+    fpr = np.r_[0.0, fp / neg.size]
+    tpr = np.r_[0.0, tp / pos.size]
+    return fpr, tpr, np.r_[np.inf, thresholds]
+
+
+def tpr_at_fpr(scores_negative: Iterable[float], scores_positive: Iterable[float],
+               fpr: float = 0.05) -> float:
+    """True-positive rate of the best rule "JPEG iff score > t" whose false-positive rate on the
+    given negatives is at most ``fpr``.
+
+    The threshold is the one :func:`jpegaf.detectors.base.calibrate_threshold` would choose on
+    these negatives (the floor(fpr n)-th largest negative score, ties kept below the threshold),
+    so the value matches what a detector calibrated on the same negatives achieves.
+    """
+    neg = _scores(scores_negative, "negative")
+    pos = _scores(scores_positive, "positive")
+    threshold = calibrate_threshold(neg, fpr)
+    return float(np.mean(pos > threshold))

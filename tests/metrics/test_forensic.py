@@ -1,0 +1,60 @@
+"""Tests of the forensic metrics on hand-made cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jpegaf.metrics.forensic import detection_rate, roc_auc, roc_curve, tpr_at_fpr
+
+
+def test_detection_rate():
+    assert detection_rate([True, False, True, True]) == 0.75
+    assert detection_rate(np.array([False] * 3)) == 0.0
+    with pytest.raises(ValueError):
+        detection_rate([])
+    with pytest.raises(ValueError):
+        detection_rate([1, 0])  # scores, not verdicts
+
+
+def test_auc_perfect_reversed_and_chance():
+    assert roc_auc([0.1, 0.2, 0.3], [0.4, 0.5]) == 1.0
+    assert roc_auc([0.4, 0.5], [0.1, 0.2, 0.3]) == 0.0
+    assert roc_auc([1.0, 1.0], [1.0, 1.0, 1.0]) == 0.5
+
+
+def test_auc_counts_ties_half():
+    # Pairs (neg, pos): (1,1) tie = 1/2, (1,2) = 1, (2,1) = 0, (2,2) tie = 1/2 -> 2/4.
+    assert roc_auc([1, 2], [1, 2]) == 0.5
+    # neg {0, 1}, pos {1}: (0,1) = 1, (1,1) = 1/2 -> 0.75.
+    assert roc_auc([0, 1], [1]) == 0.75
+
+
+def test_auc_matches_pairwise_definition():
+    rng = np.random.default_rng(0)
+    neg = rng.integers(0, 10, 40).astype(float)
+    pos = rng.integers(3, 13, 30).astype(float)
+    pairwise = np.mean((pos[None, :] > neg[:, None]) + 0.5 * (pos[None, :] == neg[:, None]))
+    assert roc_auc(neg, pos) == pytest.approx(pairwise)
+
+
+def test_roc_curve_endpoints_and_area():
+    neg, pos = [1, 2, 2, 3], [2, 3, 4]
+    fpr, tpr, thr = roc_curve(neg, pos)
+    assert (fpr[0], tpr[0], fpr[-1], tpr[-1]) == (0.0, 0.0, 1.0, 1.0)
+    assert np.isinf(thr[0]) and np.all(np.diff(thr) < 0)
+    assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+    area = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+    assert area == pytest.approx(roc_auc(neg, pos))
+    # At threshold 3: negatives >= 3 are 1 of 4, positives 2 of 3.
+    i = int(np.flatnonzero(thr == 3)[0])
+    assert (fpr[i], tpr[i]) == (0.25, pytest.approx(2 / 3))
+
+
+def test_tpr_at_fpr():
+    neg = np.arange(100.0)  # threshold at 5% FPR: 94 (5 negatives above)
+    assert tpr_at_fpr(neg, [94.0, 94.5, 99.0, 200.0]) == 0.75
+    assert tpr_at_fpr([0.0, 0.0, 0.0], [0.0, 1.0]) == 0.5  # ties with the threshold are negatives
+    assert tpr_at_fpr([5.0] * 10, [1.0, 2.0]) == 0.0  # reversed
+    with pytest.raises(ValueError):
+        tpr_at_fpr([], [1.0])
