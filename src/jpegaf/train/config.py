@@ -7,10 +7,12 @@ Two presets:
   beta = 1e-6, gamma = 1e-2, generator lr 5e-4 and discriminator lr 5e-6 for 30 epochs then both
   divided by 10; Adam(0.9, 0.999, 1e-8); one discriminator step then one generator step.
 - :func:`cpu_preset` — a documented reduction for 2 CPU cores and about an hour: 64x64 crops
-  (a training step at 128x128 takes ~17 s on such a CPU, ~1.7 s at 64x64), more crops per image
-  (the bundled sample set is small), fewer epochs, the learning-rate drop at the same fraction of
-  phase 2 (30/50), and the generator's global input skip (not in the paper; the paper's exact
-  generator is still learning the identity after 15 minutes of CPU training, see the model card).
+  (a step of batch 16 costs ~0.5 TFLOP at 64x64, 2-4 s on such a CPU; 4x that at 128x128), 16
+  crops per image (the bundled sample set is small), 10 + 16 epochs (about 550 steps on the 21
+  training images of the bundled set), the learning-rate drop at about the same fraction of phase 2
+  (10/16 against 30/50), validation on 128x128 centre crops, and the generator's global input
+  skip (not in the paper: the paper's exact generator is still learning the identity after 15
+  minutes of CPU training, reference/measurements.md).
 """
 
 from __future__ import annotations
@@ -118,11 +120,11 @@ def cpu_preset(quality: int, **overrides: Any) -> GanTrainConfig:
     base = GanTrainConfig(
         quality=quality,
         crop_size=64,
-        crops_per_image=32,
-        val_size=256,
-        phase1_epochs=6,
-        phase2_epochs=10,
-        lr_decay_epoch=6,  # 30/50 of phase 2, as the paper
+        crops_per_image=16,
+        val_size=128,
+        phase1_epochs=10,
+        phase2_epochs=16,
+        lr_decay_epoch=10,  # about 30/50 of phase 2, as the paper
         generator=GeneratorConfig(global_skip=True),
         discriminator=DiscriminatorConfig(input_size=64),
         checkpoint_every=100,
