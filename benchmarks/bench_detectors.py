@@ -8,34 +8,12 @@ JPEG at quality 75, the usual input); the figure is the median over the images. 
 import statistics
 import time
 
-from jpegaf.detectors.blocking import BlockingDetector, GradientBlockinessDetector
-from jpegaf.detectors.calibration import calibration_kl
-from jpegaf.detectors.lattice import JpegHistoryDetector, LatticeDetector, QuantizationArtefactDetector
-from jpegaf.detectors.qtable import QuantizationStepDetector
-from jpegaf.detectors.tv import TvDetector
+from jpegaf.detectors import classical_detectors
 from jpegaf.imageio import read_image
 from jpegaf.jpeg import jpeg_roundtrip
 from jpegaf.samples import sample_paths
 
-
-class _CalibrationFeature:
-    name = "K_L"
-
-    def score(self, img):
-        return calibration_kl(img)
-
-
-DETECTORS = (
-    BlockingDetector(),
-    GradientBlockinessDetector(1),
-    GradientBlockinessDetector(2),
-    _CalibrationFeature(),
-    QuantizationStepDetector(),
-    QuantizationArtefactDetector(),
-    LatticeDetector(),
-    JpegHistoryDetector(),
-    TvDetector(),
-)
+DETECTORS = classical_detectors()
 
 
 def main(n_images: int = 8) -> None:

@@ -25,12 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from jpegaf.detectors import classical_detectors
 from jpegaf.detectors.base import DEFAULT_CALIBRATIONS, Calibration, calibrate_threshold, save_calibrations
-from jpegaf.detectors.blocking import BlockingDetector, GradientBlockinessDetector
-from jpegaf.detectors.calibration import calibration_kl
-from jpegaf.detectors.lattice import JpegHistoryDetector, LatticeDetector, QuantizationArtefactDetector
-from jpegaf.detectors.qtable import QuantizationStepDetector
-from jpegaf.detectors.tv import TvDetector
 from jpegaf.imageio import read_image
 from jpegaf.jpeg import libjpeg_version
 from jpegaf.samples import sample_paths
@@ -39,28 +35,7 @@ BLOCK = 8
 #: Crop sides and how many non-overlapping crops to take per photograph at most.
 CROPS_PER_PHOTO = {64: 16, 128: 8, 256: 1, 512: 1}
 
-
-class _CalibrationFeatureDetector:
-    """Lai & Boehme's K_L (``jpegaf.detectors.calibration.calibration_kl``) behind the detector
-    interface, for calibration only; the package's own wrapper lives with that function."""
-
-    name = "K_L"
-
-    def score(self, img: np.ndarray) -> float:
-        return calibration_kl(img)
-
-
-DETECTORS = (
-    BlockingDetector(),
-    GradientBlockinessDetector(1),
-    GradientBlockinessDetector(2),
-    _CalibrationFeatureDetector(),
-    QuantizationStepDetector(),
-    QuantizationArtefactDetector(),
-    LatticeDetector(),
-    JpegHistoryDetector(),
-    TvDetector(),
-)
+DETECTORS = classical_detectors()
 
 
 def centre_tiles(height: int, width: int, size: int, n: int) -> list[tuple[int, int]]:

@@ -1,0 +1,28 @@
+"""Forensic detectors of JPEG compression, all with ``score(img) -> float`` (higher = more likely
+JPEG-compressed) and thresholds calibrated on never-compressed images at a stated false-positive
+rate (``calibrations.json``, made by ``scripts/calibrate_detectors.py``).
+"""
+
+from .base import (Calibration, Detector, calibrate_threshold, calibration_for, calibration_for_image,
+                   load_calibrations, save_calibrations, verdict)
+from .blocking import BlockingDetector, GradientBlockinessDetector, blocking_kf, gradient_blockiness
+from .calibration import CalibrationDetector, calibration_kl
+from .lattice import JpegHistoryDetector, LatticeDetector, QuantizationArtefactDetector
+from .qtable import QuantizationStepDetector, estimate_qtable
+from .tv import TvDetector, max_delta_tv
+
+
+def classical_detectors() -> tuple[Detector, ...]:
+    """One instance of every classical detector, in the order tables list them."""
+    return (BlockingDetector(), GradientBlockinessDetector(1), GradientBlockinessDetector(2),
+            CalibrationDetector(), QuantizationStepDetector(), QuantizationArtefactDetector(),
+            LatticeDetector(), JpegHistoryDetector(), TvDetector())
+
+
+__all__ = [
+    "BlockingDetector", "Calibration", "CalibrationDetector", "Detector", "GradientBlockinessDetector",
+    "JpegHistoryDetector", "LatticeDetector", "QuantizationArtefactDetector", "QuantizationStepDetector",
+    "TvDetector", "blocking_kf", "calibrate_threshold", "calibration_for", "calibration_for_image",
+    "calibration_kl", "classical_detectors", "estimate_qtable", "gradient_blockiness", "load_calibrations",
+    "max_delta_tv", "save_calibrations", "verdict",
+]

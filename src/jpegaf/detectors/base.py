@@ -152,3 +152,17 @@ def calibration_for(calibrations: Sequence[Calibration], detector: str,
             return c
     sizes = sorted({c.size for c in calibrations if c.detector == detector}, key=lambda s: (s is None, s))
     raise ValueError(f"no calibration of {detector!r} at size {size}; available sizes: {sizes}")
+
+
+def calibration_for_image(calibrations: Sequence[Calibration], detector: str,
+                          shape: tuple[int, ...]) -> Calibration | None:
+    """The calibration to judge an image of ``shape`` with: the largest calibrated size that fits
+    inside the image (min(H, W) >= size), or None when there is none.
+
+    Scores of most detectors shrink as images grow (more blocks, steadier statistics), so a
+    threshold calibrated on smaller crops is conservative for a larger image: it errs towards
+    "never compressed", never towards a false "JPEG".
+    """
+    side = min(shape[:2])
+    fitting = [c for c in calibrations if c.detector == detector and c.size is not None and c.size <= side]
+    return max(fitting, key=lambda c: c.size) if fitting else None
