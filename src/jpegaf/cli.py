@@ -192,6 +192,88 @@ def cmd_erase(args: argparse.Namespace) -> int:
     return status
 
 
+# --- detect --------------------------------------------------------------------------------
+
+def _select_detectors(spec: str):
+    from .detectors import classical_detectors
+
+    available = classical_detectors()
+    if spec == "all":
+        return available
+    wanted = [name.strip() for name in spec.split(",") if name.strip()]
+    by_name = {d.name: d for d in available}
+    unknown = [n for n in wanted if n not in by_name]
+    if unknown:
+        raise JpegafError(f"unknown detector(s) {', '.join(unknown)}; choose from {', '.join(by_name)}")
+    return tuple(by_name[n] for n in wanted)
+
+
+def detect_file(path: Path, detectors, calibrations, max_pixels: int) -> dict:
+    """Every detector's score, threshold and verdict on one image file, plus the estimated
+    quantization (from the file's own tables when it is a JPEG, and from its pixels)."""
+    from .detectors.base import calibration_for_image, verdict
+    from .detectors.qtable import estimate_qtable
+    from .detectors.tv import max_delta_tv
+    from .imageio import looks_like_jpeg
+
+    img = to_luma(read_image(path, allow_jpeg=True, max_pixels=max_pixels))
+    with open(path, "rb") as f:
+        is_jpeg = looks_like_jpeg(f.read(3))
+    file_quality = None
+    if is_jpeg:
+        header = jpeg.read_header(path, max_pixels=max_pixels)
+        est = jpeg.estimate_quality(header.component_table(0))
+        file_quality = {"quality": est.quality, "exact": est.exact}
+    rows = []
+    for det in detectors:
+        score = float(det.score(img))
+        cal = calibration_for_image(calibrations, det.name, img.shape)
+        rows.append({"detector": det.name, "score": score,
+                     "threshold": None if cal is None else cal.threshold,
+                     "fpr": None if cal is None else cal.fpr,
+                     "calibration_size": None if cal is None else cal.size,
+                     "verdict": None if cal is None else ("JPEG" if verdict(score, cal) else "never compressed")})
+    table = estimate_qtable(img)
+    return {"file": str(path), "width": img.shape[1], "height": img.shape[0], "jpeg_file": is_jpeg,
+            "file_quality": file_quality, "detectors": rows,
+            "estimated_steps": table.tolist(), "tv_estimated_quality": int(max_delta_tv(img).quality),
+            "libjpeg": jpeg.libjpeg_version()}
+
+
+def _format_detection(r: dict) -> str:
+    what = "JPEG file" if r["jpeg_file"] else "lossless file"
+    if r["file_quality"]:
+        q = r["file_quality"]
+        what += f", its table: quality {q['quality']} ({'exact IJG' if q['exact'] else 'nearest IJG'})"
+    lines = [f"{r['file']}  ({r['width']}x{r['height']}, {what})",
+             f"  {'detector':<14}{'score':>12}{'threshold':>12}  {'calibrated on':<16}verdict"]
+    for d in r["detectors"]:
+        thr = "-" if d["threshold"] is None else f"{d['threshold']:.4g}"
+        cal = "-" if d["calibration_size"] is None else f"{d['calibration_size']}px, {d['fpr']:.0%} FPR"
+        lines.append(f"  {d['detector']:<14}{d['score']:>12.4g}{thr:>12}  {cal:<16}{d['verdict'] or 'n/a'}")
+    steps = np.array(r["estimated_steps"])
+    lines.append(f"  estimated steps (Fan-de Queiroz, 0 = undetermined), first row: {' '.join(map(str, steps[0]))}")
+    lines.append(f"  quality estimated by K_V (meaningful on dithered images): {r['tv_estimated_quality']}")
+    return "\n".join(lines)
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from .detectors.base import load_calibrations
+
+    detectors = _select_detectors(args.detectors)
+    calibrations = load_calibrations()
+    status = 0
+    for path in args.files:
+        try:
+            result = detect_file(Path(path), detectors, calibrations, args.max_pixels)
+        except InputError as e:
+            print(f"jpegaf: {e}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        print(json.dumps(result) if args.json else _format_detection(result))
+    return status
+
+
 # --- train ---------------------------------------------------------------------------------
 
 def cmd_train_gan(args: argparse.Namespace) -> int:
@@ -316,6 +398,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format in folder mode (default png)")
     p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
     p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser("detect", help="run the forensic detectors on image files")
+    p.add_argument("files", nargs="+", help="images (JPEG, PNG, PGM, TIFF, BMP)")
+    p.add_argument("--detectors", default="all",
+                   help="'all' or a comma-separated list of detector names (e.g. K_F,lattice,K_V)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
+    p.set_defaults(func=cmd_detect)
 
     p = sub.add_parser("train", help="train models")
     train_sub = p.add_subparsers(dest="train_command", required=True, parser_class=_Parser)

@@ -1,0 +1,47 @@
+"""`jpegaf detect`: scores, calibrated thresholds and verdicts per file, as a table or JSON lines."""
+
+import json
+
+import numpy as np
+
+from jpegaf import jpeg
+from jpegaf.cli import main
+from jpegaf.detectors import BlockingDetector, load_calibrations
+from jpegaf.imageio import write_image
+
+
+def test_detect_json_on_a_jpeg_and_an_original(capsys, tmp_path, gray_images):
+    img = gray_images[0][:256, :256]
+    write_image(tmp_path / "orig.png", img)
+    (tmp_path / "comp.jpg").write_bytes(jpeg.compress(img, 50))
+    code = main(["detect", "--json", "--detectors", "K_F,lattice,Q_FdQ",
+                 str(tmp_path / "orig.png"), str(tmp_path / "comp.jpg")])
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and len(out) == 2
+    orig, comp = out
+    assert [d["detector"] for d in comp["detectors"]] == ["K_F", "lattice", "Q_FdQ"]
+    assert comp["file_quality"] == {"quality": 50, "exact": True} and orig["file_quality"] is None
+    assert all(d["verdict"] == "JPEG" for d in comp["detectors"])
+    assert all(d["calibration_size"] == 256 for d in comp["detectors"])
+    # The score is the library's, the threshold the shipped 256-px calibration.
+    kf = comp["detectors"][0]
+    assert kf["score"] == BlockingDetector().score(jpeg.jpeg_roundtrip(img, 50))
+    cal = next(c for c in load_calibrations() if c.detector == "K_F" and c.size == 256)
+    assert kf["threshold"] == cal.threshold
+    # The step estimate from pixels recovers the file's low-frequency steps.
+    assert np.array(comp["estimated_steps"])[0, :3].tolist() == jpeg.quality_to_table(50)[0, :3].tolist()
+
+
+def test_detect_people_table_and_bad_files(capsys, tmp_path, gray_images):
+    (tmp_path / "a.jpg").write_bytes(jpeg.compress(gray_images[1][:128, :128], 75))
+    (tmp_path / "b.jpg").write_bytes(b"\xff\xd8\xff truncated")
+    code = main(["detect", "--detectors", "K_F", str(tmp_path / "a.jpg"), str(tmp_path / "b.jpg")])
+    out, err = capsys.readouterr()
+    assert code == 2 and "K_F" in out and "JPEG" in out
+    assert err.count("\n") == 1 and "b.jpg" in err
+
+
+def test_unknown_detector_name(capsys, tmp_path, gray_images):
+    (tmp_path / "a.jpg").write_bytes(jpeg.compress(gray_images[1][:64, :64], 75))
+    assert main(["detect", "--detectors", "nope", str(tmp_path / "a.jpg")]) == 2
+    assert "unknown detector" in capsys.readouterr().err
