@@ -60,6 +60,14 @@ def test_bad_jpeg_one_line_no_output(capsys, tmp_path, gray_images, content, pro
     assert not out.exists() and list(tmp_path.iterdir()) == [src]
 
 
+def test_erase_f3_single_file(capsys, tmp_path, jpegs):
+    from jpegaf.antiforensics import FanVariational
+
+    out = tmp_path / "f3.tif"
+    assert main(["erase", str(jpegs / "img1.jpg"), "-o", str(out), "--method", "f3", "--seed", "2"]) == 0
+    assert np.array_equal(read_image(out), FanVariational()(jpeg.read_coefficients(jpegs / "img1.jpg"), 2))
+
+
 def test_jpeg_output_refused(capsys, tmp_path, jpegs):
     assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.jpg"), "--method", "f1"]) == 2
     assert "lossless" in capsys.readouterr().err

@@ -131,17 +131,19 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 # --- erase -------------------------------------------------------------------------------
 
-ERASE_METHODS = ("f1", "f2")
+ERASE_METHODS = ("f1", "f2", "f3")
 
 
 def make_method(name: str):
     """The anti-forensic method behind a ``--method`` name (the CLI's only name lookup)."""
-    from .antiforensics import StammDeblocking, StammDither
+    from .antiforensics import FanVariational, StammDeblocking, StammDither
 
     if name == "f1":
         return StammDither()
     if name == "f2":
         return StammDeblocking()
+    if name == "f3":
+        return FanVariational()
     raise ValueError(f"unknown method {name!r}")
 
 
@@ -392,7 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True,
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
     p.add_argument("--method", choices=ERASE_METHODS, required=True,
-                   help="f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking")
+                   help="f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking; "
+                        "f3: Fan et al. 2014 variational (best quality, slowest)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
     p.add_argument("--format", choices=("png", "tif", "bmp"), default="png",
                    help="output format in folder mode (default png)")
