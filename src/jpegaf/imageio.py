@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from . import jpeg
-from .errors import InputError
+from .errors import InputError, read_input_bytes
 
 #: Formats accepted as never-compressed sources (Pillow's names; PGM/PPM are "PPM").
 LOSSLESS_FORMATS = ("PNG", "PPM", "TIFF", "BMP")
@@ -36,14 +36,7 @@ def looks_like_jpeg(data: bytes) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a file") from None
-    except OSError as e:
-        raise InputError(path, f"cannot read ({e.strerror})") from None
+    data = read_input_bytes(path)
     if not data:
         raise InputError(path, "empty file")
     return data

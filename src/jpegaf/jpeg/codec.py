@@ -20,7 +20,7 @@ from typing import Iterator, Union
 import jpeglib
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, read_input_bytes
 from .markers import DEFAULT_MAX_PIXELS, JpegHeader, parse_header
 from .tables import check_quality, quality_to_table
 
@@ -91,14 +91,7 @@ def _read_source(source: Source, max_pixels: int) -> tuple[bytes, str | None, Jp
         data, path = bytes(source), None
     else:
         path = os.fspath(source)
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except IsADirectoryError:
-            raise InputError(path, "is a directory, not a file") from None
-        except OSError as e:
-            raise InputError(path, f"cannot read ({e.strerror})") from None
+        data = read_input_bytes(path)
     return data, path, parse_header(data, path, max_pixels)
 
 
