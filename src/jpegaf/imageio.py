@@ -132,8 +132,12 @@ def refuse_overwriting_input(out: str | os.PathLike, *inputs: str | os.PathLike)
             raise InputError(out, "output path is the input file; refusing to overwrite an input")
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    ``fsync=False`` skips flushing to the disk: for caches whose entries can be recomputed, the
+    rename alone already makes a file appear whole to concurrent readers.
+    """
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise InputError(path, f"output folder {path.parent} does not exist")
@@ -141,8 +145,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

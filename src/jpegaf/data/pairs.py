@@ -18,14 +18,12 @@ concurrent DataLoader workers never read a partial file.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
 import json
 import operator
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -38,6 +36,7 @@ from torch.utils.data import Dataset
 from .. import __version__, jpeg
 from .crops import augment as apply_augmentation
 from .crops import centre_crop_position, crop, grid_cells, random_augmentation, train_crop_positions
+from ..imageio import atomic_write_bytes
 from .folder import image_size, load_luma
 
 #: Decoded source images kept per process. Small on purpose: each DataLoader worker holds its own
@@ -145,17 +144,9 @@ class JpegCropCache:
         buf = io.BytesIO()
         # Level 1: these files are read far more often than written, and level 1 decodes as fast.
         Image.fromarray(np.asarray(img, dtype=np.uint8)).save(buf, format="PNG", compress_level=1)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(buf.getvalue())
-            # No fsync: the rename makes the file appear whole to other workers, and a file torn
-            # by a crash fails PNG's CRC check on load and is simply recomputed.
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(tmp)
-            raise
+        # No fsync: the rename makes the file appear whole to other workers, and a file torn by a
+        # crash fails PNG's CRC check on load and is simply recomputed.
+        atomic_write_bytes(path, buf.getvalue(), fsync=False)
 
 
 def _original_and_stat(spec: CropSpec) -> tuple[np.ndarray, os.stat_result]:
