@@ -45,3 +45,31 @@ def test_unknown_detector_name(capsys, tmp_path, gray_images):
     (tmp_path / "a.jpg").write_bytes(jpeg.compress(gray_images[1][:64, :64], 75))
     assert main(["detect", "--detectors", "nope", str(tmp_path / "a.jpg")]) == 2
     assert "unknown detector" in capsys.readouterr().err
+
+
+def test_detect_with_a_trained_cnn(capsys, tmp_path, gray_images):
+    import dataclasses
+
+    import torch
+
+    from jpegaf.detectors.cnn import CnnDetector
+    from jpegaf.models import DetectorCNN, DetectorCNNConfig
+    from jpegaf.train.checkpoint import export_model
+
+    torch.manual_seed(0)
+    config = DetectorCNNConfig(input_size=64, conv2_channels=8, conv3_channels=8, conv4_channels=8,
+                               conv5_channels=8, fc6_units=8, fc7_units=8)
+    weights = tmp_path / "detector.safetensors"
+    export_model(weights, DetectorCNN(config), {"network": dataclasses.asdict(config), "threshold": 0.25,
+                                                "calibration": {"fpr": 0.05, "n_images": 40}})
+    (tmp_path / "big.jpg").write_bytes(jpeg.compress(gray_images[0][:128, :128], 50))
+    (tmp_path / "small.jpg").write_bytes(jpeg.compress(gray_images[0][:40, :40], 50))
+    code = main(["detect", "--json", "--detectors", "K_F", "--cnn", str(weights),
+                 str(tmp_path / "big.jpg"), str(tmp_path / "small.jpg")])
+    big, small = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    cnn = big["detectors"][1]
+    expected = CnnDetector.load(weights).score(jpeg.decompress(tmp_path / "big.jpg"))
+    assert cnn["detector"] == "CNN-64" and cnn["score"] == expected and cnn["threshold"] == 0.25
+    assert cnn["verdict"] == ("JPEG" if expected > 0.25 else "never compressed")
+    assert small["detectors"][1]["score"] is None and small["detectors"][1]["verdict"] is None

@@ -210,6 +210,14 @@ def _select_detectors(spec: str):
     return tuple(by_name[n] for n in wanted)
 
 
+def _own_calibration(detector):
+    """The calibration a detector carries itself (a trained CNN's, from its model card), if any."""
+    try:
+        return detector.calibration
+    except (AttributeError, ValueError):
+        return None
+
+
 def detect_file(path: Path, detectors, calibrations, max_pixels: int) -> dict:
     """Every detector's score, threshold and verdict on one image file, plus the estimated
     quantization (from the file's own tables when it is a JPEG, and from its pixels)."""
@@ -228,13 +236,19 @@ def detect_file(path: Path, detectors, calibrations, max_pixels: int) -> dict:
         file_quality = {"quality": est.quality, "exact": est.exact}
     rows = []
     for det in detectors:
-        score = float(det.score(img))
-        cal = calibration_for_image(calibrations, det.name, img.shape)
+        # A trained CNN carries its own calibration (in its model card) and needs images at
+        # least as large as the size it was trained for.
+        cal = _own_calibration(det) or calibration_for_image(calibrations, det.name, img.shape)
+        try:
+            score = float(det.score(img))
+        except ValueError:
+            score, cal = None, None
         rows.append({"detector": det.name, "score": score,
                      "threshold": None if cal is None else cal.threshold,
                      "fpr": None if cal is None else cal.fpr,
                      "calibration_size": None if cal is None else cal.size,
-                     "verdict": None if cal is None else ("JPEG" if verdict(score, cal) else "never compressed")})
+                     "verdict": None if cal is None or score is None else
+                     ("JPEG" if verdict(score, cal) else "never compressed")})
     table = estimate_qtable(img)
     return {"file": str(path), "width": img.shape[1], "height": img.shape[0], "jpeg_file": is_jpeg,
             "file_quality": file_quality, "detectors": rows,
@@ -251,8 +265,9 @@ def _format_detection(r: dict) -> str:
              f"  {'detector':<14}{'score':>12}{'threshold':>12}  {'calibrated on':<16}verdict"]
     for d in r["detectors"]:
         thr = "-" if d["threshold"] is None else f"{d['threshold']:.4g}"
+        score = "too small" if d["score"] is None else f"{d['score']:.4g}"
         cal = "-" if d["calibration_size"] is None else f"{d['calibration_size']}px, {d['fpr']:.0%} FPR"
-        lines.append(f"  {d['detector']:<14}{d['score']:>12.4g}{thr:>12}  {cal:<16}{d['verdict'] or 'n/a'}")
+        lines.append(f"  {d['detector']:<14}{score:>12}{thr:>12}  {cal:<16}{d['verdict'] or 'n/a'}")
     steps = np.array(r["estimated_steps"])
     lines.append(f"  estimated steps (Fan-de Queiroz, 0 = undetermined), first row: {' '.join(map(str, steps[0]))}")
     lines.append(f"  quality estimated by K_V (meaningful on dithered images): {r['tv_estimated_quality']}")
@@ -262,7 +277,9 @@ def _format_detection(r: dict) -> str:
 def cmd_detect(args: argparse.Namespace) -> int:
     from .detectors.base import load_calibrations
 
-    detectors = _select_detectors(args.detectors)
+    from .detectors.cnn import CnnDetector
+
+    detectors = _select_detectors(args.detectors) + tuple(CnnDetector.load(w) for w in args.cnn)
     calibrations = load_calibrations()
     status = 0
     for path in args.files:
@@ -299,6 +316,27 @@ def cmd_train_gan(args: argparse.Namespace) -> int:
     if result:
         print(f"held-out PSNR gain over JPEG: {result['val_psnr_gain']:+.2f} dB "
               f"(SSIM {result['val_ssim_jpeg']:.4f} -> {result['val_ssim_out']:.4f}); run in {args.out}")
+    return 0
+
+
+def cmd_train_detector(args: argparse.Namespace) -> int:
+    from .train.detector import paper_preset, quick_preset, train_detector
+
+    preset = paper_preset if args.preset == "paper" else quick_preset
+    overrides = {"seed": args.seed, "num_workers": args.workers}
+    if args.negatives:
+        overrides["negatives"] = args.negatives
+    if args.generator:
+        overrides["generator_weights"] = args.generator
+    if args.cache_dir:
+        overrides["cache_dir"] = args.cache_dir
+    config = preset(args.size, args.quality, **overrides)
+    result = train_detector(config, args.data, args.out, resume=args.resume, max_steps=args.max_steps,
+                            device=args.device)
+    if result.evaluation:
+        auc = {k: v for k, v in result.evaluation.items() if k.startswith("auc")}
+        print(f"held-out {', '.join(f'{k} {v:.3f}' for k, v in auc.items())}; threshold "
+              f"{result.threshold}; run in {args.out}")
     return 0
 
 
@@ -406,6 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="images (JPEG, PNG, PGM, TIFF, BMP)")
     p.add_argument("--detectors", default="all",
                    help="'all' or a comma-separated list of detector names (e.g. K_F,lattice,K_V)")
+    p.add_argument("--cnn", action="append", default=[], metavar="WEIGHTS",
+                   help="a trained CNN detector (detector.safetensors from `jpegaf train detector`); repeatable")
     p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     p.add_argument("--max-pixels", type=_positive_int, default=jpeg.DEFAULT_MAX_PIXELS)
     p.set_defaults(func=cmd_detect)
@@ -431,6 +471,24 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--cache-dir", help="cache JPEG crops on disk here")
     t.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
     t.set_defaults(func=cmd_train_gan)
+
+    t = train_sub.add_parser("detector", help="the Bayar-Stamm constrained CNN JPEG detector, one per size")
+    t.add_argument("--data", required=True, help="folder of never-compressed images")
+    t.add_argument("--size", type=int, choices=(64, 128, 256, 512), required=True, help="image side")
+    t.add_argument("--quality", "-q", type=_quality, required=True, help="JPEG quality of the positives")
+    t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported detector")
+    t.add_argument("--negatives", choices=("f1", "f2", "f3", "gan"),
+                   help="adaptive detector: originals vs this anti-forensic method's outputs")
+    t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan")
+    t.add_argument("--preset", choices=("paper", "quick"), default="quick",
+                   help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
+    t.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
+    t.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    t.add_argument("--workers", type=int, default=0, help="data-loader worker processes per rank")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--cache-dir", help="cache JPEG crops and processed negatives on disk here")
+    t.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
+    t.set_defaults(func=cmd_train_detector)
 
     p = sub.add_parser("data", help="data-set utilities")
     data_sub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)

@@ -1,8 +1,10 @@
-"""Networks: the GAN's generator and discriminator (Luo et al.), the SRM KV filter, VGG-16 features.
+"""Networks: the GAN's generator and discriminator (Luo et al.), the SRM KV filter, VGG-16 features,
+and the Bayar-Stamm constrained CNN JPEG detector.
 
 One model per file, each with a frozen dataclass config that a checkpoint can store and rebuild from.
 """
 
+from .detector_cnn import ConstrainedConv2d, DetectorCNN, DetectorCNNConfig
 from .discriminator import Discriminator, DiscriminatorConfig
 from .generator import Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel
 from .srm import KV_KERNEL, SRMResidual, srm_residual
@@ -11,7 +13,7 @@ from .vgg import (IMAGENET_MEAN, IMAGENET_STD, VGG16_SAFETENSORS_FILENAME, VGG16
 
 __all__ = [
     "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel",
-    "Discriminator", "DiscriminatorConfig",
+    "Discriminator", "DiscriminatorConfig", "ConstrainedConv2d", "DetectorCNN", "DetectorCNNConfig",
     "KV_KERNEL", "SRMResidual", "srm_residual",
     "VGGFeatures", "VGGConfig", "find_vgg_weights", "convert_vgg_to_safetensors",
     "VGG16_WEIGHTS_FILENAME", "VGG16_SAFETENSORS_FILENAME", "IMAGENET_MEAN", "IMAGENET_STD",
