@@ -52,6 +52,24 @@ def test_a_generator_step_decreases_l1_on_a_fixed_batch(gray_images):
     assert last < 0.7 * first
 
 
+def test_bf16_autocast_step_runs_and_learns(gray_images):
+    from jpegaf.models import Discriminator
+    from jpegaf.train.steps import Weights, gan_step
+
+    torch.manual_seed(0)
+    g = Generator(GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,), global_skip=True))
+    d = Discriminator(DiscriminatorConfig(input_size=64, base_channels=4, fc_channels=8))
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), lr=1e-3), torch.optim.Adam(d.parameters(), lr=1e-4)
+    original = torch.tensor(np.stack([img[:64, :64] for img in gray_images[:2]])[:, None] / 127.5 - 1,
+                            dtype=torch.float32)
+    compressed = (original + 0.05 * torch.randn_like(original)).clamp(-1, 1)
+    stats = [gan_step(g, d, d, None, opt_g, opt_d, compressed, original, Weights(1, 0, 1e-2), bf16=True)
+             for _ in range(15)]
+    assert all(np.isfinite(list(s.values())).all() for s in stats)
+    assert stats[-1]["l1"] < stats[0]["l1"]
+    assert all(p.dtype == torch.float32 for p in g.parameters())  # autocast keeps fp32 weights
+
+
 def test_epoch_batches_partition_and_shard():
     full = list(epoch_batches(23, 4, seed=1, epoch=2, rank=0, world=1))
     assert len(full) == 5 and len({i for b in full for i in b}) == 20

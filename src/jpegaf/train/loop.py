@@ -212,6 +212,11 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     if rk.is_main:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out / "config.json", (config.to_json() + "\n").encode())
+        perceptual = (f"on (beta = {config.beta:g})" if vgg is not None
+                      else "off (--no-perceptual: beta = 0, recorded in config.json and the model card)")
+        print(f"training the GAN at quality {config.quality} ({config.preset} preset) on {len(train_files)} "
+              f"images, {len(val_files)} held out, {rk.world} process(es) on {rk.device}; perceptual term "
+              f"{perceptual}", file=sys.stderr)
         split = {"data": str(data_dir), "train": [str(p) for p in train_files], "held_out": [str(p) for p in val_files]}
         atomic_write_bytes(out / "split.json", (json.dumps(split, indent=1) + "\n").encode())
 
