@@ -107,7 +107,7 @@ def test_export_rebuilds_the_generator_and_records_the_run(tmp_path, data_dir):
     x = torch.rand(1, 1, 40, 48) * 2 - 1
     result.generator.eval()
     with torch.no_grad():
-        assert torch.equal(g(x), result.generator(x))
+        assert torch.allclose(g(x), result.generator(x), atol=1e-5)  # channels-last vs default layout
     assert card["quality"] == 50 and card["perceptual"] is False and card["beta_used"] == 0.0
     assert card["steps"] == result.position.global_step and "turbo210" in card["versions"]["libjpeg"]
     assert card["data"]["held_out_images"] >= 1 and card["validation"]["val_images"] >= 1
