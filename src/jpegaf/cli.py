@@ -406,6 +406,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # --- parser --------------------------------------------------------------------------------
 
+def _add_run_arguments(parser: argparse.ArgumentParser, cache_help: str) -> None:
+    """Options every training command shares: resuming, device, loader workers, seed, cache, stop."""
+    parser.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--workers", type=int, default=0, help="data-loader worker processes per rank")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache-dir", help=cache_help)
+    parser.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jpegaf", description="JPEG compression anti-forensics toolkit.")
     parser.add_argument("--version", action="version",
@@ -458,18 +468,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported generator")
     t.add_argument("--preset", choices=("paper", "cpu"), default="cpu",
                    help="paper: the paper's schedule (GPU); cpu: a reduction for ~1 h on 2 cores")
-    t.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
     t.add_argument("--no-perceptual", action="store_true",
                    help="train without the VGG-16 perceptual term (beta = 0); recorded in the run")
     t.add_argument("--vgg-weights", help="path of vgg16-397923af.pth (or a .safetensors copy)")
     t.add_argument("--non-saturating", action="store_true",
                    help="generator adversarial loss -log D(G(x')) instead of the paper's log(1 - D(G(x')))")
     t.add_argument("--bf16", action="store_true", help="bfloat16 autocast (mixed precision)")
-    t.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    t.add_argument("--workers", type=int, default=0, help="data-loader worker processes per rank")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--cache-dir", help="cache JPEG crops on disk here")
-    t.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
+    _add_run_arguments(t, cache_help="cache JPEG crops on disk here")
     t.set_defaults(func=cmd_train_gan)
 
     t = train_sub.add_parser("detector", help="the Bayar-Stamm constrained CNN JPEG detector, one per size")
@@ -482,12 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan")
     t.add_argument("--preset", choices=("paper", "quick"), default="quick",
                    help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
-    t.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
-    t.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    t.add_argument("--workers", type=int, default=0, help="data-loader worker processes per rank")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--cache-dir", help="cache JPEG crops and processed negatives on disk here")
-    t.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
+    _add_run_arguments(t, cache_help="cache JPEG crops and processed negatives on disk here")
     t.set_defaults(func=cmd_train_detector)
 
     p = sub.add_parser("data", help="data-set utilities")

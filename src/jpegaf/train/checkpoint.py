@@ -25,6 +25,8 @@ from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..jpeg import libjpeg_version
 
+CHECKPOINT = "checkpoint.pt"
+
 
 def versions() -> dict[str, str]:
     """Versions every saved artefact records."""
@@ -84,6 +86,17 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         raise InputError(path, "no checkpoint to resume from") from None
     except Exception as e:  # a truncated or foreign file: never a traceback for bad input
         raise InputError(path, f"not a readable jpegaf checkpoint ({e.__class__.__name__})") from None
+
+
+def state_to_resume(out: Path, resume: bool) -> dict[str, Any] | None:
+    """The checkpoint a run in ``out`` continues from: None for a fresh run. A folder that holds a
+    checkpoint is never trained over from scratch without ``resume`` (that would lose the run)."""
+    path = out / CHECKPOINT
+    if resume and path.exists():
+        return load_checkpoint(path)
+    if path.exists():
+        raise InputError(out, "holds a checkpoint already; pass --resume to continue it or use another --out")
+    return None
 
 
 def restore(state: dict[str, Any], models: dict[str, torch.nn.Module],

@@ -60,10 +60,10 @@ from ..errors import InputError
 from ..imageio import atomic_write_bytes
 from ..metrics.forensic import roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
-from .checkpoint import Position, export_model, hardware, load_checkpoint, restore, save_checkpoint, versions
+from .checkpoint import (CHECKPOINT, Position, export_model, hardware, restore, save_checkpoint,
+                         state_to_resume, versions)
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
 
-CHECKPOINT = "checkpoint.pt"
 WEIGHTS = "detector.safetensors"
 NEGATIVES = ("f1", "f2", "f3", "gan")
 
@@ -390,12 +390,9 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
 
     out = Path(out_dir)
     ckpt_path = out / CHECKPOINT
-    state = None
-    if resume and ckpt_path.exists():
-        state = load_checkpoint(ckpt_path)
+    state = state_to_resume(out, resume)
+    if state is not None:
         config = DetectorTrainConfig.from_dict(json.loads(state["config"]))
-    elif ckpt_path.exists():
-        raise InputError(out, "holds a checkpoint already; pass --resume to continue it or use another --out")
     rk = init_distributed(device)
     if (config.batch_size // 2) % rk.world:
         raise ValueError(f"batch_size / 2 = {config.batch_size // 2} crops is not divisible by {rk.world} ranks")

@@ -35,12 +35,11 @@ from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 from ..models import Discriminator, Generator, VGGFeatures, find_vgg_weights
-from .checkpoint import (Position, export_model, hardware, load_checkpoint, restore,
+from .checkpoint import (CHECKPOINT, Position, export_model, hardware, restore, state_to_resume,
                          save_checkpoint, versions)
 from .config import GanTrainConfig
 from .steps import Weights, gan_step, generator_only_step
 
-CHECKPOINT = "checkpoint.pt"
 
 
 # --- distributed set-up ----------------------------------------------------------------------
@@ -198,12 +197,9 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
 
     out = Path(out_dir)
     ckpt_path = out / CHECKPOINT
-    state = None
-    if resume and ckpt_path.exists():
-        state = load_checkpoint(ckpt_path)
+    state = state_to_resume(out, resume)
+    if state is not None:
         config = GanTrainConfig.from_dict(json.loads(state["config"]))
-    elif ckpt_path.exists():
-        raise InputError(out, "holds a checkpoint already; pass --resume to continue it or use another --out")
     rk = init_distributed(device)
     torch.manual_seed(config.seed)
     data_dir = Path(data_dir)
