@@ -1,0 +1,413 @@
+"""The evaluation grid of Luo et al.'s Tables I and II: image x size x quality x method.
+
+For every image of the held-out test split (:func:`jpegaf.data.split_files` with the config's seed
+and test fraction) and every crop size, the central crop (:func:`jpegaf.data.centre_crop_position`)
+is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
+``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
+deblocking and Fan's variational method applied to the JPEG's coefficients, ``"gan"`` is the trained
+generator for that quality applied to the decoded JPEG. Each output gets PSNR and SSIM against the
+original and the score of every detector. The original itself is scored too (method
+``"original"``, one row per image and size, ``quality`` None): Table II's ROC AUCs compare it with
+each method's outputs.
+
+One row per cell (dict): ``image`` (path relative to the data folder), ``size``, ``quality``,
+``method``, ``status`` (``"ok"`` or ``"missing: <why>"``), ``psnr``, ``ssim`` and
+``score:<detector name>`` for each detector (None where it does not apply, e.g. no CNN detector of
+that size). A method that cannot be run (no generator for a quality) gives rows with a
+``"missing: ..."`` status, never no rows.
+
+Caching: every computed "ok" cell is stored as a small JSON file in ``out_dir/cache/`` named by a
+hash of everything it depends on (image path and content, size, quality, method and its parameters,
+seed, libjpeg version, the detectors and the hashes of all weight files used), written atomically,
+so an interrupted run continues where it stopped and a rerun recomputes nothing. Randomness: the
+methods' seed is derived from ``(seed, index of the image in the test split)`` only, so results do
+not depend on ``workers`` or on which cells were cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .. import jpeg
+from ..data import centre_crop_position, crop, load_luma, scan_folder, split_files
+from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
+from ..imageio import atomic_write_bytes
+from ..metrics import psnr, ssim
+
+#: Methods the grid knows, in table order. "original" is always added (not configurable).
+ALL_METHODS: tuple[str, ...] = ("jpeg", "f1", "f2", "f3", "gan")
+ORIGINAL = "original"
+
+#: Bumped when the meaning of a cached cell changes.
+CACHE_FORMAT = 1
+
+ROWS_CSV = "rows.csv"
+CALIBRATIONS_JSON = "calibrations.json"
+FIXED_COLUMNS = ("image", "size", "quality", "method", "status", "psnr", "ssim")
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """What to evaluate.
+
+    Attributes:
+        sizes: sides of the central crops (multiples of 8).
+        qualities: JPEG qualities.
+        methods: subset of :data:`ALL_METHODS`.
+        generators: the GAN generators: a mapping quality -> weights path, or a sequence of
+            weights paths whose model cards (``card["quality"]``) say the quality.
+        cnn: weights of trained CNN detectors; each scores the crops of its own size.
+        detectors: names of classical detectors (``classical_detectors()``) or ``"all"``.
+        limit: evaluate only the first ``limit`` images of the test split (None: all).
+        seed: split seed and base of the methods' seeds.
+        test_fraction: fraction of the folder held out as the test split.
+        workers: processes over images (1: in this process).
+    """
+
+    sizes: tuple[int, ...] = (64, 128, 256, 512)
+    qualities: tuple[int, ...] = (25, 50, 75)
+    methods: tuple[str, ...] = ALL_METHODS
+    generators: Mapping[int, str] | Sequence[str] = ()
+    cnn: tuple[str, ...] = ()
+    detectors: tuple[str, ...] | str = "all"
+    limit: int | None = None
+    seed: int = 0
+    test_fraction: float = 0.2
+    workers: int = 1
+
+    def __post_init__(self):
+        unknown = [m for m in self.methods if m not in ALL_METHODS]
+        if unknown:
+            raise ValueError(f"unknown methods {unknown}; known: {list(ALL_METHODS)}")
+        for q in self.qualities:
+            jpeg.check_quality(q)
+        for s in self.sizes:
+            if s < 16 or s % 8:
+                raise ValueError(f"sizes must be multiples of 8 of at least 16, got {s}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.limit is not None and self.limit < 0:
+            raise ValueError(f"limit must be >= 0 or None, got {self.limit}")
+
+
+# --- resources, loaded once per process -------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def resolve_generators(generators: Mapping[int, str] | Sequence[str]) -> dict[int, str]:
+    """quality -> generator weights path (a list of paths is mapped through their model cards)."""
+    if isinstance(generators, Mapping):
+        return {int(q): os.fspath(p) for q, p in generators.items()}
+    from ..train.checkpoint import read_model_card
+
+    out: dict[int, str] = {}
+    for p in generators:
+        q = int(read_model_card(Path(p))["quality"])
+        if q in out:
+            raise ValueError(f"two generators for QF {q}: {out[q]} and {p}")
+        out[q] = os.fspath(p)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _generator(path: str):
+    from ..train.checkpoint import load_generator
+
+    return load_generator(path)[0]
+
+
+@functools.lru_cache(maxsize=None)
+def _cnn(path: str):
+    from ..detectors.cnn import CnnDetector
+
+    return CnnDetector.load(path)
+
+
+def selected_detectors(names: tuple[str, ...] | str):
+    """The classical detectors named (all when ``names == "all"``), in ``classical_detectors()`` order."""
+    dets = classical_detectors()
+    if names == "all":
+        return dets
+    known = {d.name: d for d in dets}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown detectors {unknown}; known: {list(known)}")
+    return tuple(d for d in dets if d.name in names)
+
+
+def make_method(name: str):
+    """The anti-forensic method object of ``f1``/``f2``/``f3``."""
+    from ..antiforensics import FanVariational, StammDeblocking, StammDither
+
+    return {"f1": StammDither, "f2": StammDeblocking, "f3": FanVariational}[name]()
+
+
+@functools.lru_cache(maxsize=None)
+def method_parameters(name: str) -> str:
+    """A text that changes whenever the method's parameters do (part of the cache key)."""
+    if name in ("f1", "f2", "f3"):
+        m = make_method(name)
+        return repr(getattr(m, "config", m))
+    return name
+
+
+def method_seed(seed: int, index: int) -> int:
+    """The seed given to the methods for image ``index`` of the test split."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1, dtype=np.uint32)[0])
+
+
+def run_gan(generator, img: np.ndarray) -> np.ndarray:
+    """Apply a generator to a uint8 (H, W) image: [-1, 1] in and out, uint8 by rounding half up."""
+    import torch
+
+    from ..data import from_unit_range
+
+    x = torch.from_numpy(img.astype(np.float32) / np.float32(127.5) - np.float32(1.0))[None, None]
+    with torch.no_grad():
+        y = generator(x)
+    return from_unit_range(y[0])
+
+
+# --- one image ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything one worker needs for one image (picklable)."""
+
+    path: str
+    name: str
+    index: int
+    sizes: tuple[int, ...]
+    qualities: tuple[int, ...]
+    methods: tuple[str, ...]
+    generators: dict[int, str]
+    cnn: tuple[str, ...]
+    detectors: tuple[str, ...] | str
+    seed: int
+    cache_dir: str
+
+
+def _cell_key(job: _Job, size: int, quality: int | None, method: str, extra: dict[str, Any]) -> str:
+    payload = {"format": CACHE_FORMAT, "image": job.path, "image_sha256": file_sha256(job.path),
+               "size": size, "quality": quality, "method": method, "seed": job.seed, "index": job.index,
+               "libjpeg": jpeg.libjpeg_version(), "params": method_parameters(method),
+               "detectors": [d.name for d in selected_detectors(job.detectors)],
+               "cnn": sorted(file_sha256(p) for p in job.cnn), **extra}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _load_cached(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def _score_columns(job: _Job, size: int) -> list[str]:
+    names = [d.name for d in selected_detectors(job.detectors)]
+    cnn_names = sorted({_cnn(p).name for p in job.cnn if _cnn(p).size == size})
+    if job.cnn and not cnn_names:
+        cnn_names = [f"CNN-{size}"]  # asked for CNN detectors but none of this size: recorded as None
+    return names + cnn_names
+
+
+def _compute_cell(original: np.ndarray, output: np.ndarray, job: _Job, size: int) -> dict[str, Any]:
+    """PSNR, SSIM and detector scores of one output."""
+    row: dict[str, Any] = {"psnr": psnr(original, output), "ssim": ssim(original, output)}
+    for det in selected_detectors(job.detectors):
+        row[f"score:{det.name}"] = float(det.score(output))
+    for p in job.cnn:
+        det = _cnn(p)
+        if det.size == size:
+            row[f"score:{det.name}"] = float(det.score(output))
+    return row
+
+
+def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
+    """All rows of one image, from the cache where possible; returns (rows, cells computed).
+
+    ``budget``: compute at most this many cells (the rest are left out), for tests of resumption.
+    """
+    img = None
+    rows: list[dict] = []
+    computed = 0
+    cache = Path(job.cache_dir)
+    mseed = method_seed(job.seed, job.index)
+    for size in job.sizes:
+        columns = _score_columns(job, size)
+        original = None
+        cells: list[tuple[int | None, str]] = [(None, ORIGINAL)] + [
+            (q, m) for q in job.qualities for m in job.methods]
+        per_quality: dict[int, tuple[bytes, np.ndarray]] = {}
+        for quality, method in cells:
+            base = {"image": job.name, "size": size, "quality": quality, "method": method}
+            if method == "gan" and quality not in job.generators:
+                rows.append({**base, "status": f"missing: no generator for QF {quality}", "psnr": None,
+                             "ssim": None, **{f"score:{c}": None for c in columns}})
+                continue
+            extra = {"generator": file_sha256(job.generators[quality])} if method == "gan" else {}
+            cache_file = cache / f"{_cell_key(job, size, quality, method, extra)}.json"
+            row = _load_cached(cache_file)
+            if row is None:
+                if budget is not None and computed >= budget:
+                    continue
+                if img is None:
+                    img = load_luma(job.path)
+                if original is None:
+                    original = crop(img, *centre_crop_position(*img.shape, size), size)
+                if method == ORIGINAL:
+                    output = original
+                else:
+                    if quality not in per_quality:
+                        data = jpeg.compress(original, quality)
+                        per_quality[quality] = (data, jpeg.decompress(data))
+                    data, decoded = per_quality[quality]
+                    if method == "jpeg":
+                        output = decoded
+                    elif method == "gan":
+                        output = run_gan(_generator(job.generators[quality]), decoded)
+                    else:
+                        output = make_method(method)(jpeg.read_coefficients(data), mseed)
+                row = {**base, "status": "ok", **_compute_cell(original, output, job, size)}
+                atomic_write_bytes(cache_file, json.dumps(row).encode(), fsync=False)
+                computed += 1
+            for c in columns:
+                row.setdefault(f"score:{c}", None)
+            rows.append(row)
+    return rows, computed
+
+
+def _run_job(args: tuple[_Job, int | None]) -> tuple[list[dict], int]:
+    return _image_rows(*args)
+
+
+# --- the grid ------------------------------------------------------------------------------
+
+def test_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
+    """The held-out test images of ``data_dir`` (first ``config.limit`` of them)."""
+    scan = scan_folder(data_dir, progress=False)
+    test = split_files(scan.usable, test_fraction=config.test_fraction, seed=config.seed).test
+    return test if config.limit is None else test[:config.limit]
+
+
+test_images.__test__ = False  # not a pytest test, despite its name
+
+
+def grid_calibrations(config: EvalConfig) -> list[Calibration]:
+    """The shipped classical calibrations plus those of the configured CNN detectors."""
+    cals = list(load_calibrations())
+    for p in config.cnn:
+        det = _cnn(os.fspath(p))
+        if det.threshold is not None:
+            cals.append(det.calibration)
+    return cals
+
+
+def run_grid(config: EvalConfig, data_dir: str | os.PathLike, out_dir: str | os.PathLike,
+             progress: bool = True, *, max_cells: int | None = None) -> list[dict]:
+    """Evaluate the grid (module doc); writes ``out_dir/rows.csv`` and ``out_dir/calibrations.json``.
+
+    ``max_cells``: stop after computing this many new cells (cached cells are free); the rows
+    returned and written then lack the cells not computed. For interrupting a run on purpose.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    cache_dir = out_dir / "cache"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    images = test_images(config, data_dir)
+    generators = resolve_generators(config.generators)
+    selected_detectors(config.detectors)  # validate names early
+    root = data_dir.resolve()
+    jobs = [_Job(path=os.fspath(p.resolve()), name=p.resolve().relative_to(root).as_posix()
+                 if p.resolve().is_relative_to(root) else p.as_posix(), index=i, sizes=tuple(config.sizes), qualities=tuple(config.qualities),
+                 methods=tuple(config.methods), generators=generators,
+                 cnn=tuple(os.fspath(c) for c in config.cnn),
+                 detectors=config.detectors if isinstance(config.detectors, str) else tuple(config.detectors),
+                 seed=config.seed, cache_dir=os.fspath(cache_dir))
+            for i, p in enumerate(images)]
+    results: list[list[dict]] = []
+    total = 0
+
+    def report(job: _Job, n: int) -> None:
+        if progress:
+            print(f"[{len(results)}/{len(jobs)}] {job.name}: {n} cells computed", file=sys.stderr)
+
+    if config.workers > 1 and max_cells is None:
+        with ProcessPoolExecutor(config.workers) as pool:
+            for job, (rows, n) in zip(jobs, pool.map(_run_job, [(j, None) for j in jobs])):
+                results.append(rows)
+                report(job, n)
+    else:
+        for job in jobs:
+            budget = None if max_cells is None else max(0, max_cells - total)
+            rows, n = _image_rows(job, budget)
+            total += n
+            results.append(rows)
+            report(job, n)
+    order = {m: k for k, m in enumerate((ORIGINAL,) + ALL_METHODS)}
+    all_rows = [r for rows in results for r in rows]
+    index = {j.name: j.index for j in jobs}
+    all_rows.sort(key=lambda r: (index[r["image"]], r["size"], -1 if r["quality"] is None else r["quality"],
+                                 order[r["method"]]))
+    write_rows(all_rows, out_dir / ROWS_CSV)
+    save_calibrations(out_dir / CALIBRATIONS_JSON, grid_calibrations(config))
+    return all_rows
+
+
+def score_columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The ``score:<name>`` columns present in ``rows``, in first-seen order."""
+    seen: dict[str, None] = {}
+    for r in rows:
+        for k in r:
+            if k.startswith("score:"):
+                seen.setdefault(k, None)
+    return list(seen)
+
+
+def write_rows(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike) -> None:
+    """Rows as CSV (None written as an empty field, inf as ``inf``), atomically."""
+    fields = list(FIXED_COLUMNS) + score_columns(rows)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else repr(r[k]) if isinstance(r.get(k), float) else r[k])
+                    for k in fields})
+    atomic_write_bytes(path, buf.getvalue().encode())
+
+
+def read_rows(path: str | os.PathLike) -> list[dict]:
+    """Rows written by :func:`write_rows`, with numbers and Nones restored."""
+    out = []
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            row: dict[str, Any] = {}
+            for k, v in r.items():
+                if v == "":
+                    row[k] = None
+                elif k in ("size", "quality"):
+                    row[k] = int(v)
+                elif k in ("psnr", "ssim") or k.startswith("score:"):
+                    row[k] = float(v)
+                else:
+                    row[k] = v
+            out.append(row)
+    return out

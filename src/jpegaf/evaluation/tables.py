@@ -1,0 +1,226 @@
+"""Tables I and II of Luo et al. from the grid's rows (:func:`jpegaf.evaluation.grid.run_grid`).
+
+- :func:`table1`: mean PSNR (over the finite values, with the count of infinite ones) and mean SSIM
+  of each method's outputs against the originals, per size, method and QF.
+- :func:`table2`: per size, method, QF and detector, the detection rate at the detector's
+  calibrated threshold and the ROC AUC of the never-compressed originals (negatives) against that
+  method's outputs (positives); the originals' own row gives the false-positive rate.
+
+:func:`write_tables` writes both as CSV and as Markdown laid out like the paper's tables (rows
+size x method, columns QF), the paper's published numbers beside ours in brackets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..detectors import Calibration, calibration_for, load_calibrations, verdict
+from ..imageio import atomic_write_bytes
+from ..metrics import roc_auc, summarize_psnr
+from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, score_columns
+from .paper import paper_table1, paper_table2
+
+Row = Mapping[str, Any]
+
+
+def _sizes(rows: Sequence[Row]) -> list[int]:
+    return sorted({int(r["size"]) for r in rows})
+
+
+def _qualities(rows: Sequence[Row]) -> list[int]:
+    return sorted({int(r["quality"]) for r in rows if r["quality"] is not None})
+
+
+def _methods(rows: Sequence[Row], with_original: bool) -> list[str]:
+    present = {r["method"] for r in rows}
+    order = ((ORIGINAL,) if with_original else ()) + ALL_METHODS
+    return [m for m in order if m in present]
+
+
+def _status(sel: Sequence[Row]) -> str:
+    if not sel:
+        return "missing: no rows"
+    missing = [r["status"] for r in sel if r["status"] != "ok"]
+    return missing[0] if len(missing) == len(sel) else "ok"
+
+
+def table1(rows: Sequence[Row]) -> list[dict]:
+    """One dict per (size, method, quality): n, psnr (mean of finite), n_inf, ssim, status, and the
+    paper's psnr/ssim (None where it has none). ``status`` is "ok" or the rows' "missing: ..."."""
+    out = []
+    for size in _sizes(rows):
+        for method in _methods(rows, with_original=False):
+            for q in _qualities(rows):
+                sel = [r for r in rows if r["size"] == size and r["method"] == method and r["quality"] == q]
+                ok = [r for r in sel if r["status"] == "ok"]
+                status = _status(sel)
+                s = summarize_psnr([float(r["psnr"]) for r in ok]) if ok else None
+                paper = paper_table1(size, method, q)
+                out.append({
+                    "size": size, "method": method, "quality": q, "status": status, "n": len(ok),
+                    "psnr": None if s is None or s.n_finite == 0 else s.mean,
+                    "n_inf": None if s is None else s.n_infinite,
+                    "ssim": float(np.mean([float(r["ssim"]) for r in ok])) if ok else None,
+                    "paper_psnr": None if paper is None else paper[0],
+                    "paper_ssim": None if paper is None else paper[1],
+                })
+    return out
+
+
+def _calibration(calibrations: Sequence[Calibration], name: str, size: int) -> Calibration | None:
+    try:
+        return calibration_for(calibrations, name, size)
+    except ValueError:
+        return None
+
+
+def table2(rows: Sequence[Row], calibrations: Sequence[Calibration] | None = None) -> list[dict]:
+    """One dict per (size, method, quality, detector): n, rate (fraction detected as JPEG), auc
+    (originals vs this method's outputs; None for the originals), threshold, status, paper_rate
+    (the paper's CNN rate as a fraction, for the plain ``CNN-<size>`` detector only).
+
+    ``calibrations``: classical ones from ``load_calibrations()`` and the CNNs' own (the grid saves
+    both in ``calibrations.json``); None uses the shipped ones only. Originals appear with
+    ``quality`` set to each QF (the same numbers repeated), so that every column of the table is full.
+    """
+    cals = list(load_calibrations()) if calibrations is None else list(calibrations)
+    detectors = [c[len("score:"):] for c in score_columns(rows)]
+    out = []
+    for size in _sizes(rows):
+        at_size = [r for r in rows if r["size"] == size]
+        originals = [r for r in at_size if r["method"] == ORIGINAL and r["status"] == "ok"]
+        for det in detectors:
+            key = f"score:{det}"
+            neg = [float(r[key]) for r in originals if r.get(key) is not None]
+            if not any(key in r for r in at_size):
+                continue  # e.g. the CNN of another size
+            cal = _calibration(cals, det, size)
+            for method in _methods(rows, with_original=True):
+                for q in _qualities(rows):
+                    sel = [r for r in at_size if r["method"] == method
+                           and (method == ORIGINAL or r["quality"] == q)]
+                    status = _status(sel)
+                    scores = [float(r[key]) for r in sel if r["status"] == "ok" and r.get(key) is not None]
+                    if status == "ok" and not scores:
+                        status = f"missing: no {det} detector for size {size}"
+                    elif status == "ok" and cal is None:
+                        status = f"missing: no calibration of {det} at size {size}"
+                    rate = (float(np.mean([verdict(s, cal) for s in scores]))
+                            if status == "ok" else None)
+                    auc = (roc_auc(neg, scores) if status == "ok" and method != ORIGINAL and neg else None)
+                    paper = paper_table2(size, method, q) if det == f"CNN-{size}" else None
+                    out.append({"size": size, "method": method, "quality": q, "detector": det,
+                                "status": status, "n": len(scores), "rate": rate, "auc": auc,
+                                "threshold": None if cal is None else cal.threshold,
+                                "paper_rate": None if paper is None else paper / 100.0})
+    return out
+
+
+# --- output ---------------------------------------------------------------------------------
+
+def _csv(records: Sequence[Mapping[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    if records:
+        w = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+        w.writeheader()
+        for r in records:
+            w.writerow({k: "" if v is None else v for k, v in r.items()})
+    return buf.getvalue().encode()
+
+
+def _fmt_psnr(v: float) -> str:
+    return "INF" if math.isinf(v) else f"{v:.3f}"
+
+
+def table1_markdown(t1: Sequence[Row]) -> str:
+    """Table I laid out as in the paper; the paper's numbers in brackets."""
+    qs = sorted({r["quality"] for r in t1})
+    head = "| Size | Method | n | " + " | ".join(f"QF={q} PSNR (dB) | QF={q} SSIM" for q in qs) + " |"
+    lines = ["Table I. Average PSNR and SSIM against the never-compressed originals "
+             "(ours [Luo et al. 2018]; PSNR averages the finite values, infinite ones counted).", "",
+             head, "|---|---|---|" + "---|---|" * len(qs)]
+    keys = sorted({(r["size"], r["method"]) for r in t1}, key=lambda k: (k[0], ALL_METHODS.index(k[1])))
+    for size, method in keys:
+        cells, n = [], 0
+        for q in qs:
+            r = next((x for x in t1 if x["size"] == size and x["method"] == method and x["quality"] == q), None)
+            if r is None or r["status"] != "ok":
+                cells += ["missing", "missing"]
+                continue
+            n = max(n, r["n"])
+            p = "INF" if r["psnr"] is None else f"{r['psnr']:.2f}"
+            if r["n_inf"]:
+                p += f" ({r['n_inf']} inf)"
+            s = f"{r['ssim']:.3f}"
+            if r["paper_psnr"] is not None:
+                p += f" [{_fmt_psnr(r['paper_psnr'])}]"
+                s += f" [{r['paper_ssim']:.3f}]"
+            cells += [p, s]
+        lines.append(f"| {size}x{size} | {method} | {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def table2_markdown(t2: Sequence[Row]) -> str:
+    """Table II laid out as in the paper, one table per detector: detection rate % (ROC AUC of
+    originals vs outputs) [the paper's CNN rate %]."""
+    qs = sorted({r["quality"] for r in t2})
+    lines = ["Table II. Detection rate (%) at each detector's calibrated threshold, with the ROC AUC of "
+             "never-compressed originals vs the method's outputs (ours [Luo et al. 2018, CNN detector]). "
+             "The 'original' row is the false-positive rate.", ""]
+    detectors = list(dict.fromkeys(r["detector"] for r in t2))
+    base = sorted({d if not d.startswith("CNN-") else "CNN" for d in detectors}, key=detectors_order(detectors))
+    for det in base:
+        sel_det = [r for r in t2 if (r["detector"].startswith("CNN-") if det == "CNN" else r["detector"] == det)]
+        lines += [f"### {det}", "", "| Size | Method | " + " | ".join(f"QF={q}" for q in qs) + " |",
+                  "|---|---|" + "---|" * len(qs)]
+        keys = sorted({(r["size"], r["method"], r["detector"]) for r in sel_det},
+                      key=lambda k: (k[0], k[2], ((ORIGINAL,) + ALL_METHODS).index(k[1])))
+        for size, method, name in keys:
+            cells = []
+            for q in qs:
+                r = next((x for x in sel_det if x["size"] == size and x["method"] == method
+                          and x["detector"] == name and x["quality"] == q), None)
+                if r is None or r["status"] != "ok":
+                    cells.append("missing")
+                    continue
+                c = f"{100 * r['rate']:.2f}"
+                if r["auc"] is not None:
+                    c += f" (AUC {r['auc']:.3f})"
+                if r["paper_rate"] is not None:
+                    c += f" [{100 * r['paper_rate']:.2f}]"
+                cells.append(c)
+            label = method if det != "CNN" else f"{method} ({name})"
+            lines.append(f"| {size}x{size} | {label} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def detectors_order(detectors: Sequence[str]):
+    first = {("CNN" if d.startswith("CNN-") else d): i for i, d in reversed(list(enumerate(detectors)))}
+    return lambda d: first[d]
+
+
+def write_tables(rows: Sequence[Row], out_dir: str | os.PathLike,
+                 calibrations: Sequence[Calibration] | None = None) -> tuple[list[dict], list[dict]]:
+    """Write table1.csv, table1.md, table2.csv, table2.md into ``out_dir``; returns (table I, table II).
+
+    ``calibrations`` default: ``out_dir/calibrations.json`` written by the grid when present (it
+    holds the CNN detectors' thresholds), else the shipped classical calibrations.
+    """
+    out_dir = Path(out_dir)
+    if calibrations is None:
+        saved = out_dir / CALIBRATIONS_JSON
+        calibrations = load_calibrations(saved) if saved.exists() else load_calibrations()
+    t1, t2 = table1(rows), table2(rows, calibrations)
+    atomic_write_bytes(out_dir / "table1.csv", _csv(t1))
+    atomic_write_bytes(out_dir / "table1.md", table1_markdown(t1).encode())
+    atomic_write_bytes(out_dir / "table2.csv", _csv(t2))
+    atomic_write_bytes(out_dir / "table2.md", table2_markdown(t2).encode())
+    return t1, t2

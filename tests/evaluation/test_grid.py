@@ -1,0 +1,135 @@
+"""The evaluation grid: rows, the J row against an independent computation, caching and resumption."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jpegaf import jpeg
+from jpegaf.data import centre_crop_position, crop, load_luma
+from jpegaf.evaluation import EvalConfig, read_rows, run_grid, test_images
+from jpegaf.evaluation import grid as grid_mod
+from jpegaf.metrics import psnr
+
+GAN = Path(__file__).resolve().parents[2] / "results" / "gan-cpu-q50" / "generator.safetensors"
+CNN = Path(__file__).resolve().parents[2] / "results" / "cnn-64-q50" / "detector.safetensors"
+
+
+@pytest.fixture()
+def data_dir(tmp_path, sample_files):
+    d = tmp_path / "data"
+    d.mkdir()
+    for p in sample_files[:8]:
+        shutil.copy(p, d / p.name)
+    return d
+
+
+def config(**kw) -> EvalConfig:
+    base = dict(sizes=(64, 128), qualities=(50,), methods=("jpeg", "f1", "f2"), detectors=("K_F", "K_L"),
+                test_fraction=0.5, limit=3)
+    base.update(kw)
+    return EvalConfig(**base)
+
+
+def comparable(rows):
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in rows]
+
+
+def test_rows_and_j_psnr(data_dir, tmp_path):
+    cfg = config()
+    rows = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
+    images = test_images(cfg, data_dir)
+    assert len(images) == 3
+    # original + 3 methods, per image and size
+    assert len(rows) == 3 * 2 * 4
+    assert {r["method"] for r in rows} == {"original", "jpeg", "f1", "f2"}
+    assert all(r["status"] == "ok" for r in rows)
+    for r in rows:
+        assert {"score:K_F", "score:K_L"} <= set(r)
+    for r in rows:
+        if r["method"] == "jpeg":
+            img = load_luma(data_dir / r["image"])
+            original = crop(img, *centre_crop_position(*img.shape, r["size"]), r["size"])
+            expected = psnr(original, jpeg.decompress(jpeg.compress(original, r["quality"])))
+            assert r["psnr"] == expected
+        if r["method"] == "original":
+            assert r["psnr"] == float("inf") and r["quality"] is None
+    on_disk = read_rows(tmp_path / "out" / "rows.csv")
+    assert comparable(on_disk) == comparable(rows)
+
+
+def test_cache_reused_and_deterministic(data_dir, tmp_path, monkeypatch):
+    cfg = config()
+    first = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
+    fresh = run_grid(cfg, data_dir, tmp_path / "other", progress=False)
+    assert fresh == first  # same command and seed -> same numbers, without any cache
+
+    def boom(*a, **k):
+        raise AssertionError("a cached cell was recomputed")
+
+    monkeypatch.setattr(grid_mod, "_compute_cell", boom)
+    monkeypatch.setattr(grid_mod, "make_method", boom)
+    again = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
+    assert again == first
+
+
+def test_interrupted_run_continues(data_dir, tmp_path, monkeypatch):
+    cfg = config()
+    full = run_grid(cfg, data_dir, tmp_path / "ref", progress=False)
+    out = tmp_path / "out"
+    part = run_grid(cfg, data_dir, out, progress=False, max_cells=5)
+    assert len(part) == 5
+    assert len(list((out / "cache").glob("*.json"))) == 5
+    calls = []
+    real = grid_mod._compute_cell
+    monkeypatch.setattr(grid_mod, "_compute_cell", lambda *a: calls.append(1) or real(*a))
+    rest = run_grid(cfg, data_dir, out, progress=False)
+    assert len(calls) == len(full) - 5
+    assert rest == full
+    # losing part of the cache recomputes just those cells
+    for f in sorted((out / "cache").glob("*.json"))[:3]:
+        f.unlink()
+    calls.clear()
+    assert run_grid(cfg, data_dir, out, progress=False) == full
+    assert len(calls) == 3
+
+
+def test_missing_generator_recorded(data_dir, tmp_path):
+    cfg = config(qualities=(50, 75), methods=("jpeg", "gan"), sizes=(64,),
+                 generators=[str(GAN)] if GAN.exists() else ())
+    rows = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
+    gan75 = [r for r in rows if r["method"] == "gan" and r["quality"] == 75]
+    assert len(gan75) == 3
+    assert all(r["status"] == "missing: no generator for QF 75" and r["psnr"] is None for r in gan75)
+    gan50 = [r for r in rows if r["method"] == "gan" and r["quality"] == 50]
+    assert len(gan50) == 3
+    if GAN.exists():
+        assert all(r["status"] == "ok" and np.isfinite(r["psnr"]) for r in gan50)
+    else:
+        assert all(r["status"].startswith("missing") for r in gan50)
+
+
+@pytest.mark.skipif(not CNN.exists(), reason="no trained CNN detector in results/")
+def test_cnn_scores_its_own_size_only(data_dir, tmp_path):
+    rows = run_grid(config(cnn=(str(CNN),)), data_dir, tmp_path / "out", progress=False)
+    at64 = [r for r in rows if r["size"] == 64]
+    at128 = [r for r in rows if r["size"] == 128]
+    assert all(0.0 <= r["score:CNN-64"] <= 1.0 for r in at64)
+    assert all(r["score:CNN-128"] is None and "score:CNN-64" not in r for r in at128)
+
+
+def test_workers_give_same_rows(data_dir, tmp_path):
+    cfg = config(sizes=(64,), limit=2)
+    one = run_grid(cfg, data_dir, tmp_path / "a", progress=False)
+    two = run_grid(EvalConfig(**{**cfg.__dict__, "workers": 2}), data_dir, tmp_path / "b", progress=False)
+    assert two == one
+
+
+def test_config_validation():
+    with pytest.raises(ValueError):
+        EvalConfig(methods=("jpeg", "nope"))
+    with pytest.raises(ValueError):
+        EvalConfig(sizes=(60,))
