@@ -135,22 +135,31 @@ def test_data_check(capsys, tmp_path, png, photo):
     assert "1 usable" in out and "a.jpg" in out and "JPEG" in out
 
 
-def test_demo_writes_csv_and_prints_table(capsys, tmp_path, sample_files):
-    import csv
+def test_demo_runs_the_evaluation_on_the_samples(capsys, tmp_path, sample_files):
+    from jpegaf.evaluation import read_rows, test_images
+    from jpegaf.evaluation.grid import EvalConfig
+    from jpegaf.metrics import psnr
+    from jpegaf.samples import SAMPLES_DIR
 
-    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"))
+    out = tmp_path / "demo"
+    code = main(["demo", "--out", str(out), "--sizes", "64", "--qualities", "50", "--methods", "jpeg", "f1",
+                 "gan", "--detectors", "K_F,Q_FdQ", "--limit", "2"])
+    stdout, _ = capsys.readouterr()
     assert code == 0
-    with open(tmp_path / "demo" / "jpeg_quality.csv") as f:
-        rows = list(csv.DictReader(f))
-    assert len(rows) == 3 * len(sample_files)
-    # One row checked against an independent computation of PSNR.
-    row = next(r for r in rows if r["quality"] == "50")
-    original = read_image(next(p for p in sample_files if p.name == row["image"]))
-    mse = np.mean((original.astype(float) - jpeg.jpeg_roundtrip(original, 50)) ** 2)
-    assert float(row["psnr_db"]) == pytest.approx(10 * np.log10(255**2 / mse), abs=1e-9)
-    for q in ("25", "50", "75"):
-        assert any(line.split()[:1] == [q] for line in out.splitlines())
-    assert "not the paper's figures" in out
+    for name in ("rows.csv", "table1.md", "table2.md", "table1.csv", "table2.csv", "report.html"):
+        assert (out / name).exists(), name
+    assert "not BOSSBase" in stdout and "not BOSSBase" in (out / "report.html").read_text()
+    rows = read_rows(out / "rows.csv")
+    # The J row's PSNR equals an independent computation on the same held-out centre crop.
+    first = test_images(EvalConfig(sizes=(64,), qualities=(50,)), SAMPLES_DIR)[0]
+    img = read_image(first)
+    top, left = (img.shape[0] - 64) // 16 * 8, (img.shape[1] - 64) // 16 * 8
+    crop = img[top:top + 64, left:left + 64]
+    j_row = next(r for r in rows if r["method"] == "jpeg" and r["image"] == first.name)
+    assert j_row["psnr"] == pytest.approx(psnr(crop, jpeg.jpeg_roundtrip(crop, 50)), abs=1e-12)
+    # No generator was given: the GAN column is reported missing, not dropped.
+    assert any(r["method"] == "gan" and r["status"].startswith("missing") for r in rows)
+    assert "missing" in (out / "table1.md").read_text()
 
 
 def test_console_script_runs_as_a_module():

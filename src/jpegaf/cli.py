@@ -8,8 +8,6 @@ status 2 — never a traceback.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -134,19 +132,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 ERASE_METHODS = ("f1", "f2", "f3")
 
 
-def make_method(name: str):
-    """The anti-forensic method behind a ``--method`` name (the CLI's only name lookup)."""
-    from .antiforensics import FanVariational, StammDeblocking, StammDither
-
-    if name == "f1":
-        return StammDither()
-    if name == "f2":
-        return StammDeblocking()
-    if name == "f3":
-        return FanVariational()
-    raise ValueError(f"unknown method {name!r}")
-
-
 def _erase_one(method, src: Path, dst: Path, seed: int, max_pixels: int) -> None:
     refuse_overwriting_input(dst, src)
     coefs = jpeg.read_coefficients(src, max_pixels=max_pixels)
@@ -162,7 +147,9 @@ def _jpeg_files(folder: Path) -> list[Path]:
 def cmd_erase(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    method = make_method(args.method)
+    from .antiforensics import classical_method
+
+    method = classical_method(args.method)
     src = Path(args.input)
     if not src.is_dir():
         dst = Path(args.output)
@@ -355,53 +342,87 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 # --- demo ----------------------------------------------------------------------------------
 
-def demo_rows(files: Sequence[Path], qualities: Sequence[int]) -> list[dict]:
-    """PSNR/SSIM of each bundled sample's JPEG at each quality against the original."""
-    from .metrics import psnr, ssim
+# --- evaluate and demo ----------------------------------------------------------------------
 
-    rows = []
-    for path in files:
-        original = to_luma(read_image(path))
-        for q in qualities:
-            compressed = jpeg.jpeg_roundtrip(original, q)
-            rows.append({"image": path.name, "height": original.shape[0], "width": original.shape[1],
-                         "quality": q, "psnr_db": psnr(original, compressed),
-                         "ssim": ssim(original, compressed)})
-    return rows
+def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note: str,
+                   data_description: str) -> tuple[str, str]:
+    """The whole evaluation: grid (cached, resumable), tables, figures and report.html.
+    Returns the Markdown of Table I and Table II."""
+    from .evaluation import run_grid, write_tables
+    from .evaluation.figures import write_figures
+    from .evaluation.grid import resolve_generators
+    from .evaluation.report import write_report
+    from .train import load_generator
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = run_grid(config, data_dir, out_dir)
+    write_tables(rows, out_dir)
+    generators = resolve_generators(config.generators)
+    figures = []
+    for q in config.qualities:
+        generator = load_generator(generators[q])[0] if ("gan" in config.methods and q in generators) else None
+        figures += write_figures(rows, data_dir, out_dir, methods=config.methods, quality=q,
+                                 size=max(config.sizes), seed=config.seed, generator=generator)
+    write_report(out_dir, config=config, rows=rows, command=command, data_description=data_description,
+                 figures=figures, note=note)
+    return (out_dir / "table1.md").read_text(), (out_dir / "table2.md").read_text()
 
 
-def format_demo_table(rows: list[dict], qualities: Sequence[int]) -> str:
-    from .metrics import summarize_psnr
+def _evaluation_config(args: argparse.Namespace):
+    from .evaluation import EvalConfig
 
-    lines = [f"{'QF':>4}  {'images':>6}  {'mean PSNR (dB)':>26}  {'mean SSIM':>9}"]
-    for q in qualities:
-        sel = [r for r in rows if r["quality"] == q]
-        summary = summarize_psnr([r["psnr_db"] for r in sel])
-        lines.append(f"{q:>4}  {len(sel):>6}  {str(summary):>26}  {np.mean([r['ssim'] for r in sel]):>9.4f}")
-    return "\n".join(lines)
+    return EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
+                      generators=tuple(args.generator), cnn=tuple(args.cnn),
+                      detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
+                      limit=args.limit, seed=args.seed, workers=args.workers)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    if not data.is_dir():
+        raise InputError(data, "no such folder")
+    config = _evaluation_config(args)
+    command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf evaluate"
+    t1, t2 = run_evaluation(config, data, Path(args.out), command=command, note="",
+                            data_description=f"never-compressed images of {data}, held-out split "
+                                             f"(test fraction {config.test_fraction}, seed {config.seed})")
+    print(t1 + "\n" + t2)
+    print(f"report: {Path(args.out) / 'report.html'}")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .samples import sample_paths
+    from .samples import SAMPLES_DIR, sample_paths
 
-    files = sample_paths()
-    if not files:
+    if not sample_paths():
         raise JpegafError("the bundled sample images are missing from the installation")
-    qualities = (25, 50, 75)
-    rows = demo_rows(files, qualities)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) + ["libjpeg"], lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({**r, "libjpeg": jpeg.libjpeg_version()})
-    atomic_write_bytes(out / "jpeg_quality.csv", buf.getvalue().encode())
-    print(f"JPEG compression of the {len(files)} bundled never-compressed gray photographs "
-          f"(few, not BOSSBase: not the paper's figures)\n")
-    print(format_demo_table(rows, qualities))
-    print(f"\ncodec: {jpeg.libjpeg_version()}; per-image values: {out / 'jpeg_quality.csv'}")
+    config = _evaluation_config(args)
+    note = ("The bundled samples are 29 photographs (6 held out here), not BOSSBase/BOWS2: these "
+            "figures show the tool working, they are not the paper's. Methods or detectors without "
+            "trained weights are reported as missing.")
+    command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf demo"
+    t1, t2 = run_evaluation(config, SAMPLES_DIR, Path(args.out), command=command, note=note,
+                            data_description="the bundled never-compressed samples (src/jpegaf/samples, "
+                                             "PROVENANCE.md), held-out split (test fraction 0.2, seed 0)")
+    print(note + "\n")
+    print(t1 + "\n" + t2)
+    print(f"report: {Path(args.out) / 'report.html'}")
     return 0
+
+
+def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int]) -> None:
+    p.add_argument("--sizes", type=int, nargs="+", default=list(sizes), help="centre-crop sides")
+    p.add_argument("--qualities", type=_quality, nargs="+", default=[25, 50, 75])
+    p.add_argument("--methods", nargs="+", choices=("jpeg", "f1", "f2", "f3", "gan"),
+                   default=["jpeg", "f1", "f2", "f3", "gan"])
+    p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
+                   help="trained generators (.safetensors); their model cards give the quality")
+    p.add_argument("--cnn", nargs="+", default=[], metavar="WEIGHTS",
+                   help="trained CNN detectors (detector.safetensors), one per size")
+    p.add_argument("--detectors", default="all", help="'all' or comma-separated classical detector names")
+    p.add_argument("--limit", type=_positive_int, help="evaluate only the first N held-out images")
+    p.add_argument("--workers", type=_positive_int, default=1, help="processes over images")
+    p.add_argument("--seed", type=int, default=0)
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -500,8 +521,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=_positive_int, default=1, help="processes reading images")
     c.set_defaults(func=cmd_data_check)
 
-    p = sub.add_parser("demo", help="the main job on the bundled sample images")
+    p = sub.add_parser("evaluate", help="the paper's Tables I and II, figures and a report for a data set")
+    p.add_argument("--data", required=True, help="folder of never-compressed images")
+    p.add_argument("--out", required=True, help="output folder (rows, tables, figures, report.html, cache)")
+    _add_evaluation_arguments(p, sizes=(64, 128, 256, 512))
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("demo", help="the evaluation on the bundled sample images (128 and 256 px)")
     p.add_argument("--out", default="jpegaf-demo", help="output folder (default ./jpegaf-demo)")
+    _add_evaluation_arguments(p, sizes=(128, 256))
     p.set_defaults(func=cmd_demo)
     return parser
 

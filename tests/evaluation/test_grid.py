@@ -35,7 +35,10 @@ def config(**kw) -> EvalConfig:
 
 
 def comparable(rows):
-    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in rows]
+    """Rows as the CSV can hold them: NaN and absent score columns (a CNN of another size) are None."""
+    columns = {k for r in rows for k in r}
+    return [{k: (None if isinstance(r.get(k), float) and np.isnan(r[k]) else r.get(k)) for k in sorted(columns)}
+            for r in rows]
 
 
 def test_rows_and_j_psnr(data_dir, tmp_path):

@@ -156,9 +156,9 @@ def selected_detectors(names: tuple[str, ...] | str):
 
 def make_method(name: str):
     """The anti-forensic method object of ``f1``/``f2``/``f3``."""
-    from ..antiforensics import FanVariational, StammDeblocking, StammDither
+    from ..antiforensics import classical_method
 
-    return {"f1": StammDither, "f2": StammDeblocking, "f3": FanVariational}[name]()
+    return classical_method(name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -225,8 +225,10 @@ def _load_cached(path: Path) -> dict | None:
 def _score_columns(job: _Job, size: int) -> list[str]:
     names = [d.name for d in selected_detectors(job.detectors)]
     cnn_names = sorted({_cnn(p).name for p in job.cnn if _cnn(p).size == size})
-    if job.cnn and not cnn_names:
-        cnn_names = [f"CNN-{size}"]  # asked for CNN detectors but none of this size: recorded as None
+    if not cnn_names:
+        # The paper's Table II is the CNN's: without a trained CNN of this size the column is
+        # recorded as None and shown as missing, never silently left out.
+        cnn_names = [f"CNN-{size}"]
     return names + cnn_names
 
 

@@ -81,6 +81,13 @@ def _calibration(calibrations: Sequence[Calibration], name: str, size: int) -> C
         return None
 
 
+def _cnn_size(detector: str) -> int | None:
+    """The image size a CNN detector was trained for, from its name (``CNN-64``, ``CNN-64-f1``);
+    None for the classical detectors, which score every size."""
+    parts = detector.split("-")
+    return int(parts[1]) if parts[0] == "CNN" and len(parts) > 1 and parts[1].isdigit() else None
+
+
 def table2(rows: Sequence[Row], calibrations: Sequence[Calibration] | None = None) -> list[dict]:
     """One dict per (size, method, quality, detector): n, rate (fraction detected as JPEG), auc
     (originals vs this method's outputs; None for the originals), threshold, status, paper_rate
@@ -99,8 +106,8 @@ def table2(rows: Sequence[Row], calibrations: Sequence[Calibration] | None = Non
         for det in detectors:
             key = f"score:{det}"
             neg = [float(r[key]) for r in originals if r.get(key) is not None]
-            if not any(key in r for r in at_size):
-                continue  # e.g. the CNN of another size
+            if _cnn_size(det) not in (None, size):
+                continue  # the CNN of another size: it never scores these crops
             cal = _calibration(cals, det, size)
             for method in _methods(rows, with_original=True):
                 for q in _qualities(rows):
