@@ -123,7 +123,10 @@ def export_model(weights_path: Path, model: torch.nn.Module, card: dict[str, Any
 
 def read_model_card(weights_path: Path) -> dict[str, Any]:
     """The JSON model card beside a safetensors file."""
-    card_path = Path(weights_path).with_suffix(".json")
+    weights_path = Path(weights_path)
+    if not weights_path.is_file():
+        raise InputError(weights_path, "no such file")
+    card_path = weights_path.with_suffix(".json")
     try:
         return json.loads(card_path.read_text())
     except FileNotFoundError:
