@@ -71,3 +71,28 @@ def test_erase_f3_single_file(capsys, tmp_path, jpegs):
 def test_jpeg_output_refused(capsys, tmp_path, jpegs):
     assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.jpg"), "--method", "f1"]) == 2
     assert "lossless" in capsys.readouterr().err
+
+
+def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_path, jpegs, gray_images):
+    import dataclasses
+
+    import torch
+
+    from jpegaf.antiforensics.gan import tiled_generate
+    from jpegaf.models import Generator, GeneratorConfig
+    from jpegaf.train import load_generator
+    from jpegaf.train.checkpoint import export_model
+
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.png"), "--method", "gan"]) == 2
+    assert "--generator" in capsys.readouterr().err
+    torch.manual_seed(0)
+    config = GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,))
+    weights = tmp_path / "g75.safetensors"
+    export_model(weights, Generator(config), {"generator": dataclasses.asdict(config), "quality": 75})
+    out = tmp_path / "gan.png"
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(out), "--method", "gan",
+                 "--generator", str(weights), "--threads", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "quality 50 has no trained generator; using the QF 75 one" in err
+    expected = tiled_generate(load_generator(weights)[0], jpeg.decompress(jpegs / "img0.jpg"))
+    assert np.array_equal(read_image(out), expected)

@@ -129,13 +129,35 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 # --- erase -------------------------------------------------------------------------------
 
-ERASE_METHODS = ("f1", "f2", "f3")
+ERASE_METHODS = ("f1", "f2", "f3", "gan")
+
+
+def _erase_method(args: argparse.Namespace):
+    """The method object for ``jpegaf erase``; the GAN needs trained generator weights."""
+    from .antiforensics import classical_method
+
+    if args.method != "gan":
+        return classical_method(args.method)
+    from .antiforensics.gan import GanEraser
+    from .evaluation.grid import resolve_generators
+
+    if not args.generator:
+        raise JpegafError("--method gan needs --generator WEIGHTS (a generator.safetensors with its "
+                          "model card; `jpegaf train gan` makes one)")
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    return GanEraser(resolve_generators(args.generator), device=args.device)
 
 
 def _erase_one(method, src: Path, dst: Path, seed: int, max_pixels: int) -> None:
     refuse_overwriting_input(dst, src)
     coefs = jpeg.read_coefficients(src, max_pixels=max_pixels)
     img = method(coefs, seed)
+    note = getattr(method, "last_note", None)  # the GAN says when no generator matches the quality
+    if note:
+        print(f"jpegaf: {src}: {note}", file=sys.stderr)
     write_image(dst, img)
 
 
@@ -147,9 +169,7 @@ def _jpeg_files(folder: Path) -> list[Path]:
 def cmd_erase(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .antiforensics import classical_method
-
-    method = classical_method(args.method)
+    method = _erase_method(args)
     src = Path(args.input)
     if not src.is_dir():
         dst = Path(args.output)
@@ -464,7 +484,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
     p.add_argument("--method", choices=ERASE_METHODS, required=True,
                    help="f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking; "
-                        "f3: Fan et al. 2014 variational (best quality, slowest)")
+                        "f3: Fan et al. 2014 variational; gan: the paper's generator (--generator)")
+    p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
+                   help="for --method gan: trained generators; the one nearest the file's quality is used")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for --method gan")
+    p.add_argument("--threads", type=_positive_int, help="torch threads for --method gan")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
     p.add_argument("--format", choices=("png", "tif", "bmp"), default="png",
                    help="output format in folder mode (default png)")

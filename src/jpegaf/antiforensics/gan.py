@@ -1,0 +1,157 @@
+"""The GAN anti-forensic method (Luo et al. 2018): a trained generator behind the common signature.
+
+:func:`tiled_generate` runs a generator on an image of any size in overlapping tiles, so memory
+stays bounded; :class:`GanEraser` wraps one or more trained generators (one per JPEG quality) as
+``method(coefs, seed) -> uint8 pixels``, like F1-F3.
+
+Tiling is exact: the generator is a stack of 3x3, stride-1 convolutions, so an output pixel depends
+only on input pixels within the receptive-field radius (one pixel per convolution). Each tile is
+extended by a margin of at least that radius with real image content (at the image's own borders
+there is nothing to extend and the convolutions' zero padding applies exactly as for the whole
+image), and only the tile's central part is kept. The result equals the untiled one up to
+floating-point differences (convolution kernels may sum in a different order on another size).
+
+Colour: the generator was trained on gray images (the paper's luma). For a colour JPEG only the
+luma (BT.601 Y) goes through the generator; Cb and Cr are taken unchanged from the decoded JPEG, so
+**the chroma keeps its JPEG traces** (blocking, quantized DCT histograms of Cb/Cr).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import torch
+
+from ..imageio import to_luma
+from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients
+from .common import check_tables, ycbcr_to_rgb
+
+
+def receptive_radius(generator: torch.nn.Module) -> int:
+    """Receptive-field radius in pixels: the sum over the generator's convolutions of
+    dilation * (kernel - 1) / 2 (one pixel per 3x3 stride-1 convolution)."""
+    radius = 0
+    for m in generator.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            if m.stride != (1, 1):
+                raise ValueError("tiled generation needs stride-1 convolutions")
+            radius += max(d * (k - 1) // 2 for k, d in zip(m.kernel_size, m.dilation))
+    return radius
+
+
+def _starts(n: int, tile: int) -> list[int]:
+    return list(range(0, n, tile)) if n > 0 else []
+
+
+def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
+                   overlap: int | None = None, device: str | torch.device = "cpu",
+                   bf16: bool = False) -> np.ndarray:
+    """Run ``generator`` on a uint8 gray image in overlapping tiles; returns uint8 (H, W).
+
+    Each ``tile`` x ``tile`` output region is computed from the input extended by ``overlap``
+    pixels on every side (clipped at the image's borders), and only the central region is kept.
+    ``overlap`` defaults to the receptive-field radius rounded up to a multiple of 8; with
+    ``overlap`` >= that radius the result equals the untiled one up to floating-point rounding.
+    The input is scaled as in training, x = img / 127.5 - 1, and the output mapped back with
+    floor((y + 1) * 127.5 + 0.5), clipped to [0, 255]. ``bf16`` runs under bfloat16 autocast
+    (faster on recent hardware, no longer equal to the fp32 result bit for bit).
+    """
+    img = np.asarray(img)
+    if img.ndim != 2 or img.dtype != np.uint8:
+        raise ValueError(f"expected a uint8 gray image, got {img.dtype} of shape {img.shape}")
+    if not (isinstance(tile, int) and tile >= 1):
+        raise ValueError(f"tile must be a positive int, got {tile!r}")
+    radius = receptive_radius(generator)
+    if overlap is None:
+        overlap = 8 * math.ceil(radius / 8)
+    if not (isinstance(overlap, int) and overlap >= 0):
+        raise ValueError(f"overlap must be a non-negative int, got {overlap!r}")
+    torch.set_flush_denormal(True)
+    device = torch.device(device)
+    generator = generator.to(device).eval()
+    h, w = img.shape
+    x = torch.from_numpy(img.astype(np.float32) / 127.5 - 1.0)
+    out = np.empty((h, w), np.float32)
+    with torch.no_grad(), torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+        for y0 in _starts(h, tile):
+            y1 = min(y0 + tile, h)
+            ey0, ey1 = max(0, y0 - overlap), min(h, y1 + overlap)
+            for x0 in _starts(w, tile):
+                x1 = min(x0 + tile, w)
+                ex0, ex1 = max(0, x0 - overlap), min(w, x1 + overlap)
+                inp = x[ey0:ey1, ex0:ex1][None, None].to(device).contiguous(memory_format=torch.channels_last)
+                y = generator(inp)[0, 0].float().cpu().numpy()
+                out[y0:y1, x0:x1] = y[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
+    return np.clip(np.floor((out.astype(np.float64) + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+
+
+def rgb_to_ycbcr(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """JFIF RGB -> YCbCr (ITU-R BT.601 full range), float64 planes, not rounded."""
+    r, g, b = (rgb[..., i].astype(np.float64) for i in range(3))
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    cb = 128.0 - 0.168736 * r - 0.331264 * g + 0.5 * b
+    cr = 128.0 + 0.5 * r - 0.418688 * g - 0.081312 * b
+    return y, cb, cr
+
+
+class GanEraser:
+    """The GAN method with the common signature ``eraser(coefs, seed=0) -> uint8 pixels``.
+
+    ``generators`` maps a JPEG quality factor to the safetensors weights of the generator trained
+    for it (the model card beside them describes the network). For each file the generator whose
+    quality is nearest the file's estimated luma quality is used (ties go to the higher quality);
+    when it is not an exact match, :attr:`last_note` says so (the library does not print). Each
+    generator is loaded once, when first needed.
+
+    The JPEG is decoded with the real codec. Gray: the generator runs on the image. Colour: the
+    luma (BT.601) goes through the generator and the chroma is kept from the decoded JPEG (RGB ->
+    YCbCr, Y replaced, back to RGB, rounded and clipped), so the chroma keeps its JPEG traces.
+
+    ``seed`` is accepted for the common signature and unused: the generator is deterministic.
+    """
+
+    def __init__(self, generators: Mapping[int, str | os.PathLike], tile: int = 512,
+                 device: str = "cpu", bf16: bool = False) -> None:
+        if not generators:
+            raise ValueError("give at least one generator (quality -> weights path)")
+        self.paths = {int(q): Path(p) for q, p in generators.items()}
+        self.tile = tile
+        self.device = device
+        self.bf16 = bf16
+        self.last_note: str | None = None
+        self._loaded: dict[int, torch.nn.Module] = {}
+
+    def select(self, quality: int) -> int:
+        """The trained quality used for a file of estimated ``quality``."""
+        return min(self.paths, key=lambda q: (abs(q - quality), -q))
+
+    def generator(self, quality: int) -> torch.nn.Module:
+        """The generator trained for ``quality`` (a key of ``generators``), loaded once."""
+        if quality not in self._loaded:
+            from ..train.checkpoint import load_generator
+            g, _ = load_generator(self.paths[quality])
+            self._loaded[quality] = g.to(self.device)
+        return self._loaded[quality]
+
+    def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
+        del seed  # deterministic method
+        check_tables(coefs)
+        quality = estimate_quality(coefs.qt[0]).quality
+        chosen = self.select(quality)
+        self.last_note = (None if chosen == quality
+                          else f"quality {quality} has no trained generator; using the QF {chosen} one")
+        g = self.generator(chosen)
+        decoded = decompress(from_coefficients(coefs))
+        luma = to_luma(decoded)
+        out = tiled_generate(g, luma, tile=self.tile, device=self.device, bf16=self.bf16)
+        if decoded.ndim == 2:
+            return out
+        _, cb, cr = rgb_to_ycbcr(decoded)
+        return ycbcr_to_rgb(out.astype(np.float64), cb, cr)
+
+
+__all__ = ["GanEraser", "receptive_radius", "rgb_to_ycbcr", "tiled_generate"]

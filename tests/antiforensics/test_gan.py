@@ -1,0 +1,143 @@
+"""Tests of the GAN method: exact tiled inference and the common-signature wrapper.
+
+A tiny random generator (8 channels, 2 residual blocks: 1 + 4 + 1 + 1 + 1 = 8 convolutions, so a
+receptive radius of 8 px) stands in for a trained one, except in the last test, which uses the
+bundled CPU-trained QF 50 generator when it is present.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from jpegaf.antiforensics.common import ycbcr_to_rgb
+from jpegaf.antiforensics.gan import GanEraser, receptive_radius, rgb_to_ycbcr, tiled_generate
+from jpegaf.jpeg import compress, decompress, read_coefficients
+from jpegaf.metrics import psnr
+from jpegaf.models import Generator, GeneratorConfig
+from jpegaf.train.checkpoint import export_model, load_generator
+
+REAL_WEIGHTS = Path(__file__).resolve().parents[2] / "results" / "gan-cpu-q50" / "generator.safetensors"
+
+
+def _tiny_weights(path: Path, quality: int = 50, seed: int = 0) -> Path:
+    config = GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,))
+    torch.manual_seed(seed)
+    model = Generator(config)
+    # Non-trivial BN statistics, so eval-mode BN is not the identity.
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.1, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
+    export_model(path, model, {"generator": dataclasses.asdict(config), "quality": quality})
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gan")
+    return {q: _tiny_weights(folder / f"g{q}.safetensors", q, seed=q) for q in (50, 75)}
+
+
+@pytest.fixture(scope="module")
+def image(gray_images) -> np.ndarray:
+    return np.ascontiguousarray(gray_images[1][:200, :176])
+
+
+def _untiled(generator, img: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        x = torch.from_numpy(img.astype(np.float32) / 127.5 - 1.0)[None, None]
+        y = generator.eval()(x)[0, 0].double().numpy()
+    return np.clip(np.floor((y + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+
+
+def test_receptive_radius(tiny):
+    g, _ = load_generator(tiny[50])
+    assert receptive_radius(g) == 8
+    assert receptive_radius(Generator()) == 36  # 36 3x3 convolutions in the paper's layout
+
+
+def test_tiled_equals_untiled(tiny, image):
+    g, _ = load_generator(tiny[50])
+    ref = _untiled(g, image)
+    out = tiled_generate(g, image, tile=64)
+    assert out.dtype == np.uint8 and out.shape == image.shape
+    diff = np.abs(out.astype(int) - ref.astype(int))
+    assert diff.max() <= 1  # float rounding can only flip a grey level at a .5 boundary
+    assert (diff == 0).mean() > 0.999
+    # Tiles not a divisor of the size, explicit overlap equal to the radius: still exact.
+    out2 = tiled_generate(g, image, tile=50, overlap=8)
+    assert np.abs(out2.astype(int) - ref.astype(int)).max() <= 1
+    assert (out2 == ref).mean() > 0.999
+    # A too-small margin does show seams (so the equality above is not vacuous).
+    out3 = tiled_generate(g, image, tile=64, overlap=0)
+    assert (out3 != ref).sum() > 0
+
+
+def test_tiled_input_checks(tiny, image):
+    g, _ = load_generator(tiny[50])
+    with pytest.raises(ValueError):
+        tiled_generate(g, image.astype(np.float32))
+    with pytest.raises(ValueError):
+        tiled_generate(g, image, tile=0)
+
+
+def test_nearest_quality_and_note(tiny, image):
+    eraser = GanEraser({50: tiny[50], 75: tiny[75]}, tile=128)
+    coefs50 = read_coefficients(compress(image, 50))
+    out = eraser(coefs50, seed=3)
+    assert out.dtype == np.uint8 and out.shape == image.shape
+    assert eraser.last_note is None
+    g50, _ = load_generator(tiny[50])
+    np.testing.assert_array_equal(out, tiled_generate(g50, decompress(compress(image, 50)), tile=128))
+    # seed is unused: same output.
+    np.testing.assert_array_equal(out, eraser(coefs50, seed=99))
+
+    out60 = eraser(read_coefficients(compress(image, 60)))
+    assert eraser.last_note == "quality 60 has no trained generator; using the QF 50 one"
+    assert out60.shape == image.shape
+    eraser(read_coefficients(compress(image, 70)))
+    assert eraser.last_note == "quality 70 has no trained generator; using the QF 75 one"
+    assert eraser.select(62) == 50 and eraser.select(63) == 75 and eraser.select(100) == 75
+    assert set(eraser._loaded) == {50, 75}  # each loaded once, lazily
+
+
+def test_colour_keeps_jpeg_chroma(tiny, gray_images):
+    g = gray_images[2][:96, :120].astype(np.float64)
+    rgb = np.clip(np.stack([g * 0.9 + 20, g, g * 0.7 + 40], axis=2), 0, 255).astype(np.uint8)
+    data = compress(rgb, 50)
+    eraser = GanEraser({50: tiny[50]}, tile=64)
+    out = eraser(read_coefficients(data))
+    assert out.dtype == np.uint8 and out.shape == rgb.shape
+    decoded = decompress(data)
+    _, cb0, cr0 = rgb_to_ycbcr(decoded)
+    y1, cb1, cr1 = rgb_to_ycbcr(out)
+    # Where the recombination did not clip, chroma is the JPEG's within RGB rounding (<= 0.5 +
+    # the JPEG's own rounding of its decoded RGB, well under 1.5).
+    lum = tiled_generate(load_generator(tiny[50])[0], np.clip(np.floor(rgb_to_ycbcr(decoded)[0] + 0.5),
+                                                             0, 255).astype(np.uint8), tile=64)
+    raw = np.stack([lum + 1.402 * (cr0 - 128), lum - 0.344136 * (cb0 - 128) - 0.714136 * (cr0 - 128),
+                    lum + 1.772 * (cb0 - 128)], axis=2)
+    ok = np.all((raw >= 0) & (raw <= 255), axis=2)
+    assert ok.mean() > 0.5
+    assert np.abs(cb1 - cb0)[ok].max() <= 1.0 and np.abs(cr1 - cr0)[ok].max() <= 1.0
+    np.testing.assert_array_equal(out, ycbcr_to_rgb(lum.astype(np.float64), cb0, cr0))
+    # The luma is the generator's output within RGB rounding.
+    assert np.abs(y1 - lum)[ok].max() <= 1.0
+
+
+@pytest.mark.skipif(not REAL_WEIGHTS.exists(), reason="trained QF 50 generator not present")
+def test_real_generator_improves_psnr(gray_images):
+    img = np.ascontiguousarray(gray_images[0][64:192, 64:192])
+    data = compress(img, 50)
+    jpeg = decompress(data)
+    eraser = GanEraser({50: REAL_WEIGHTS}, tile=64)
+    out = eraser(read_coefficients(data))
+    assert eraser.last_note is None
+    assert out.shape == img.shape and out.dtype == np.uint8
+    assert psnr(img, out) > psnr(img, jpeg)
