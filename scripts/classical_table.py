@@ -20,21 +20,9 @@ from jpegaf import jpeg
 from jpegaf.antiforensics import FanVariational, StammDeblocking, StammDither
 from jpegaf.data import centre_crop_position, crop, load_luma
 from jpegaf.detectors import BlockingDetector, CalibrationDetector, calibration_for, load_calibrations
+from jpegaf.evaluation.paper import TABLE1 as PAPER  # the paper's Table I, keyed (size, 'J'|'F1'|'F2'|'F')
 from jpegaf.metrics import psnr, ssim, summarize_psnr
 from jpegaf.samples import sample_paths
-
-# Luo et al. 2018, Table I: (PSNR dB, SSIM) per size, method, QF. "INF" at 64 is omitted here.
-PAPER = {
-    (128, "J"): {25: (32.444, 0.886), 50: (34.912, 0.929), 75: (37.547, 0.957)},
-    (128, "F1"): {25: (29.977, 0.764), 50: (32.226, 0.835), 75: (34.646, 0.892)},
-    (128, "F2"): {25: (30.242, 0.810), 50: (31.453, 0.850), 75: (32.118, 0.870)},
-    (256, "J"): {25: (32.610, 0.890), 50: (35.074, 0.932), 75: (37.717, 0.959)},
-    (256, "F1"): {25: (29.606, 0.732), 50: (31.788, 0.807), 75: (34.258, 0.875)},
-    (256, "F2"): {25: (30.273, 0.805), 50: (31.468, 0.850), 75: (32.138, 0.872)},
-    (512, "J"): {25: (33.259, 0.898), 50: (35.730, 0.937), 75: (38.359, 0.962)},
-    (512, "F1"): {25: (29.661, 0.702), 50: (31.825, 0.783), 75: (34.366, 0.860)},
-    (512, "F2"): {25: (30.772, 0.809), 50: (32.007, 0.854), 75: (32.714, 0.879)},
-}
 
 
 def main(argv=None) -> int:
