@@ -196,7 +196,28 @@ def _item_index(index: int, length: int) -> int:
     return index
 
 
-class TrainPairs(Dataset):
+class _CropPairs(Dataset):
+    """What both datasets share: uint8 access to item ``index`` through its :class:`CropSpec`
+    (``spec``), compressed at ``self.quality`` with the optional ``self.cache``."""
+
+    # Each subclass sets ``quality`` and ``cache`` and defines ``spec(index)`` (where its crops lie).
+    quality: int
+    cache: "JpegCropCache | None"
+
+    def original_uint8(self, index: int) -> np.ndarray:
+        """The never-compressed crop of item ``index``: uint8 (S, S)."""
+        return make_original(self.spec(index))
+
+    def jpeg_uint8(self, index: int) -> np.ndarray:
+        """The decoded JPEG of item ``index``: uint8 (S, S)."""
+        return make_pair(self.spec(index), self.quality, self.cache)[1]
+
+    def pair_uint8(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(original, jpeg) of item ``index`` as uint8 (S, S) arrays."""
+        return make_pair(self.spec(index), self.quality, self.cache)
+
+
+class TrainPairs(_CropPairs):
     """Training pairs: ``crops_per_image`` non-overlapping crops of every image, augmented.
 
     Item ``i`` maps to (image, crop) in file order: the crops of ``files[0]`` first, then those of
@@ -274,24 +295,12 @@ class TrainPairs(Dataset):
             k_rot, flip = random_augmentation(np.random.default_rng([self.seed, self.epoch, index]))
         return CropSpec(self.files[j], top, left, self.crop_size, k_rot, flip)
 
-    def original_uint8(self, index: int) -> np.ndarray:
-        """The never-compressed crop of item ``index``: uint8 (crop_size, crop_size)."""
-        return make_original(self.spec(index))
-
-    def jpeg_uint8(self, index: int) -> np.ndarray:
-        """The decoded JPEG of item ``index``: uint8 (crop_size, crop_size)."""
-        return make_pair(self.spec(index), self.quality, self.cache)[1]
-
-    def pair_uint8(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """(original, jpeg) of item ``index`` as uint8 (crop_size, crop_size) arrays."""
-        return make_pair(self.spec(index), self.quality, self.cache)
-
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         original, compressed = self.pair_uint8(index)
         return to_unit_range(original), to_unit_range(compressed)
 
 
-class TestPairs(Dataset):
+class TestPairs(_CropPairs):
     """Test pairs: the central ``size`` x ``size`` crop of every image (paper: 64, 128, 256, 512).
 
     No randomness is involved: the crop is at :func:`centre_crop_position`. Images smaller than
@@ -345,18 +354,6 @@ class TestPairs(Dataset):
         index = _item_index(index, len(self))
         top, left = self.positions[index]
         return CropSpec(self.files[index], top, left, self.size)
-
-    def original_uint8(self, index: int) -> np.ndarray:
-        """The never-compressed central crop of item ``index``: uint8 (size, size)."""
-        return make_original(self.spec(index))
-
-    def jpeg_uint8(self, index: int) -> np.ndarray:
-        """The decoded JPEG of item ``index``: uint8 (size, size)."""
-        return make_pair(self.spec(index), self.quality, self.cache)[1]
-
-    def pair_uint8(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """(original, jpeg) of item ``index`` as uint8 (size, size) arrays."""
-        return make_pair(self.spec(index), self.quality, self.cache)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, int]:
         index = _item_index(index, len(self))
