@@ -8,6 +8,7 @@ status 2 — never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -133,7 +134,8 @@ ERASE_METHODS = ("f1", "f2", "f3", "gan")
 
 
 def _erase_method(args: argparse.Namespace):
-    """The method object for ``jpegaf erase``; the GAN needs trained generator weights."""
+    """The method object for ``jpegaf erase``; the GAN uses the shipped generators unless
+    ``--generator`` names others."""
     from .antiforensics import classical_method
 
     if args.method != "gan":
@@ -141,14 +143,16 @@ def _erase_method(args: argparse.Namespace):
     from .antiforensics.gan import GanEraser
     from .evaluation.grid import resolve_generators
 
-    if not args.generator:
-        raise JpegafError("--method gan needs --generator WEIGHTS (a generator.safetensors with its "
-                          "model card; `jpegaf train gan` makes one)")
-    if args.threads:
-        import torch
+    import torch
 
+    from .pretrained import shipped_generators
+
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise JpegafError("--device cuda was asked for, but no CUDA device is available")
+    if args.threads:
         torch.set_num_threads(args.threads)
-    return GanEraser(resolve_generators(args.generator), device=args.device)
+    generators = resolve_generators(args.generator) if args.generator else shipped_generators()
+    return GanEraser(generators, device=args.device)
 
 
 def _erase_one(method, src: Path, dst: Path, seed: int, max_pixels: int) -> None:
@@ -315,7 +319,16 @@ def cmd_train_gan(args: argparse.Namespace) -> int:
         overrides["generator_loss"] = "non_saturating"
     if args.cache_dir:
         overrides["cache_dir"] = args.cache_dir
-    config = preset(args.quality, **overrides)
+    for name in ("phase1_epochs", "phase2_epochs", "lr_decay_epoch", "init_generator"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
+    qualities = sorted(set(args.quality))
+    if len(qualities) > 1:
+        # One conditioned generator; its nominal quality (logs) is the middle one.
+        overrides["qualities"] = tuple(qualities)
+        base = preset(qualities[len(qualities) // 2])
+        overrides["generator"] = dataclasses.replace(base.generator, condition_channels=1)
+    config = preset(qualities[len(qualities) // 2], **overrides)
     if args.resume:
         print(f"resuming {args.out} with the configuration saved in its checkpoint", file=sys.stderr)
     result = train_gan(config, args.data, args.out, resume=args.resume, max_steps=args.max_steps,
@@ -371,8 +384,8 @@ def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note:
     from .evaluation import run_grid, write_tables
     from .evaluation.figures import write_figures
     from .evaluation.grid import resolve_generators
+    from .antiforensics.gan import load_trained_generator
     from .evaluation.report import write_report
-    from .train import load_generator
 
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = run_grid(config, data_dir, out_dir)
@@ -380,7 +393,8 @@ def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note:
     generators = resolve_generators(config.generators)
     figures = []
     for q in config.qualities:
-        generator = load_generator(generators[q])[0] if ("gan" in config.methods and q in generators) else None
+        generator = (load_trained_generator(generators[q]) if ("gan" in config.methods and q in generators)
+                     else None)
         figures += write_figures(rows, data_dir, out_dir, methods=config.methods, quality=q,
                                  size=max(config.sizes), seed=config.seed, generator=generator)
     write_report(out_dir, config=config, rows=rows, command=command, data_description=data_description,
@@ -482,11 +496,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a JPEG file, or a folder of JPEG files")
     p.add_argument("-o", "--output", required=True,
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
-    p.add_argument("--method", choices=ERASE_METHODS, required=True,
-                   help="f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking; "
-                        "f3: Fan et al. 2014 variational; gan: the paper's generator (--generator)")
+    p.add_argument("--method", choices=ERASE_METHODS, default="gan",
+                   help="gan (default): the paper's generator, the shipped weights unless --generator; "
+                        "f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking; "
+                        "f3: Fan et al. 2014 variational")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
-                   help="for --method gan: trained generators; the one nearest the file's quality is used")
+                   help="for --method gan: trained generators instead of the shipped ones; the one "
+                        "nearest the file's quality is used")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for --method gan")
     p.add_argument("--threads", type=_positive_int, help="torch threads for --method gan")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
@@ -509,8 +525,15 @@ def build_parser() -> argparse.ArgumentParser:
     train_sub = p.add_subparsers(dest="train_command", required=True, parser_class=_Parser)
     t = train_sub.add_parser("gan", help="the paper's GAN (generator + discriminator)")
     t.add_argument("--data", required=True, help="folder of never-compressed images")
-    t.add_argument("--quality", "-q", type=_quality, required=True, help="JPEG quality to undo")
+    t.add_argument("--quality", "-q", type=_quality, nargs="+", required=True,
+                   help="JPEG quality to undo; several (e.g. 25 50 75): one generator for all of them, "
+                        "conditioned on the file's quantization table (not in the paper)")
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported generator")
+    t.add_argument("--init-generator", metavar="WEIGHTS",
+                   help="start the generator from these exported weights (e.g. another quality's)")
+    t.add_argument("--phase1-epochs", type=int, help="override the preset's generator-only epochs")
+    t.add_argument("--phase2-epochs", type=int, help="override the preset's adversarial epochs")
+    t.add_argument("--lr-decay-epoch", type=int, help="override the phase-2 epoch where rates drop")
     t.add_argument("--preset", choices=("paper", "cpu"), default="cpu",
                    help="paper: the paper's schedule (GPU); cpu: a reduction for ~1 h on 2 cores")
     t.add_argument("--no-perceptual", action="store_true",

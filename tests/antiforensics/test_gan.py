@@ -24,8 +24,8 @@ from jpegaf.train.checkpoint import export_model, load_generator
 REAL_WEIGHTS = Path(__file__).resolve().parents[2] / "results" / "gan-cpu-q50" / "generator.safetensors"
 
 
-def _tiny_weights(path: Path, quality: int = 50, seed: int = 0) -> Path:
-    config = GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,))
+def _tiny_weights(path: Path, quality: int = 50, seed: int = 0, conditioned: bool = False) -> Path:
+    config = GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,), condition_channels=int(conditioned))
     torch.manual_seed(seed)
     model = Generator(config)
     # Non-trivial BN statistics, so eval-mode BN is not the identity.
@@ -34,7 +34,10 @@ def _tiny_weights(path: Path, quality: int = 50, seed: int = 0) -> Path:
             if isinstance(m, torch.nn.BatchNorm2d):
                 m.running_mean.uniform_(-0.1, 0.1)
                 m.running_var.uniform_(0.5, 1.5)
-    export_model(path, model, {"generator": dataclasses.asdict(config), "quality": quality})
+    card = {"generator": dataclasses.asdict(config), "quality": quality}
+    if conditioned:
+        card = {**card, "quality": None, "qualities": [25, 50, 75], "conditioning": "qtable_plane"}
+    export_model(path, model, card)
     return path
 
 
@@ -104,7 +107,7 @@ def test_nearest_quality_and_note(tiny, image):
     eraser(read_coefficients(compress(image, 70)))
     assert eraser.last_note == "quality 70 has no trained generator; using the QF 75 one"
     assert eraser.select(62) == 50 and eraser.select(63) == 75 and eraser.select(100) == 75
-    assert set(eraser._loaded) == {50, 75}  # each loaded once, lazily
+    assert set(eraser._loaded) == {tiny[50], tiny[75]}  # each loaded once, lazily
 
 
 def test_colour_keeps_jpeg_chroma(tiny, gray_images):
@@ -141,3 +144,34 @@ def test_real_generator_improves_psnr(gray_images):
     assert eraser.last_note is None
     assert out.shape == img.shape and out.dtype == np.uint8
     assert psnr(img, out) > psnr(img, jpeg)
+
+
+def test_conditioned_generator_gets_the_file_table_and_tiles_exactly(tmp_path, image):
+    from jpegaf.evaluation.grid import resolve_generators
+    from jpegaf.jpeg import quality_to_table
+    from jpegaf.models import qtable_plane
+
+    weights = _tiny_weights(tmp_path / "cond.safetensors", seed=5, conditioned=True)
+    mapping = resolve_generators([str(weights)])
+    assert mapping == {25: str(weights), 50: str(weights), 75: str(weights)}
+    g, _ = load_generator(weights)
+    decoded = decompress(compress(image, 60))
+    table = quality_to_table(60)
+    # Tiled with the plane cut along = the whole image with its plane.
+    with torch.no_grad():
+        x = torch.from_numpy(np.stack([decoded.astype(np.float32) / 127.5 - 1.0,
+                                       qtable_plane(table, *decoded.shape)]))[None]
+        y = g(x)[0, 0].double().numpy()
+    whole = np.clip(np.floor((y + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+    tiled = tiled_generate(g, decoded, tile=64, table=table)
+    assert np.abs(tiled.astype(int) - whole).max() <= 1
+    # The plane matters: another table gives another output.
+    assert not np.array_equal(tiled, tiled_generate(g, decoded, tile=64, table=quality_to_table(25)))
+    # Through the eraser: one model for all qualities, the file's own table, a note off the grid.
+    eraser = GanEraser(mapping, tile=64)
+    out = eraser(read_coefficients(compress(image, 60)))
+    np.testing.assert_array_equal(out, tiled)
+    assert "not one the generator was trained on" in eraser.last_note and "25, 50, 75" in eraser.last_note
+    eraser(read_coefficients(compress(image, 75)))
+    assert eraser.last_note is None
+    assert len(eraser._loaded) == 1  # one file serves all three qualities

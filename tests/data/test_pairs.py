@@ -11,6 +11,7 @@ from torch.utils.data import DataLoader
 
 from jpegaf import jpeg
 from jpegaf.data import (
+    MixedQualityPairs,
     DIHEDRAL,
     CropSpec,
     JpegCropCache,
@@ -241,3 +242,34 @@ def test_test_pairs_collate_with_file_indices(real_files, tmp_path):
     indices = torch.cat([b[2] for b in batches]).tolist()
     assert indices == list(range(len(ds)))
     assert [ds.file(i) for i in indices] == ds.files
+
+
+def test_mixed_quality_pairs_follow_train_pairs_and_carry_the_table(real_files):
+    from jpegaf.models import qtable_plane
+
+    files = real_files[:3]
+    mixed = MixedQualityPairs(files, (25, 50, 75), crop_size=64, crops_per_image=3, seed=4)
+    assert len(mixed) == len(TrainPairs(files, 50, crop_size=64, crops_per_image=3, seed=4))
+    for epoch in (0, 2):
+        mixed.set_epoch(epoch)
+        qualities = [mixed.quality(i) for i in range(len(mixed))]
+        assert set(qualities) <= {25, 50, 75}
+        for i in (0, len(mixed) - 1):
+            q = qualities[i]
+            plain = TrainPairs(files, q, crop_size=64, crops_per_image=3, seed=4, epoch=epoch)
+            original, conditioned = mixed[i]
+            original_q, jpeg_q = plain[i]
+            assert conditioned.shape == (2, 64, 64)
+            assert torch.equal(original, original_q) and torch.equal(conditioned[:1], jpeg_q)
+            expected = qtable_plane(jpeg.quality_to_table(q), 64, 64)
+            np.testing.assert_array_equal(conditioned[1].numpy(), expected)
+    # Reproducible, and the qualities change with the epoch and are all used over a few epochs.
+    again = MixedQualityPairs(files, (25, 50, 75), crop_size=64, crops_per_image=3, seed=4, epoch=2)
+    assert [again.quality(i) for i in range(len(mixed))] == qualities
+    seen = set()
+    for epoch in range(4):
+        mixed.set_epoch(epoch)
+        seen |= {mixed.quality(i) for i in range(len(mixed))}
+    assert seen == {25, 50, 75}
+    with pytest.raises(ValueError):
+        MixedQualityPairs(files, (), crop_size=64)

@@ -155,3 +155,31 @@ def test_two_process_ddp_leaves_identical_weights(tmp_path, data_dir):
         assert params and all(torch.equal(r0[part][k], r1[part][k]) for k in params)
     # Both phases ran (4 steps of 2 per epoch with 6 images... at least one GAN step).
     assert (tmp_path / "run" / "checkpoint.pt").exists()
+
+
+def test_conditioned_run_started_from_a_plain_generator(tmp_path, data_dir):
+    """One generator for QF 25/50/75 (conditioned on the table), started from a QF 50 run's
+    export: validated at each quality, and its card says what it covers and where it started."""
+    import dataclasses
+
+    from jpegaf.antiforensics.gan import load_trained_generator
+
+    plain = train_gan(tiny_config(phase2_epochs=0), data_dir, tmp_path / "plain", progress=False)
+    cond_gen = dataclasses.replace(tiny_config().generator, condition_channels=1)
+    config = tiny_config(qualities=(25, 50, 75), generator=cond_gen, phase1_epochs=1, phase2_epochs=0,
+                         init_generator=str(tmp_path / "plain" / "generator.safetensors"))
+    result = train_gan(config, data_dir, tmp_path / "cond", progress=False)
+    val = result.validation
+    for q in (25, 50, 75):
+        assert np.isfinite(val[f"val_psnr_gain_q{q}"])
+    assert val["val_psnr_gain"] == pytest.approx(np.mean([val[f"val_psnr_gain_q{q}"] for q in (25, 50, 75)]))
+    header = (tmp_path / "cond" / "validation.csv").read_text().splitlines()[0]
+    assert "val_psnr_gain_q25" in header and "val_ssim_out_q75" in header
+    trained = load_trained_generator(tmp_path / "cond" / "generator.safetensors")
+    assert trained.conditioned and trained.qualities == (25, 50, 75)
+    init = trained.card["initialised_from"]
+    assert init["steps"] == plain.position.global_step and len(init["sha256"]) == 64
+    with pytest.raises(ValueError):
+        tiny_config(qualities=(25, 50))  # a conditioned run needs a conditioned generator
+    with pytest.raises(ValueError):
+        tiny_config(qualities=(25, 75), generator=cond_gen)  # quality 50 not among them

@@ -11,6 +11,11 @@ there is nothing to extend and the convolutions' zero padding applies exactly as
 image), and only the tile's central part is kept. The result equals the untiled one up to
 floating-point differences (convolution kernels may sum in a different order on another size).
 
+A generator conditioned on the quantization table (one model for several qualities, not in the
+paper; :mod:`jpegaf.models.conditioning`) gets the plane of the file's own luma table as a second
+input channel; the plane is built for the whole image and cut into tiles with it, so tiling stays
+exact.
+
 Colour: the generator was trained on gray images (the paper's luma). For a colour JPEG only the
 luma (BT.601 Y) goes through the generator; Cb and Cr are taken unchanged from the decoded JPEG, so
 **the chroma keeps its JPEG traces** (blocking, quantized DCT histograms of Cb/Cr).
@@ -20,14 +25,16 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import torch
 
 from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients
+from ..models.conditioning import qtable_plane
 from .common import check_tables, ycbcr_to_rgb
 
 
@@ -49,7 +56,7 @@ def _starts(n: int, tile: int) -> list[int]:
 
 def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                    overlap: int | None = None, device: str | torch.device = "cpu",
-                   bf16: bool = False) -> np.ndarray:
+                   bf16: bool = False, table: np.ndarray | None = None) -> np.ndarray:
     """Run ``generator`` on a uint8 gray image in overlapping tiles; returns uint8 (H, W).
 
     Each ``tile`` x ``tile`` output region is computed from the input extended by ``overlap``
@@ -58,7 +65,8 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     ``overlap`` >= that radius the result equals the untiled one up to floating-point rounding.
     The input is scaled as in training, x = img / 127.5 - 1, and the output mapped back with
     floor((y + 1) * 127.5 + 0.5), clipped to [0, 255]. ``bf16`` runs under bfloat16 autocast
-    (faster on recent hardware, no longer equal to the fp32 result bit for bit).
+    (faster on recent hardware, no longer equal to the fp32 result bit for bit). ``table``: the
+    file's (8, 8) luma quantization table, for a generator conditioned on it (None otherwise).
     """
     img = np.asarray(img)
     if img.ndim != 2 or img.dtype != np.uint8:
@@ -74,7 +82,9 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     device = torch.device(device)
     generator = generator.to(device).eval()
     h, w = img.shape
-    x = torch.from_numpy(img.astype(np.float32) / 127.5 - 1.0)
+    x = torch.from_numpy(img.astype(np.float32) / 127.5 - 1.0)[None]
+    if table is not None:
+        x = torch.cat([x, torch.from_numpy(qtable_plane(table, h, w))[None]])
     out = np.empty((h, w), np.float32)
     with torch.no_grad(), torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
         for y0 in _starts(h, tile):
@@ -83,7 +93,7 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
             for x0 in _starts(w, tile):
                 x1 = min(x0 + tile, w)
                 ex0, ex1 = max(0, x0 - overlap), min(w, x1 + overlap)
-                inp = x[ey0:ey1, ex0:ex1][None, None].to(device).contiguous(memory_format=torch.channels_last)
+                inp = x[:, ey0:ey1, ex0:ex1][None].to(device).contiguous(memory_format=torch.channels_last)
                 y = generator(inp)[0, 0].float().cpu().numpy()
                 out[y0:y1, x0:x1] = y[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
     return np.clip(np.floor((out.astype(np.float64) + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8)
@@ -98,14 +108,48 @@ def rgb_to_ycbcr(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return y, cb, cr
 
 
+@dataclass
+class TrainedGenerator:
+    """A trained generator with its model card: what the method needs to apply it to a file."""
+
+    module: torch.nn.Module
+    card: dict[str, Any]
+    path: Path
+
+    @property
+    def conditioned(self) -> bool:
+        """Whether the generator takes the quantization table's plane (one model, several QFs)."""
+        return self.card.get("conditioning") == "qtable_plane"
+
+    @property
+    def qualities(self) -> tuple[int, ...]:
+        """The JPEG qualities it was trained on."""
+        return tuple(int(q) for q in (self.card.get("qualities") or [self.card["quality"]]))
+
+    def apply(self, img: np.ndarray, table: np.ndarray, tile: int = 512, device: str = "cpu") -> np.ndarray:
+        """The generator on a decoded uint8 gray JPEG whose luma table is ``table``."""
+        return tiled_generate(self.module, img, tile=tile, device=device,
+                              table=table if self.conditioned else None)
+
+
+def load_trained_generator(path: str | os.PathLike, device: str = "cpu") -> TrainedGenerator:
+    """Load exported weights and their card (:func:`jpegaf.train.checkpoint.load_generator`)."""
+    from ..train.checkpoint import load_generator
+
+    module, card = load_generator(path)
+    return TrainedGenerator(module.to(device), card, Path(path))
+
+
 class GanEraser:
     """The GAN method with the common signature ``eraser(coefs, seed=0) -> uint8 pixels``.
 
-    ``generators`` maps a JPEG quality factor to the safetensors weights of the generator trained
-    for it (the model card beside them describes the network). For each file the generator whose
-    quality is nearest the file's estimated luma quality is used (ties go to the higher quality);
-    when it is not an exact match, :attr:`last_note` says so (the library does not print). Each
-    generator is loaded once, when first needed.
+    ``generators`` maps a JPEG quality factor to the safetensors weights of a generator trained
+    for it (the model card beside them describes the network; a generator conditioned on the
+    quantization table appears under each of its qualities). For each file the quality nearest the
+    file's estimated luma quality is used (ties go to the higher quality); when it is not an exact
+    match, :attr:`last_note` says so (the library does not print). A conditioned generator is given
+    the file's own table, so it is told the file's real steps even then. Each weights file is
+    loaded once, when first needed.
 
     The JPEG is decoded with the real codec. Gray: the generator runs on the image. Colour: the
     luma (BT.601) goes through the generator and the chroma is kept from the decoded JPEG (RGB ->
@@ -123,35 +167,44 @@ class GanEraser:
         self.device = device
         self.bf16 = bf16
         self.last_note: str | None = None
-        self._loaded: dict[int, torch.nn.Module] = {}
+        self._loaded: dict[Path, TrainedGenerator] = {}
 
     def select(self, quality: int) -> int:
         """The trained quality used for a file of estimated ``quality``."""
         return min(self.paths, key=lambda q: (abs(q - quality), -q))
 
-    def generator(self, quality: int) -> torch.nn.Module:
+    def trained(self, quality: int) -> TrainedGenerator:
         """The generator trained for ``quality`` (a key of ``generators``), loaded once."""
-        if quality not in self._loaded:
-            from ..train.checkpoint import load_generator
-            g, _ = load_generator(self.paths[quality])
-            self._loaded[quality] = g.to(self.device)
-        return self._loaded[quality]
+        path = self.paths[quality]
+        if path not in self._loaded:
+            self._loaded[path] = load_trained_generator(path, self.device)
+        return self._loaded[path]
+
+    def generator(self, quality: int) -> torch.nn.Module:
+        """The network trained for ``quality`` (a key of ``generators``)."""
+        return self.trained(quality).module
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
         del seed  # deterministic method
         check_tables(coefs)
         quality = estimate_quality(coefs.qt[0]).quality
         chosen = self.select(quality)
-        self.last_note = (None if chosen == quality
-                          else f"quality {quality} has no trained generator; using the QF {chosen} one")
-        g = self.generator(chosen)
+        g = self.trained(chosen)
+        self.last_note = None
+        if chosen != quality:
+            self.last_note = (f"quality {quality} is not one the generator was trained on; conditioning "
+                              f"it on the file's own table (trained on QF {', '.join(map(str, g.qualities))})"
+                              if g.conditioned else
+                              f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
         luma = to_luma(decoded)
-        out = tiled_generate(g, luma, tile=self.tile, device=self.device, bf16=self.bf16)
+        out = tiled_generate(g.module, luma, tile=self.tile, device=self.device, bf16=self.bf16,
+                             table=np.asarray(coefs.qt[0]) if g.conditioned else None)
         if decoded.ndim == 2:
             return out
         _, cb, cr = rgb_to_ycbcr(decoded)
         return ycbcr_to_rgb(out.astype(np.float64), cb, cr)
 
 
-__all__ = ["GanEraser", "receptive_radius", "rgb_to_ycbcr", "tiled_generate"]
+__all__ = ["GanEraser", "TrainedGenerator", "load_trained_generator", "receptive_radius", "rgb_to_ycbcr",
+           "tiled_generate"]

@@ -33,6 +33,7 @@ from .pairs import (
     IMAGE_CACHE_SIZE,
     CropSpec,
     JpegCropCache,
+    MixedQualityPairs,
     TestPairs,
     TrainPairs,
     from_unit_range,
@@ -43,7 +44,7 @@ from .pairs import (
 
 __all__ = [
     "DEFAULT_MIN_SIZE", "DIHEDRAL", "IMAGE_CACHE_SIZE", "IMAGE_SUFFIXES", "JPEG_SUFFIXES",
-    "CropSpec", "FolderScan", "JpegCropCache", "Split", "TestPairs", "TrainPairs", "augment",
+    "CropSpec", "FolderScan", "JpegCropCache", "MixedQualityPairs", "Split", "TestPairs", "TrainPairs", "augment",
     "centre_crop_position", "check_image_file", "crop", "format_report", "from_unit_range",
     "grid_cells", "image_size", "load_luma", "make_original", "make_pair", "random_augmentation",
     "scan_folder", "split_files", "to_unit_range", "train_crop_positions",

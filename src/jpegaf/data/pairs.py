@@ -37,6 +37,7 @@ from .. import __version__, jpeg
 from .crops import augment as apply_augmentation
 from .crops import centre_crop_position, crop, grid_cells, random_augmentation, train_crop_positions
 from ..imageio import atomic_write_bytes
+from ..models.conditioning import qtable_plane
 from .folder import image_size, load_luma
 
 #: Decoded source images kept per process. Small on purpose: each DataLoader worker holds its own
@@ -359,3 +360,51 @@ class TestPairs(_CropPairs):
         index = _item_index(index, len(self))
         original, compressed = self.pair_uint8(index)
         return to_unit_range(original), to_unit_range(compressed), index
+
+
+class MixedQualityPairs(Dataset):
+    """Training pairs at several JPEG qualities for a generator conditioned on the quantization
+    table (one model for all qualities; not in the paper, see :mod:`jpegaf.models.conditioning`).
+
+    Item ``i`` is item ``i`` of a :class:`TrainPairs` (same crops, same augmentation), compressed
+    at a quality drawn from ``qualities`` by ``default_rng([seed, epoch, i, 1])`` (uniformly, so
+    each epoch mixes the qualities in about equal parts, reproducibly).
+
+    ``__getitem__`` returns ``(original, conditioned_jpeg)``: float32 tensors (1, S, S) and
+    (2, S, S), the second holding the JPEG in [-1, 1] and its table's plane (:func:`qtable_plane`).
+    """
+
+    def __init__(self, files: Sequence[str | os.PathLike], qualities: Sequence[int], crop_size: int = 128,
+                 crops_per_image: int = 5, seed: int = 0, augment: bool = True,
+                 cache_dir: str | os.PathLike | None = None, epoch: int = 0):
+        if not qualities:
+            raise ValueError("give at least one quality")
+        self.qualities = tuple(jpeg.check_quality(q) for q in qualities)
+        self.seed = _check_seed("seed", seed)
+        self.by_quality = {q: TrainPairs(files, q, crop_size=crop_size, crops_per_image=crops_per_image,
+                                         seed=seed, augment=augment, cache_dir=cache_dir, epoch=epoch)
+                           for q in self.qualities}
+        first = self.by_quality[self.qualities[0]]
+        self.files, self.skipped, self.crop_size = first.files, first.skipped, crop_size
+        self.epoch = first.epoch
+        self._planes = {q: torch.from_numpy(qtable_plane(jpeg.quality_to_table(q), crop_size, crop_size))[None]
+                        for q in self.qualities}
+
+    def __len__(self) -> int:
+        return len(self.by_quality[self.qualities[0]])
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = _check_seed("epoch", epoch)
+        for pairs in self.by_quality.values():
+            pairs.set_epoch(epoch)
+
+    def quality(self, index: int) -> int:
+        """The quality of item ``index`` in the current epoch."""
+        index = _item_index(index, len(self))
+        k = np.random.default_rng([self.seed, self.epoch, index, 1]).integers(len(self.qualities))
+        return self.qualities[int(k)]
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        q = self.quality(index)
+        original, compressed = self.by_quality[q][index]
+        return original, torch.cat([compressed, self._planes[q]])

@@ -104,7 +104,7 @@ def processed_images(data_dir: str | os.PathLike, image: str, index: int, *, siz
             continue
         if m == "gan":
             if generator is not None:
-                out[m] = run_gan(generator, out["jpeg"])
+                out[m] = run_gan(generator, out["jpeg"], quality)
         elif m in ("f1", "f2", "f3"):
             out[m] = make_method(m)(jpeg.read_coefficients(data), mseed)
         else:
@@ -250,7 +250,8 @@ def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str
         quality, size: the cell shown by the triptychs, histogram and ROC curves.
         image: the image shown (default: the first "ok" image at ``size``).
         seed: the grid's ``EvalConfig.seed``.
-        generator: the GAN generator module for ``quality`` (None: no GAN panels).
+        generator: the GAN's :class:`~jpegaf.antiforensics.gan.TrainedGenerator` for ``quality``
+            (None: no GAN panels).
         index: the image's position in the test split (default: its position among the images of
             ``rows`` in order, which is the test-split order ``run_grid`` writes).
         calibrations: for the detection rates (default: ``out_dir/calibrations.json`` when present,

@@ -106,33 +106,34 @@ class EvalConfig:
 
 @functools.lru_cache(maxsize=None)
 def file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from ..train.checkpoint import file_sha256 as sha256_of_file
+
+    return sha256_of_file(path)
 
 
 def resolve_generators(generators: Mapping[int, str] | Sequence[str]) -> dict[int, str]:
-    """quality -> generator weights path (a list of paths is mapped through their model cards)."""
+    """quality -> generator weights path (a list of paths is mapped through their model cards; a
+    generator conditioned on the quantization table is mapped from each quality it was trained on)."""
     if isinstance(generators, Mapping):
         return {int(q): os.fspath(p) for q, p in generators.items()}
     from ..train.checkpoint import read_model_card
 
     out: dict[int, str] = {}
     for p in generators:
-        q = int(read_model_card(Path(p))["quality"])
-        if q in out:
-            raise ValueError(f"two generators for QF {q}: {out[q]} and {p}")
-        out[q] = os.fspath(p)
+        card = read_model_card(Path(p))
+        for q in (card.get("qualities") or [card["quality"]]):
+            q = int(q)
+            if q in out:
+                raise ValueError(f"two generators for QF {q}: {out[q]} and {p}")
+            out[q] = os.fspath(p)
     return out
 
 
 @functools.lru_cache(maxsize=None)
 def _generator(path: str):
-    from ..train.checkpoint import load_generator
+    from ..antiforensics.gan import load_trained_generator
 
-    return load_generator(path)[0]
+    return load_trained_generator(path)
 
 
 @functools.lru_cache(maxsize=None)
@@ -175,16 +176,10 @@ def method_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1, dtype=np.uint32)[0])
 
 
-def run_gan(generator, img: np.ndarray) -> np.ndarray:
-    """Apply a generator to a uint8 (H, W) image: [-1, 1] in and out, uint8 by rounding half up."""
-    import torch
-
-    from ..data import from_unit_range
-
-    x = torch.from_numpy(img.astype(np.float32) / np.float32(127.5) - np.float32(1.0))[None, None]
-    with torch.no_grad():
-        y = generator(x)
-    return from_unit_range(y[0])
+def run_gan(generator, img: np.ndarray, quality: int) -> np.ndarray:
+    """Apply a :class:`~jpegaf.antiforensics.gan.TrainedGenerator` to a uint8 (H, W) JPEG made at
+    IJG ``quality`` (whose table a conditioned generator is given), as ``jpegaf erase`` does."""
+    return generator.apply(img, jpeg.quality_to_table(quality))
 
 
 # --- one image ----------------------------------------------------------------------------
@@ -286,7 +281,7 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                     if method == "jpeg":
                         output = decoded
                     elif method == "gan":
-                        output = run_gan(_generator(job.generators[quality]), decoded)
+                        output = run_gan(_generator(job.generators[quality]), decoded, quality)
                     else:
                         output = make_method(method)(jpeg.read_coefficients(data), mseed)
                 row = {**base, "status": "ok", **_compute_cell(original, output, job, size)}

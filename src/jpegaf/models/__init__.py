@@ -4,6 +4,7 @@ and the Bayar-Stamm constrained CNN JPEG detector.
 One model per file, each with a frozen dataclass config that a checkpoint can store and rebuild from.
 """
 
+from .conditioning import qtable_plane
 from .detector_cnn import ConstrainedConv2d, DetectorCNN, DetectorCNNConfig
 from .discriminator import Discriminator, DiscriminatorConfig
 from .generator import Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel
@@ -12,7 +13,7 @@ from .vgg import (IMAGENET_MEAN, IMAGENET_STD, VGG16_SAFETENSORS_FILENAME, VGG16
                   VGGConfig, VGGFeatures, convert_vgg_to_safetensors, find_vgg_weights)
 
 __all__ = [
-    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel",
+    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel", "qtable_plane",
     "Discriminator", "DiscriminatorConfig", "ConstrainedConv2d", "DetectorCNN", "DetectorCNNConfig",
     "KV_KERNEL", "SRMResidual", "srm_residual",
     "VGGFeatures", "VGGConfig", "find_vgg_weights", "convert_vgg_to_safetensors",

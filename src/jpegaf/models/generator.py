@@ -60,11 +60,17 @@ class GeneratorConfig:
     # (reference/measurements.md: +0.67 dB after 100 L1 steps against -7.4 dB for the paper's
     # form). A departure from the paper: record it with any result it produced.
     global_skip: bool = False
+    # NOT in the paper. Extra input channels after the image's: 1 = the quantization-table plane of
+    # :func:`jpegaf.models.conditioning.qtable_plane` (one generator for several qualities). The
+    # output keeps ``in_channels`` channels; the global skip adds the image channels only.
+    condition_channels: int = 0
 
     def __post_init__(self) -> None:
         for name in ("in_channels", "channels"):
             if not (isinstance(getattr(self, name), int) and getattr(self, name) >= 1):
                 raise ValueError(f"{name} must be a positive int, got {getattr(self, name)!r}")
+        if not (isinstance(self.condition_channels, int) and self.condition_channels >= 0):
+            raise ValueError(f"condition_channels must be a non-negative int, got {self.condition_channels!r}")
         if not (isinstance(self.n_blocks, int) and self.n_blocks >= 0):
             raise ValueError(f"n_blocks must be a non-negative int, got {self.n_blocks!r}")
         if not self.leaky_slope >= 0:
@@ -104,7 +110,8 @@ class Generator(nn.Module):
     """G: a JPEG-compressed image in [-1, 1] -> an anti-forensically modified image in [-1, 1].
 
     Shape:
-        - Input: (N, in_channels, H, W), float, values in [-1, 1]; any H, W >= 1.
+        - Input: (N, in_channels + condition_channels, H, W), float; the image channels in
+          [-1, 1], then the conditioning planes (if any); any H, W >= 1.
         - Output: (N, in_channels, H, W), values in [-1, 1].
 
     Example:
@@ -117,7 +124,7 @@ class Generator(nn.Module):
         super().__init__()
         self.config = config = config if config is not None else GeneratorConfig()
         c = config.channels
-        self.head = nn.Sequential(_conv3x3(config.in_channels, c), nn.LeakyReLU(config.leaky_slope))
+        self.head = nn.Sequential(_conv3x3(config.in_channels + config.condition_channels, c), nn.LeakyReLU(config.leaky_slope))
         self.body = nn.Sequential(*[ResidualBlock(c, config.leaky_slope) for _ in range(config.n_blocks)])
         self.trunk_conv = _conv3x3(c, c)
         self.trunk_bn = nn.BatchNorm2d(c) if config.tail_bn else nn.Identity()
@@ -138,8 +145,9 @@ class Generator(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"expected a torch.Tensor, got {type(x).__name__}")
-        if x.ndim != 4 or x.shape[1] != self.config.in_channels:
-            raise ValueError(f"expected shape (N, {self.config.in_channels}, H, W), got {tuple(x.shape)}")
+        n_in = self.config.in_channels + self.config.condition_channels
+        if x.ndim != 4 or x.shape[1] != n_in:
+            raise ValueError(f"expected shape (N, {n_in}, H, W), got {tuple(x.shape)}")
         if not x.is_floating_point():
             raise TypeError(f"expected a floating-point tensor in [-1, 1], got {x.dtype}")
         h0 = self.head(x)
@@ -148,7 +156,7 @@ class Generator(nn.Module):
             h = h + h0
         r = self.out_conv(self.tail(h))
         if self.config.global_skip:
-            return torch.clamp(x + r, -1.0, 1.0)
+            return torch.clamp(x[:, :self.config.in_channels] + r, -1.0, 1.0)
         return torch.tanh(r)
 
 
@@ -165,7 +173,7 @@ def flops_per_pixel(config: GeneratorConfig | None = None) -> int:
     """
     config = config if config is not None else GeneratorConfig()
     c = config.channels
-    macs = 9 * config.in_channels * c                 # head
+    macs = 9 * (config.in_channels + config.condition_channels) * c  # head
     macs += config.n_blocks * 2 * 9 * c * c           # residual blocks
     macs += 9 * c * c                                 # trunk conv (long skip)
     cin = c

@@ -10,6 +10,7 @@ The trained generator is exported separately as safetensors plus a JSON model ca
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -111,6 +112,15 @@ def restore(state: dict[str, Any], models: dict[str, torch.nn.Module],
     return Position(**state["position"]), json.loads(state["history"])
 
 
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes (weights are identified by content, not by name)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def export_model(weights_path: Path, model: torch.nn.Module, card: dict[str, Any]) -> None:
     """Write ``model``'s weights as safetensors and ``card`` beside it as ``<name>.json``."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
@@ -142,6 +152,34 @@ def load_weights(weights_path: Path) -> dict[str, torch.Tensor]:
         raise InputError(weights_path, "no such file") from None
     except Exception as e:
         raise InputError(weights_path, f"not a safetensors file ({e.__class__.__name__})") from None
+
+
+def init_generator_from(generator: torch.nn.Module, weights_path: str | os.PathLike) -> dict[str, Any]:
+    """Load exported weights into ``generator`` to start training from them; returns the source's
+    model card.
+
+    The architectures must agree except for the conditioning input: when ``generator`` takes more
+    input channels than the source (a table-conditioned generator started from a one-quality one),
+    the first convolution's extra input channels start at zero, so the started generator computes
+    exactly what the source did until training changes them.
+    """
+    weights_path = Path(weights_path)
+    card = read_model_card(weights_path)
+    state = load_weights(weights_path)
+    own = generator.state_dict()
+    for name, tensor in list(state.items()):
+        target = own.get(name)
+        if (target is not None and tensor.ndim == 4 and target.ndim == 4 and tensor.shape[0] == target.shape[0]
+                and tensor.shape[2:] == target.shape[2:] and tensor.shape[1] < target.shape[1]):
+            grown = torch.zeros_like(target)
+            grown[:, :tensor.shape[1]] = tensor
+            state[name] = grown
+    try:
+        generator.load_state_dict(state)
+    except RuntimeError as e:
+        raise JpegafError(f"{weights_path}: cannot start this generator from these weights "
+                          f"({str(e).splitlines()[0]})") from None
+    return card
 
 
 def load_generator(weights_path: str | os.PathLike):

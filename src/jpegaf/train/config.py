@@ -68,9 +68,26 @@ class GanTrainConfig:
     num_workers: int = 0            # DataLoader worker processes per rank
     cache_dir: str | None = None    # on-disk cache of JPEG crops
     preset: str = "custom"
+    # --- beyond the paper (issue 7) ---
+    # One generator for several qualities, conditioned on the quantization table (NOT in the
+    # paper, which trains one generator per quality): each training crop is compressed at one of
+    # these qualities and the generator gets the table's plane as a second input channel
+    # (jpegaf.models.conditioning). Empty: the paper's one quality, ``quality``.
+    qualities: tuple[int, ...] = ()
+    # Start the generator from these exported weights (safetensors + model card) instead of
+    # PyTorch's initialisation, e.g. a QF 50 generator to train a QF 25 one in fewer steps. A
+    # conditioned generator started from an unconditioned one gets zero weights on its extra input.
+    init_generator: str | None = None
 
     def __post_init__(self):
         check_quality(self.quality)
+        for q in self.qualities:
+            check_quality(q)
+        if self.qualities and self.quality not in self.qualities:
+            raise ValueError(f"quality {self.quality} must be one of qualities {self.qualities}")
+        if bool(self.qualities) != (self.generator.condition_channels == 1):
+            raise ValueError("a generator conditioned on the table (qualities given) needs "
+                             "generator.condition_channels = 1, and only then")
         if self.generator_loss not in GENERATOR_LOSSES:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
         if self.crop_size % 8 or self.val_size % 8:
@@ -80,6 +97,11 @@ class GanTrainConfig:
                              f"equal crop_size ({self.crop_size})")
         if self.batch_size < 1 or self.phase1_epochs < 0 or self.phase2_epochs < 0:
             raise ValueError("batch_size must be >= 1 and epoch counts >= 0")
+
+    @property
+    def trained_qualities(self) -> tuple[int, ...]:
+        """The JPEG qualities the generator learns to undo."""
+        return self.qualities if self.qualities else (self.quality,)
 
     @property
     def effective_beta(self) -> float:

@@ -201,14 +201,14 @@ class Negatives:
         self.memory: dict[Any, np.ndarray] = {}
         self.disk = JpegCropCache(Path(cache_dir) / "negatives") if cache_dir is not None else None
         self.method: Callable[..., np.ndarray] | None = None
-        self.generator: nn.Module | None = None
+        self.generator = None
         self.identity = kind
         if kind == "gan":
-            from .checkpoint import load_generator
-            self.generator, card = load_generator(generator_weights)
-            if card.get("quality") is not None and card["quality"] != quality:
-                raise InputError(generator_weights, f"generator was trained at quality {card['quality']}, "
-                                                    f"not {quality}")
+            from ..antiforensics.gan import load_trained_generator
+            self.generator = load_trained_generator(generator_weights)
+            if quality not in self.generator.qualities:
+                raise InputError(generator_weights, f"generator was trained at quality "
+                                                    f"{'/'.join(map(str, self.generator.qualities))}, not {quality}")
             digest = hashlib.sha256(Path(generator_weights).read_bytes()).hexdigest()[:16]
             self.identity = f"gan:{digest}"
         elif kind == "f1":
@@ -225,10 +225,8 @@ class Negatives:
 
     def make(self, original: np.ndarray, decoded: np.ndarray, seed: int) -> np.ndarray:
         """The processed version (uint8, same shape) of the JPEG of ``original``."""
-        if self.generator is not None:
-            with torch.no_grad():
-                out = self.generator(to_unit_range(decoded)[None])[0, 0].clamp(-1, 1).numpy()
-            return np.clip(np.floor((out.astype(np.float64) + 1) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+        if self.generator is not None:  # as `jpegaf erase` runs it (a crop is one tile)
+            return self.generator.apply(decoded, jpeg.quality_to_table(self.quality))
         coefs = jpeg.read_coefficients(jpeg.compress(original, self.quality))
         return np.asarray(self.method(coefs, seed), dtype=np.uint8)
 

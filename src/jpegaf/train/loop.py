@@ -30,13 +30,14 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from ..data import TestPairs, TrainPairs, scan_folder, split_files
+from ..data import MixedQualityPairs, TestPairs, TrainPairs, scan_folder, split_files
 from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
-from ..models import Discriminator, Generator, VGGFeatures, find_vgg_weights
-from .checkpoint import (CHECKPOINT, Position, export_model, hardware, restore, state_to_resume,
-                         save_checkpoint, versions)
+from ..jpeg import quality_to_table
+from ..models import Discriminator, Generator, VGGFeatures, find_vgg_weights, qtable_plane
+from .checkpoint import (CHECKPOINT, Position, export_model, file_sha256, hardware, init_generator_from,
+                         restore, save_checkpoint, state_to_resume, versions)
 from .config import GanTrainConfig
 from .steps import Weights, gan_step, generator_only_step
 
@@ -103,15 +104,27 @@ def prepare_data(config: GanTrainConfig, data_dir: Path) -> tuple[list[Path], li
     return list(split.train), list(split.test)
 
 
-def validate(generator: nn.Module, pairs: TestPairs, device: torch.device, limit: int | None) -> dict[str, float]:
+def generator_input(jpeg_img: np.ndarray, table: np.ndarray | None) -> torch.Tensor:
+    """(1, C, H, W) generator input of a decoded uint8 JPEG: the image in [-1, 1], followed by
+    the quantization table's plane when the generator is conditioned (``table`` not None)."""
+    x = jpeg_img.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+    if table is None:
+        return torch.from_numpy(x)[None, None]
+    plane = qtable_plane(table, *jpeg_img.shape)
+    return torch.from_numpy(np.stack([x, plane]))[None]
+
+
+def validate(generator: nn.Module, pairs: TestPairs, device: torch.device, limit: int | None,
+             conditioned: bool = False) -> dict[str, float]:
     """Mean PSNR/SSIM of the JPEG and of the generator's output against the originals."""
     generator.eval()
     rows = []
     n = len(pairs) if limit is None else min(limit, len(pairs))
+    table = quality_to_table(pairs.quality) if conditioned else None
     with torch.no_grad():
         for i in range(n):
             original, jpeg_img = pairs.pair_uint8(i)
-            x = torch.from_numpy(jpeg_img.astype(np.float32) / np.float32(127.5) - 1)[None, None].to(device)
+            x = generator_input(jpeg_img, table).to(device)
             out = generator(x).clamp(-1, 1)[0, 0].cpu().numpy()
             generated = np.clip(np.floor((out + 1) * 127.5 + 0.5), 0, 255).astype(np.uint8)
             rows.append((psnr(original, jpeg_img), psnr(original, generated),
@@ -123,6 +136,24 @@ def validate(generator: nn.Module, pairs: TestPairs, device: torch.device, limit
             "val_psnr_gain": float((r[finite, 1] - r[finite, 0]).mean()),
             "val_ssim_jpeg": float(r[:, 2].mean()), "val_ssim_out": float(r[:, 3].mean()),
             "val_images": int(n), "val_infinite": int((~finite).sum())}
+
+
+def validate_all(generator: nn.Module, vals: dict[int, TestPairs], device: torch.device, limit: int | None,
+                 conditioned: bool) -> dict[str, float]:
+    """:func:`validate` at each trained quality. One quality: its figures. Several: the means over
+    the qualities, and each quality's PSNR gain and SSIM as ``..._q<quality>``."""
+    per = {q: validate(generator, pairs, device, limit, conditioned) for q, pairs in vals.items()}
+    if len(per) == 1:
+        return next(iter(per.values()))
+    keys = ("val_psnr_jpeg", "val_psnr_out", "val_psnr_gain", "val_ssim_jpeg", "val_ssim_out")
+    row: dict[str, float] = {k: float(np.mean([r[k] for r in per.values()])) for k in keys}
+    row["val_images"] = int(sum(r["val_images"] for r in per.values()))
+    row["val_infinite"] = int(sum(r["val_infinite"] for r in per.values()))
+    for q, r in per.items():
+        row[f"val_psnr_gain_q{q}"] = r["val_psnr_gain"]
+        row[f"val_ssim_jpeg_q{q}"] = r["val_ssim_jpeg"]
+        row[f"val_ssim_out_q{q}"] = r["val_ssim_out"]
+    return row
 
 
 # --- logging ---------------------------------------------------------------------------------
@@ -216,13 +247,20 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         split = {"data": str(data_dir), "train": [str(p) for p in train_files], "held_out": [str(p) for p in val_files]}
         atomic_write_bytes(out / "split.json", (json.dumps(split, indent=1) + "\n").encode())
 
-    train = TrainPairs(train_files, config.quality, crop_size=config.crop_size,
-                       crops_per_image=config.crops_per_image, seed=config.seed,
-                       augment=config.augment, cache_dir=config.cache_dir)
+    conditioned = bool(config.qualities)
+    if conditioned:
+        train = MixedQualityPairs(train_files, config.qualities, crop_size=config.crop_size,
+                                  crops_per_image=config.crops_per_image, seed=config.seed,
+                                  augment=config.augment, cache_dir=config.cache_dir)
+    else:
+        train = TrainPairs(train_files, config.quality, crop_size=config.crop_size,
+                           crops_per_image=config.crops_per_image, seed=config.seed,
+                           augment=config.augment, cache_dir=config.cache_dir)
     if len(train) < config.batch_size:
         raise InputError(data_dir, f"{len(train)} training crops, fewer than one batch of {config.batch_size}")
-    val = TestPairs(val_files, config.quality, config.val_size, cache_dir=config.cache_dir) if rk.is_main else None
-    if val is not None and len(val) == 0:
+    vals = ({q: TestPairs(val_files, q, config.val_size, cache_dir=config.cache_dir)
+             for q in config.trained_qualities} if rk.is_main else None)
+    if vals is not None and len(vals[config.quality]) == 0:
         raise InputError(data_dir, f"no held-out image is at least {config.val_size} px for validation")
 
     generator = Generator(config.generator).to(rk.device)
@@ -234,6 +272,10 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     models = {"generator": generator, "discriminator": discriminator}
     optimizers = {"opt_g": opt_g, "opt_d": opt_d}
     position, history = Position(), []
+    init_card = None
+    if config.init_generator is not None:
+        # Also on resume: the card's provenance is read again (the checkpoint's weights win).
+        init_card = init_generator_from(generator, config.init_generator)
     if state is not None:
         position, history = restore(state, models, optimizers)
     g_run: nn.Module = generator
@@ -246,7 +288,9 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
                       non_saturating=config.generator_loss == "non_saturating")
 
     step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None
-    val_log = CsvLog(out / "validation.csv", VAL_FIELDS) if rk.is_main else None
+    per_quality_fields = [f"{k}_q{q}" for q in config.qualities
+                          for k in ("val_psnr_gain", "val_ssim_jpeg", "val_ssim_out")]
+    val_log = CsvLog(out / "validation.csv", VAL_FIELDS + per_quality_fields) if rk.is_main else None
     board = _tensorboard(out) if rk.is_main else None
     total_epochs = config.phase1_epochs + config.phase2_epochs
     steps_per_epoch = len(train) // config.batch_size
@@ -301,7 +345,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         position.epoch, position.batch = epoch + 1, 0
         if rk.is_main:
             last_val = {"epoch": epoch, "phase": phase, "global_step": position.global_step,
-                        **validate(generator, val, rk.device, config.val_limit),
+                        **validate_all(generator, vals, rk.device, config.val_limit, conditioned),
                         "wall_time": time.perf_counter() - started}
             history.append(last_val)
             val_log.write(last_val)
@@ -312,7 +356,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         checkpoint()
 
     if rk.is_main:
-        card = model_card(config, data_dir, train_files, val_files, position, history)
+        card = model_card(config, data_dir, train_files, val_files, position, history, init_card)
         export_model(out / "generator.safetensors", generator, card)
     if rk.world > 1:
         dist.barrier()
@@ -320,12 +364,24 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
 
 
 def model_card(config: GanTrainConfig, data_dir: Path, train_files: list[Path], val_files: list[Path],
-               position: Position, history: list[dict[str, float]]) -> dict:
-    """What a user needs to rebuild and judge the exported generator."""
+               position: Position, history: list[dict[str, float]], init_card: dict | None = None) -> dict:
+    """What a user needs to rebuild and judge the exported generator.
+
+    ``quality`` is the one quality of a paper-style generator; a table-conditioned one has
+    ``qualities`` (all it was trained on) and ``conditioning`` = "qtable_plane".
+    """
+    init = None
+    if config.init_generator is not None:
+        init = {"weights": config.init_generator, "sha256": file_sha256(Path(config.init_generator)),
+                "steps": (init_card or {}).get("steps"), "wall_time_s": (init_card or {}).get("wall_time_s"),
+                "quality": (init_card or {}).get("quality")}
     return {
         "model": "jpegaf generator (Luo et al. 2018)",
         "generator": config.to_dict()["generator"],
-        "quality": config.quality,
+        "quality": None if config.qualities else config.quality,
+        "qualities": list(config.trained_qualities),
+        "conditioning": "qtable_plane" if config.qualities else None,
+        "initialised_from": init,
         "preset": config.preset,
         "perceptual": config.perceptual,
         "beta_used": config.effective_beta,

@@ -1,0 +1,35 @@
+"""Generators trained by the project and shipped inside the package.
+
+Each ``*.safetensors`` file here has its model card beside it (``*.json``: data and provenance,
+steps, wall time, hardware, held-out Table I / II rows) and ``README.md`` sums them up. They are
+what ``jpegaf erase`` uses when no ``--generator`` is given. ``scripts/build_generators.py``
+rebuilds every file here (``make generators``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import JpegafError
+
+#: The folder of the shipped weights.
+PRETRAINED_DIR = Path(__file__).resolve().parent
+
+
+def shipped_weights() -> list[Path]:
+    """The shipped generator weights, sorted by name."""
+    return sorted(PRETRAINED_DIR.glob("*.safetensors"))
+
+
+def shipped_generators() -> dict[int, Path]:
+    """JPEG quality -> shipped generator weights (through their model cards)."""
+    from ..evaluation.grid import resolve_generators
+
+    weights = shipped_weights()
+    if not weights:
+        raise JpegafError(f"no generator weights are shipped in {PRETRAINED_DIR}; rebuild them with "
+                          "`make generators`, or pass --generator WEIGHTS")
+    return {q: Path(p) for q, p in resolve_generators([str(w) for w in weights]).items()}
+
+
+__all__ = ["PRETRAINED_DIR", "shipped_generators", "shipped_weights"]
