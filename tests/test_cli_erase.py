@@ -73,7 +73,8 @@ def test_jpeg_output_refused(capsys, tmp_path, jpegs):
     assert "lossless" in capsys.readouterr().err
 
 
-def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_path, jpegs, gray_images):
+def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_path, jpegs, gray_images,
+                                                                   monkeypatch):
     import dataclasses
 
     import torch
@@ -83,8 +84,15 @@ def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_pa
     from jpegaf.train import load_generator
     from jpegaf.train.checkpoint import export_model
 
-    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.png"), "--method", "gan"]) == 2
-    assert "--generator" in capsys.readouterr().err
+    import jpegaf.pretrained
+
+    empty = tmp_path / "no-weights"
+    empty.mkdir()
+    monkeypatch.setattr(jpegaf.pretrained, "PRETRAINED_DIR", empty)
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no generator weights are shipped" in err and "--generator" in err
+    assert not (tmp_path / "o.png").exists()
     torch.manual_seed(0)
     config = GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,))
     weights = tmp_path / "g75.safetensors"

@@ -319,7 +319,7 @@ def cmd_train_gan(args: argparse.Namespace) -> int:
         overrides["generator_loss"] = "non_saturating"
     if args.cache_dir:
         overrides["cache_dir"] = args.cache_dir
-    for name in ("phase1_epochs", "phase2_epochs", "lr_decay_epoch", "init_generator"):
+    for name in ("phase1_epochs", "phase2_epochs", "lr_decay_epoch", "init_generator", "d_lr", "gamma"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     qualities = sorted(set(args.quality))
@@ -534,6 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--phase1-epochs", type=int, help="override the preset's generator-only epochs")
     t.add_argument("--phase2-epochs", type=int, help="override the preset's adversarial epochs")
     t.add_argument("--lr-decay-epoch", type=int, help="override the phase-2 epoch where rates drop")
+    t.add_argument("--d-lr", type=float, help="override the discriminator's learning rate (paper: 5e-6)")
+    t.add_argument("--gamma", type=float, help="override the adversarial weight gamma (paper: 1e-2)")
     t.add_argument("--preset", choices=("paper", "cpu"), default="cpu",
                    help="paper: the paper's schedule (GPU); cpu: a reduction for ~1 h on 2 cores")
     t.add_argument("--no-perceptual", action="store_true",
