@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 # let pip look in it; elsewhere pip uses its configured indexes only.
 WHEELS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: demo test install clean
+.PHONY: demo test install generators clean
 
 $(VENV)/.installed: pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q
+
+# Rebuilds every shipped generator in src/jpegaf/pretrained/ (about 2 hours on 2 CPU cores;
+# resumable: run it again after an interruption).
+generators: install
+	$(PY) scripts/build_generators.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

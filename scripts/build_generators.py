@@ -114,6 +114,39 @@ def evaluate_all(runs: Path, workers: int, dry: bool) -> dict[str, dict[int, Pat
     return out
 
 
+def cnn_crop_rates(runs: Path, weights: dict[int, Path], crops_per_image: int = 8) -> dict[str, dict]:
+    """The 64x64 CNN's detection rate on many held-out crops (the grid has one crop per image).
+
+    For each quality: ``crops_per_image`` aligned 64x64 crops of every held-out image (positions
+    as the detector's own held-out evaluation, no augmentation), their JPEG and the generator's
+    output; verdict JPEG iff score > the detector's calibrated threshold (5% false positives on
+    held-out originals).
+    """
+    import numpy as np
+
+    from jpegaf import jpeg
+    from jpegaf.antiforensics.gan import load_trained_generator
+    from jpegaf.data import TrainPairs
+    from jpegaf.detectors.cnn import CnnDetector
+
+    split = json.loads((gan_runs(runs)["q50"] / "split.json").read_text())
+    held = [ROOT / p if not Path(p).is_absolute() else Path(p) for p in split["held_out"]]
+    out = {}
+    for q, w in weights.items():
+        det = CnnDetector.load(runs / f"cnn-64-q{q}" / "detector.safetensors")
+        gen = load_trained_generator(w)
+        pairs = TrainPairs(held, q, crop_size=64, crops_per_image=crops_per_image, seed=0, augment=False)
+        scores: dict[str, list[float]] = {"original": [], "jpeg": [], "gan": []}
+        for i in range(len(pairs)):
+            original, decoded = pairs.pair_uint8(i)
+            scores["original"].append(det.score(original))
+            scores["jpeg"].append(det.score(decoded))
+            scores["gan"].append(det.score(gen.apply(decoded, jpeg.quality_to_table(q))))
+        out[str(q)] = {"crops": len(pairs), "threshold": det.threshold,
+                       **{f"rate_{k}": float(np.mean(np.asarray(v) > det.threshold)) for k, v in scores.items()}}
+    return out
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
@@ -154,7 +187,7 @@ def compare(evals: dict[str, dict[int, Path]]) -> tuple[str, dict]:
     return best, summary
 
 
-def ship(best: str, summary: dict, runs: Path, evals: dict[str, dict[int, Path]]) -> list[Path]:
+def ship(best: str, summary: dict, runs: Path, evals: dict[str, dict[int, Path]], crops: dict) -> list[Path]:
     g = gan_runs(runs)
     files = ({f"generator-q{q}": g[f"q{q}"] for q in QUALITIES} if best == "per-quality"
              else {"generator-conditioned": g["conditioned"]})
@@ -164,7 +197,8 @@ def ship(best: str, summary: dict, runs: Path, evals: dict[str, dict[int, Path]]
     written = []
     for name, run_dir in files.items():
         card = json.loads((run_dir / "generator.json").read_text())
-        qualities = card["qualities"]
+        qualities = card.get("qualities") or [card["quality"]]  # cards of older runs: one quality
+        card["qualities"] = qualities
         card["evaluation"] = {
             "protocol": "jpegaf evaluate on the held-out split of the bundled samples (seed 0; central "
                         "crops); Table II: detection rate at the detector's threshold calibrated for 5% "
@@ -172,6 +206,7 @@ def ship(best: str, summary: dict, runs: Path, evals: dict[str, dict[int, Path]]
                         "trained for the quality (scripts/build_generators.py)",
             "table1": [r for q in qualities for r in table_rows(evals[best][q])[0]],
             "table2": [r for q in qualities for r in table_rows(evals[best][q])[1]],
+            "cnn_64_held_out_crops": {q: v for q, v in crops[best].items() if int(q) in qualities},
             "design_comparison": summary, "shipped_design": best,
         }
         card["data"]["provenance"] = provenance
@@ -190,7 +225,8 @@ def _fmt(v: float | None, digits: int = 2) -> str:
     return "–" if v is None else f"{v:.{digits}f}"
 
 
-def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str, dict[int, Path]]) -> None:
+def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str, dict[int, Path]],
+                 crops: dict) -> None:
     lines = ["# Shipped generators", "",
              "Written by `make generators` (`python scripts/build_generators.py`); do not edit by hand.", "",
              f"Shipped design: **{best}** — larger mean PSNR gain over the JPEG on held-out 128x128 and "
@@ -200,6 +236,15 @@ def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str,
     for design, s in summary.items():
         cells = [f"{s['psnr_gain_db'][str(q)].get(str(z), float('nan')):+.2f}" for q in QUALITIES for z in CRITERION_SIZES]
         lines.append(f"| {design} | {s['mean_gain_128_512_db']:+.2f} dB | " + " | ".join(cells) + " |")
+    lines += ["", "CNN-64 detection rate on held-out 64x64 crops (more crops than the grid's one per image; "
+              "threshold at 5% false positives; paper's F row in brackets):", "",
+              "| design | " + " | ".join(f"QF {q}: original / JPEG / GAN" for q in QUALITIES) + " |",
+              "|---|" + "---|" * len(QUALITIES)]
+    paper_f = {25: 14.15, 50: 6.55, 75: 2.08}  # Luo et al. Table II, 64x64, row F
+    for design, per_q in crops.items():
+        cells = [f"{100 * per_q[str(q)]['rate_original']:.0f}% / {100 * per_q[str(q)]['rate_jpeg']:.0f}% / "
+                 f"**{100 * per_q[str(q)]['rate_gan']:.0f}%** [{paper_f[q]}] (n={per_q[str(q)]['crops']})" for q in QUALITIES]
+        lines.append(f"| {design} | " + " | ".join(cells) + " |")
     lines += ["", "## Files", ""]
     for w in written:
         card = json.loads(w.with_suffix(".json").read_text())
@@ -250,9 +295,12 @@ def main(argv=None) -> int:
     if args.dry_run:
         return 0
     best, summary = compare(evals)
-    print(json.dumps(summary, indent=1))
-    written = ship(best, summary, runs, evals)
-    write_readme(best, summary, written, evals)
+    g = gan_runs(runs)
+    crops = {"per-quality": cnn_crop_rates(runs, {q: g[f"q{q}"] / "generator.safetensors" for q in QUALITIES}),
+             "conditioned": cnn_crop_rates(runs, {q: g["conditioned"] / "generator.safetensors" for q in QUALITIES})}
+    print(json.dumps({"psnr": summary, "cnn_64_crops": crops}, indent=1))
+    written = ship(best, summary, runs, evals, crops)
+    write_readme(best, summary, written, evals, crops)
     print(f"shipped {best}: " + ", ".join(p.name for p in written))
     return 0
 

@@ -15,7 +15,8 @@ import pytest
 import torch
 
 from jpegaf.antiforensics.common import ycbcr_to_rgb
-from jpegaf.antiforensics.gan import GanEraser, receptive_radius, rgb_to_ycbcr, tiled_generate
+from jpegaf.antiforensics.gan import (GanEraser, load_trained_generator, receptive_radius, rgb_to_ycbcr,
+                                      tiled_generate)
 from jpegaf.jpeg import compress, decompress, read_coefficients
 from jpegaf.metrics import psnr
 from jpegaf.models import Generator, GeneratorConfig
@@ -96,8 +97,14 @@ def test_nearest_quality_and_note(tiny, image):
     out = eraser(coefs50, seed=3)
     assert out.dtype == np.uint8 and out.shape == image.shape
     assert eraser.last_note is None
-    g50, _ = load_generator(tiny[50])
-    np.testing.assert_array_equal(out, tiled_generate(g50, decompress(compress(image, 50)), tile=128))
+    # The eraser runs the fast CPU path (models.inference) in tiles; the same path gives the same
+    # pixels, and the plain fp32 network agrees within 1 grey level.
+    decoded = decompress(compress(image, 50))
+    fast = load_trained_generator(tiny[50]).module
+    np.testing.assert_array_equal(out, tiled_generate(fast, decoded, tile=128))
+    plain = GanEraser({50: tiny[50]}, tile=128, fast=False)(coefs50)
+    np.testing.assert_array_equal(plain, tiled_generate(load_generator(tiny[50])[0], decoded, tile=128))
+    assert np.abs(plain.astype(int) - out).max() <= 1
     # seed is unused: same output.
     np.testing.assert_array_equal(out, eraser(coefs50, seed=99))
 
@@ -122,7 +129,7 @@ def test_colour_keeps_jpeg_chroma(tiny, gray_images):
     y1, cb1, cr1 = rgb_to_ycbcr(out)
     # Where the recombination did not clip, chroma is the JPEG's within RGB rounding (<= 0.5 +
     # the JPEG's own rounding of its decoded RGB, well under 1.5).
-    lum = tiled_generate(load_generator(tiny[50])[0], np.clip(np.floor(rgb_to_ycbcr(decoded)[0] + 0.5),
+    lum = tiled_generate(load_trained_generator(tiny[50]).module, np.clip(np.floor(rgb_to_ycbcr(decoded)[0] + 0.5),
                                                              0, 255).astype(np.uint8), tile=64)
     raw = np.stack([lum + 1.402 * (cr0 - 128), lum - 0.344136 * (cb0 - 128) - 0.714136 * (cr0 - 128),
                     lum + 1.772 * (cb0 - 128)], axis=2)
@@ -170,7 +177,9 @@ def test_conditioned_generator_gets_the_file_table_and_tiles_exactly(tmp_path, i
     # Through the eraser: one model for all qualities, the file's own table, a note off the grid.
     eraser = GanEraser(mapping, tile=64)
     out = eraser(read_coefficients(compress(image, 60)))
-    np.testing.assert_array_equal(out, tiled)
+    np.testing.assert_array_equal(out, tiled_generate(load_trained_generator(weights).module, decoded,
+                                                      tile=64, table=table))
+    assert np.abs(out.astype(int) - tiled).max() <= 1  # fast path vs plain fp32
     assert "not one the generator was trained on" in eraser.last_note and "25, 50, 75" in eraser.last_note
     eraser(read_coefficients(compress(image, 75)))
     assert eraser.last_note is None
