@@ -404,9 +404,12 @@ def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note:
 
 def _evaluation_config(args: argparse.Namespace):
     from .evaluation import EvalConfig
+    from .pretrained import shipped_weights
 
+    # The GAN row uses the shipped generators unless --generator names others.
+    generators = tuple(args.generator) or (tuple(str(p) for p in shipped_weights()) if "gan" in args.methods else ())
     return EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
-                      generators=tuple(args.generator), cnn=tuple(args.cnn),
+                      generators=generators, cnn=tuple(args.cnn),
                       detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
                       limit=args.limit, seed=args.seed, workers=args.workers)
 
@@ -450,7 +453,8 @@ def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int]) 
     p.add_argument("--methods", nargs="+", choices=("jpeg", "f1", "f2", "f3", "gan"),
                    default=["jpeg", "f1", "f2", "f3", "gan"])
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
-                   help="trained generators (.safetensors); their model cards give the quality")
+                   help="trained generators (.safetensors; their model cards give the quality); "
+                        "default: the shipped ones")
     p.add_argument("--cnn", nargs="+", default=[], metavar="WEIGHTS",
                    help="trained CNN detectors (detector.safetensors), one per size")
     p.add_argument("--detectors", default="all", help="'all' or comma-separated classical detector names")

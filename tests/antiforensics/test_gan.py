@@ -83,6 +83,18 @@ def test_tiled_equals_untiled(tiny, image):
     assert (out3 != ref).sum() > 0
 
 
+@pytest.mark.skipif(not REAL_WEIGHTS.exists(), reason="trained QF 50 generator not present")
+def test_fast_path_tiles_agree_with_the_whole_image(gray_images):
+    """The default (fast CPU) path on a real JPEG: 96-px tiles against one 240x232 pass."""
+    fast = load_trained_generator(REAL_WEIGHTS).module
+    decoded = decompress(compress(np.ascontiguousarray(gray_images[3][:240, :232]), 50))
+    whole = tiled_generate(fast, decoded, tile=512)
+    tiled = tiled_generate(fast, decoded, tile=96)
+    assert receptive_radius(fast) == 36
+    diff = np.abs(tiled.astype(int) - whole)
+    assert diff.max() <= 1 and (diff == 0).mean() > 0.99
+
+
 def test_tiled_input_checks(tiny, image):
     g, _ = load_generator(tiny[50])
     with pytest.raises(ValueError):
