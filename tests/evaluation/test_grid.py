@@ -136,3 +136,18 @@ def test_config_validation():
         EvalConfig(methods=("jpeg", "nope"))
     with pytest.raises(ValueError):
         EvalConfig(sizes=(60,))
+
+
+def test_images_smaller_than_a_size_are_left_out_of_that_size(tmp_path, gray_images):
+    from jpegaf.evaluation import EvalConfig, run_grid
+    from jpegaf.imageio import write_image
+
+    data = tmp_path / "data"
+    data.mkdir()
+    write_image(data / "big.png", np.ascontiguousarray(gray_images[0][:136, :136]))
+    write_image(data / "small.png", np.ascontiguousarray(gray_images[1][:100, :120]))
+    config = EvalConfig(sizes=(64, 128), qualities=(50,), methods=("jpeg",), detectors=("K_F",),
+                        test_fraction=1.0)
+    rows = run_grid(config, data, tmp_path / "out", progress=False)
+    at = {(r["image"], r["size"]) for r in rows}
+    assert ("small.png", 64) in at and ("small.png", 128) not in at and ("big.png", 128) in at

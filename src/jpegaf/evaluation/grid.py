@@ -1,8 +1,9 @@
 """The evaluation grid of Luo et al.'s Tables I and II: image x size x quality x method.
 
 For every image of the held-out test split (:func:`jpegaf.data.split_files` with the config's seed
-and test fraction) and every crop size, the central crop (:func:`jpegaf.data.centre_crop_position`)
-is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
+and test fraction) and every crop size it is large enough for (smaller images are left out of
+that size, as in the paper's protocol, and the tables count the images), the central crop
+(:func:`jpegaf.data.centre_crop_position`) is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
 ``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
 deblocking and Fan's variational method applied to the JPEG's coefficients, ``"gan"`` is the trained
 generator for that quality applied to the decoded JPEG. Each output gets PSNR and SSIM against the
@@ -41,7 +42,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..data import centre_crop_position, crop, load_luma, scan_folder, split_files
+from ..data import centre_crop_position, crop, image_size, load_luma, scan_folder, split_files
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
@@ -249,7 +250,10 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
     computed = 0
     cache = Path(job.cache_dir)
     mseed = method_seed(job.seed, job.index)
+    height, width = image_size(job.path)
     for size in job.sizes:
+        if min(height, width) < size:
+            continue  # no centre crop of this size: the image is left out of this size's rows
         columns = _score_columns(job, size)
         original = None
         cells: list[tuple[int | None, str]] = [(None, ORIGINAL)] + [
