@@ -58,3 +58,17 @@ def test_tpr_at_fpr():
     assert tpr_at_fpr([5.0] * 10, [1.0, 2.0]) == 0.0  # reversed
     with pytest.raises(ValueError):
         tpr_at_fpr([], [1.0])
+
+
+def test_infinite_scores_rank_as_extremes_and_nan_is_refused():
+    from jpegaf.metrics import roc_auc, roc_curve
+
+    neg = [0.1, 0.2, 0.3]
+    pos = [0.25, float("inf"), 0.5]
+    assert roc_auc(neg, pos) == roc_auc(neg, [0.25, 9.0, 0.5]) == pytest.approx(8 / 9)
+    fpr, tpr, thr = roc_curve(neg, pos)
+    assert np.all(np.isfinite(thr[1:])) and np.isinf(thr[0])
+    assert np.trapezoid(tpr, fpr) == pytest.approx(8 / 9)
+    assert roc_auc([-float("inf"), 0.0], [float("inf")]) == 1.0
+    with pytest.raises(ValueError):
+        roc_auc(neg, [float("nan")])

@@ -18,9 +18,22 @@ def _scores(values: Iterable[float], what: str) -> np.ndarray:
     arr = np.asarray(list(values), dtype=np.float64).ravel()
     if arr.size == 0:
         raise ValueError(f"no {what} scores")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{what} scores must be finite")
+    # +-inf are valid scores (K_L is +inf when a subband of the image is exactly zero: a JPEG
+    # sign); only their order matters here. NaN has no order.
+    if np.any(np.isnan(arr)):
+        raise ValueError(f"{what} scores must not be NaN")
     return arr
+
+
+def _finite_order(neg: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Infinite scores replaced by finite values just beyond the finite ones, order kept (so a
+    threshold can separate them, and +inf stays the "nothing detected" threshold)."""
+    both = np.concatenate([neg, pos])
+    finite = both[np.isfinite(both)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    span = max(hi - lo, 1.0)
+    return (np.clip(np.nan_to_num(neg, posinf=hi + span, neginf=lo - span), lo - span, hi + span),
+            np.clip(np.nan_to_num(pos, posinf=hi + span, neginf=lo - span), lo - span, hi + span))
 
 
 def detection_rate(verdicts: Iterable[bool]) -> float:
@@ -67,10 +80,10 @@ def roc_curve(scores_negative: Iterable[float],
     Returns (fpr, tpr, thresholds), each (K + 1,): thresholds in decreasing order, starting with
     +inf (nothing classified as JPEG, the point (0, 0)) and ending with the smallest score (all
     classified as JPEG, the point (1, 1)). Tied scores form one step, so the trapezoidal area
-    under the curve equals :func:`roc_auc`.
+    under the curve equals :func:`roc_auc`. Infinite scores are placed just beyond the finite ones
+    (a threshold value of "max finite + span" stands for +inf).
     """
-    neg = _scores(scores_negative, "negative")
-    pos = _scores(scores_positive, "positive")
+    neg, pos = _finite_order(_scores(scores_negative, "negative"), _scores(scores_positive, "positive"))
     thresholds = np.unique(np.concatenate([neg, pos]))[::-1]
     neg_sorted, pos_sorted = np.sort(neg), np.sort(pos)
     # Count of scores >= t for every t: n minus the number strictly below t.
