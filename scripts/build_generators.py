@@ -248,10 +248,12 @@ def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str,
     lines += ["", "## Files", ""]
     for w in written:
         card = json.loads(w.with_suffix(".json").read_text())
+        init = card.get("initialised_from")
+        start = (f"{card['steps']} steps after the {init['steps']} of the QF {init['quality']} generator it "
+                 f"started from" if init else f"{card['steps']} steps from scratch")
         lines.append(f"- `{w.name}` ({w.stat().st_size / 1e6:.1f} MB): QF {'/'.join(map(str, card['qualities']))}, "
-                     f"{card['steps']} steps here + {(card.get('initialised_from') or {}).get('steps') or 0} "
-                     f"of the generator it started from, {card['wall_time_s'] / 60:.0f} min on {card['hardware']}; "
-                     f"card: `{w.with_suffix('.json').name}`")
+                     f"{start}, {card['wall_time_s'] / 60:.0f} min on {card['hardware']} (wall time, other "
+                     f"jobs sharing the cores); card: `{w.with_suffix('.json').name}`")
     lines += ["", "## Table I on the held-out split (ours [paper])", "",
               "| size | method | " + " | ".join(f"QF {q} PSNR / SSIM" for q in QUALITIES) + " |",
               "|---|---|" + "---|" * len(QUALITIES)]

@@ -142,7 +142,7 @@ def test_demo_runs_the_evaluation_on_the_samples(capsys, tmp_path, sample_files)
     from jpegaf.samples import SAMPLES_DIR
 
     out = tmp_path / "demo"
-    code = main(["demo", "--out", str(out), "--sizes", "64", "--qualities", "50", "--methods", "jpeg", "f1",
+    code = main(["demo", "--out", str(out), "--sizes", "64", "--qualities", "50", "90", "--methods", "jpeg", "f1",
                  "gan", "--detectors", "K_F,Q_FdQ", "--limit", "2"])
     stdout, _ = capsys.readouterr()
     assert code == 0
@@ -155,10 +155,14 @@ def test_demo_runs_the_evaluation_on_the_samples(capsys, tmp_path, sample_files)
     img = read_image(first)
     top, left = (img.shape[0] - 64) // 16 * 8, (img.shape[1] - 64) // 16 * 8
     crop = img[top:top + 64, left:left + 64]
-    j_row = next(r for r in rows if r["method"] == "jpeg" and r["image"] == first.name)
+    j_row = next(r for r in rows if r["method"] == "jpeg" and r["image"] == first.name and r["quality"] == 50)
     assert j_row["psnr"] == pytest.approx(psnr(crop, jpeg.jpeg_roundtrip(crop, 50)), abs=1e-12)
-    # No generator was given: the GAN column is reported missing, not dropped.
-    assert any(r["method"] == "gan" and r["status"].startswith("missing") for r in rows)
+    # The shipped QF 50 generator fills the GAN rows and beats the JPEG on held-out crops...
+    gan = [r for r in rows if r["method"] == "gan" and r["quality"] == 50]
+    jpg = {r["image"]: r["psnr"] for r in rows if r["method"] == "jpeg" and r["quality"] == 50}
+    assert len(gan) == 2 and all(r["status"] == "ok" and r["psnr"] > jpg[r["image"]] for r in gan)
+    # ...and QF 90, which no shipped generator covers, is reported missing, not dropped.
+    assert all(r["status"].startswith("missing") for r in rows if r["method"] == "gan" and r["quality"] == 90)
     assert "missing" in (out / "table1.md").read_text()
 
 
