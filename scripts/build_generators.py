@@ -174,11 +174,14 @@ def gains(t1: list[dict]) -> dict[int, float]:
             if (s, "gan") in by and (s, "jpeg") in by}
 
 
-def compare(evals: dict[str, dict[int, Path]]) -> tuple[str, dict]:
+Tables = dict[str, dict[int, tuple[list[dict], list[dict]]]]  # design -> quality -> (Table I, Table II)
+
+
+def compare(tables: Tables) -> tuple[str, dict]:
     """The design to ship and the figures that decided it."""
     summary = {}
-    for design, dirs in evals.items():
-        per_q = {q: gains(table_rows(d)[0]) for q, d in dirs.items()}
+    for design, per_quality in tables.items():
+        per_q = {q: gains(t1) for q, (t1, _) in per_quality.items()}
         crit = [per_q[q][s] for q in QUALITIES for s in CRITERION_SIZES]
         summary[design] = {"psnr_gain_db": {str(q): {str(s): round(v, 3) for s, v in g.items()}
                                             for q, g in per_q.items()},
@@ -187,7 +190,7 @@ def compare(evals: dict[str, dict[int, Path]]) -> tuple[str, dict]:
     return best, summary
 
 
-def ship(best: str, summary: dict, runs: Path, evals: dict[str, dict[int, Path]], crops: dict) -> list[Path]:
+def ship(best: str, summary: dict, runs: Path, tables: Tables, crops: dict) -> list[Path]:
     g = gan_runs(runs)
     files = ({f"generator-q{q}": g[f"q{q}"] for q in QUALITIES} if best == "per-quality"
              else {"generator-conditioned": g["conditioned"]})
@@ -204,8 +207,8 @@ def ship(best: str, summary: dict, runs: Path, evals: dict[str, dict[int, Path]]
                         "crops); Table II: detection rate at the detector's threshold calibrated for 5% "
                         "false positives on never-compressed images; the CNN is the 64x64 detector "
                         "trained for the quality (scripts/build_generators.py)",
-            "table1": [r for q in qualities for r in table_rows(evals[best][q])[0]],
-            "table2": [r for q in qualities for r in table_rows(evals[best][q])[1]],
+            "table1": [r for q in qualities for r in tables[best][q][0]],
+            "table2": [r for q in qualities for r in tables[best][q][1]],
             "cnn_64_held_out_crops": {q: v for q, v in crops[best].items() if int(q) in qualities},
             "design_comparison": summary, "shipped_design": best,
         }
@@ -225,8 +228,9 @@ def _fmt(v: float | None, digits: int = 2) -> str:
     return "–" if v is None else f"{v:.{digits}f}"
 
 
-def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str, dict[int, Path]],
-                 crops: dict) -> None:
+def write_readme(best: str, summary: dict, written: list[Path], tables: Tables, crops: dict) -> None:
+    from jpegaf.evaluation.paper import paper_table2  # the paper's Table II (CNN detection rate, %)
+
     lines = ["# Shipped generators", "",
              "Written by `make generators` (`python scripts/build_generators.py`); do not edit by hand.", "",
              f"Shipped design: **{best}** — larger mean PSNR gain over the JPEG on held-out 128x128 and "
@@ -240,10 +244,9 @@ def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str,
               "threshold at 5% false positives; paper's F row in brackets):", "",
               "| design | " + " | ".join(f"QF {q}: original / JPEG / GAN" for q in QUALITIES) + " |",
               "|---|" + "---|" * len(QUALITIES)]
-    paper_f = {25: 14.15, 50: 6.55, 75: 2.08}  # Luo et al. Table II, 64x64, row F
     for design, per_q in crops.items():
         cells = [f"{100 * per_q[str(q)]['rate_original']:.0f}% / {100 * per_q[str(q)]['rate_jpeg']:.0f}% / "
-                 f"**{100 * per_q[str(q)]['rate_gan']:.0f}%** [{paper_f[q]}] (n={per_q[str(q)]['crops']})" for q in QUALITIES]
+                 f"**{100 * per_q[str(q)]['rate_gan']:.0f}%** [{paper_table2(64, 'gan', q)}] (n={per_q[str(q)]['crops']})" for q in QUALITIES]
         lines.append(f"| {design} | " + " | ".join(cells) + " |")
     lines += ["", "## Files", ""]
     for w in written:
@@ -257,7 +260,7 @@ def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str,
     lines += ["", "## Table I on the held-out split (ours [paper])", "",
               "| size | method | " + " | ".join(f"QF {q} PSNR / SSIM" for q in QUALITIES) + " |",
               "|---|---|" + "---|" * len(QUALITIES)]
-    rows = {q: {(r["size"], r["method"]): r for r in table_rows(evals[best][q])[0]} for q in QUALITIES}
+    rows = {q: {(r["size"], r["method"]): r for r in tables[best][q][0]} for q in QUALITIES}
     for size in SIZES:
         for method in ("jpeg", "f1", "f2", "gan"):
             cells = []
@@ -269,7 +272,7 @@ def write_readme(best: str, summary: dict, written: list[Path], evals: dict[str,
     lines += ["", "## Table II on the held-out split: detection rate (ours [paper's CNN])", "",
               "| size | method | detector | " + " | ".join(f"QF {q}" for q in QUALITIES) + " |",
               "|---|---|---|" + "---|" * len(QUALITIES)]
-    t2 = {q: table_rows(evals[best][q])[1] for q in QUALITIES}
+    t2 = {q: tables[best][q][1] for q in QUALITIES}
     keys = sorted({(r["size"], r["detector"]) for q in QUALITIES for r in t2[q]})
     for size, det in keys:
         for method in ("jpeg", "f1", "f2", "gan"):
@@ -296,13 +299,14 @@ def main(argv=None) -> int:
     evals = evaluate_all(runs, args.workers, args.dry_run)
     if args.dry_run:
         return 0
-    best, summary = compare(evals)
+    tables = {design: {q: table_rows(d) for q, d in dirs.items()} for design, dirs in evals.items()}
+    best, summary = compare(tables)
     g = gan_runs(runs)
     crops = {"per-quality": cnn_crop_rates(runs, {q: g[f"q{q}"] / "generator.safetensors" for q in QUALITIES}),
              "conditioned": cnn_crop_rates(runs, {q: g["conditioned"] / "generator.safetensors" for q in QUALITIES})}
     print(json.dumps({"psnr": summary, "cnn_64_crops": crops}, indent=1))
-    written = ship(best, summary, runs, evals, crops)
-    write_readme(best, summary, written, evals, crops)
+    written = ship(best, summary, runs, tables, crops)
+    write_readme(best, summary, written, tables, crops)
     print(f"shipped {best}: " + ", ".join(p.name for p in written))
     return 0
 

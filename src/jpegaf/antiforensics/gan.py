@@ -172,13 +172,12 @@ class GanEraser:
     """
 
     def __init__(self, generators: Mapping[int, str | os.PathLike], tile: int = 1024,
-                 device: str = "cpu", bf16: bool = False, fast: bool = True) -> None:
+                 device: str = "cpu", fast: bool = True) -> None:
         if not generators:
             raise ValueError("give at least one generator (quality -> weights path)")
         self.paths = {int(q): Path(p) for q, p in generators.items()}
         self.tile = tile
         self.device = device
-        self.bf16 = bf16
         self.fast = fast
         self.last_note: str | None = None
         self._loaded: dict[Path, TrainedGenerator] = {}
@@ -194,10 +193,6 @@ class GanEraser:
             self._loaded[path] = load_trained_generator(path, self.device, self.fast)
         return self._loaded[path]
 
-    def generator(self, quality: int) -> torch.nn.Module:
-        """The network trained for ``quality`` (a key of ``generators``)."""
-        return self.trained(quality).module
-
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
         del seed  # deterministic method
         check_tables(coefs)
@@ -212,8 +207,7 @@ class GanEraser:
                               f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
         luma = to_luma(decoded)
-        out = tiled_generate(g.module, luma, tile=self.tile, device=self.device, bf16=self.bf16,
-                             table=np.asarray(coefs.qt[0]) if g.conditioned else None)
+        out = g.apply(luma, np.asarray(coefs.qt[0]), tile=self.tile, device=self.device)
         if decoded.ndim == 2:
             return out
         _, cb, cr = rgb_to_ycbcr(decoded)

@@ -205,11 +205,12 @@ class Negatives:
         self.identity = kind
         if kind == "gan":
             from ..antiforensics.gan import load_trained_generator
+            from .checkpoint import file_sha256
             self.generator = load_trained_generator(generator_weights)
             if quality not in self.generator.qualities:
                 raise InputError(generator_weights, f"generator was trained at quality "
                                                     f"{'/'.join(map(str, self.generator.qualities))}, not {quality}")
-            digest = hashlib.sha256(Path(generator_weights).read_bytes()).hexdigest()[:16]
+            digest = file_sha256(generator_weights)[:16]
             self.identity = f"gan:{digest}"
         elif kind == "f1":
             from ..antiforensics import StammDither
