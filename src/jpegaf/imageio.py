@@ -94,12 +94,20 @@ def read_image(path: str | os.PathLike, *, allow_jpeg: bool = False,
         max_pixels: refuse images larger than this, before decoding them.
     """
     path = Path(path)
-    data = _read_bytes(path)
+    return decode_image_bytes(_read_bytes(path), path, allow_jpeg=allow_jpeg, max_pixels=max_pixels)
+
+
+def decode_image_bytes(data: bytes, name: str | os.PathLike, *, allow_jpeg: bool = False,
+                       max_pixels: int = jpeg.DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """:func:`read_image` of a file's bytes (e.g. a member of an archive); ``name`` is what error
+    messages call it."""
+    if not data:
+        raise InputError(name, "empty file")
     if looks_like_jpeg(data):
         if not allow_jpeg:
-            raise InputError(path, "is a JPEG file, but a never-compressed image is required")
-        return jpeg.decompress(path, max_pixels=max_pixels)
-    return _decode_lossless(data, path, max_pixels)
+            raise InputError(name, "is a JPEG file, but a never-compressed image is required")
+        return jpeg.decompress(data, max_pixels=max_pixels)
+    return _decode_lossless(data, Path(name), max_pixels)
 
 
 def to_luma(img: np.ndarray) -> np.ndarray:
@@ -112,9 +120,16 @@ def to_luma(img: np.ndarray) -> np.ndarray:
     """
     if img.ndim == 2:
         return img
+    return np.clip(np.floor(luma_float(img) + 0.5), 0, 255).astype(np.uint8)
+
+
+def luma_float(img: np.ndarray) -> np.ndarray:
+    """BT.601 luma before rounding, float64: for a further computation (e.g. resampling) that
+    must round only once at its end. Gray images are converted to float as they are."""
     rgb = img.astype(np.float64)
-    y = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
-    return np.clip(np.floor(y + 0.5), 0, 255).astype(np.uint8)
+    if img.ndim == 2:
+        return rgb
+    return 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

