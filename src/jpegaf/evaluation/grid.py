@@ -1,7 +1,8 @@
 """The evaluation grid of Luo et al.'s Tables I and II: image x size x quality x method.
 
-For every image of the held-out test split (:func:`jpegaf.data.split_files` with the config's seed
-and test fraction) and every crop size it is large enough for (smaller images are left out of
+For every image of the held-out test split (:func:`jpegaf.data.dataset_parts`: a corpus's test
+part, or :func:`jpegaf.data.split_files` of a plain folder with the config's seed and test
+fraction) and every crop size it is large enough for (smaller images are left out of
 that size, as in the paper's protocol, and the tables count the images), the central crop
 (:func:`jpegaf.data.centre_crop_position`) is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
 ``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
@@ -42,7 +43,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..data import centre_crop_position, crop, image_size, load_luma, scan_folder, split_files
+from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
@@ -304,9 +305,8 @@ def _run_job(args: tuple[_Job, int | None]) -> tuple[list[dict], int]:
 # --- the grid ------------------------------------------------------------------------------
 
 def test_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
-    """The held-out test images of ``data_dir`` (first ``config.limit`` of them)."""
-    scan = scan_folder(data_dir, progress=False)
-    test = split_files(scan.usable, test_fraction=config.test_fraction, seed=config.seed).test
+    """The held-out test images of ``data_dir`` (a corpus's test part; first ``config.limit``)."""
+    test = dataset_parts(data_dir, test_fraction=config.test_fraction, seed=config.seed).test
     return test if config.limit is None else test[:config.limit]
 
 

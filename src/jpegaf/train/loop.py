@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from ..data import MixedQualityPairs, TestPairs, TrainPairs, scan_folder, split_files
+from ..data import MixedQualityPairs, TestPairs, TrainPairs, dataset_parts
 from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
@@ -93,15 +93,17 @@ def epoch_batches(n_items: int, batch_size: int, seed: int, epoch: int, rank: in
 # --- data ------------------------------------------------------------------------------------
 
 def prepare_data(config: GanTrainConfig, data_dir: Path) -> tuple[list[Path], list[Path]]:
-    """Usable never-compressed images of ``data_dir``, split into (train, held-out)."""
-    scan = scan_folder(data_dir, min_size=config.crop_size, progress=False)
-    if len(scan.usable) < 2:
-        raise InputError(data_dir, f"only {len(scan.usable)} usable images of at least "
+    """(train, held-out) images of ``data_dir`` of at least the crop size: a corpus's train and
+    calibration parts, or a plain folder (sub-folders included) split by :func:`split_files`."""
+    parts = dataset_parts(data_dir, min_size=config.crop_size, test_fraction=config.test_fraction,
+                          seed=config.seed)
+    n = len(parts.train) + len(parts.held_out)
+    if n < 2:
+        raise InputError(data_dir, f"only {n} usable images of at least "
                                    f"{config.crop_size} px (see `jpegaf data check`)")
-    split = split_files(scan.usable, test_fraction=config.test_fraction, seed=config.seed)
-    if not split.train or not split.test:
+    if not parts.train or not parts.held_out:
         raise InputError(data_dir, "too few images to hold some out for validation")
-    return list(split.train), list(split.test)
+    return list(parts.train), list(parts.held_out)
 
 
 def generator_input(jpeg_img: np.ndarray, table: np.ndarray | None) -> torch.Tensor:
