@@ -1,0 +1,86 @@
+"""`jpegaf data build-corpus` misuses and bad conditions: one line on stderr, exit 2, nothing written.
+
+(The whole pipeline on a fake package is in tests/data/test_corpus.py; the real download is a test
+that runs only when asked.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jpegaf.cli import main
+from jpegaf.data.corpus.sources import PACKAGES
+
+
+def _run(capsys, *args: str) -> tuple[int, str]:
+    code = main(["data", "build-corpus", *args])
+    err = capsys.readouterr().err
+    return code, err
+
+
+def _nothing_written(parent: Path, name: str) -> None:
+    assert not (parent / name).exists()
+    assert not list(parent.glob(f".{name}.partial-*"))
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_existing_output_is_refused(capsys, tmp_path):
+    (tmp_path / "corpus").mkdir()
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--from", str(tmp_path))
+    assert code == 2
+    assert "already exists" in _one_line(err) and "--overwrite" in err
+
+
+def test_missing_parent_folder(capsys, tmp_path):
+    code, err = _run(capsys, str(tmp_path / "no" / "corpus"))
+    assert code == 2 and "parent folder" in _one_line(err)
+
+
+def test_missing_from_folder(capsys, tmp_path):
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--from", str(tmp_path / "downloads"))
+    assert code == 2 and "no such folder" in _one_line(err)
+    _nothing_written(tmp_path, "corpus")
+
+
+def test_package_missing_from_folder(capsys, tmp_path):
+    (tmp_path / "downloads").mkdir()
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--from", str(tmp_path / "downloads"))
+    line = _one_line(err)
+    assert code == 2 and PACKAGES[0].filename in line and PACKAGES[0].version in line
+    _nothing_written(tmp_path, "corpus")
+
+
+def test_checksum_mismatch(capsys, tmp_path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / PACKAGES[0].filename).write_bytes(b"!<arch>\nnot the pinned package")
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--from", str(downloads))
+    line = _one_line(err)
+    assert code == 2 and "sha256" in line and "refusing" in line and PACKAGES[0].sha256 in line
+    _nothing_written(tmp_path, "corpus")
+
+
+def test_no_apt_says_use_from(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--cache", str(tmp_path / "cache"))
+    line = _one_line(err)
+    assert code == 2 and "apt-get is not available" in line and "--from" in line
+    _nothing_written(tmp_path, "corpus")
+    # The cache holds no half download either.
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("option", [["--stride", "0"], ["--stride", "x"]])
+def test_bad_options(capsys, tmp_path, option):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["data", "build-corpus", str(tmp_path / "corpus"), *option])
+    assert exit_info.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    _nothing_written(tmp_path, "corpus")
