@@ -11,7 +11,7 @@ The steps, each a small function below:
 5. drop near-flat crops (standard deviation below a floor: sky, fog, tarmac teach nothing), then
    vet each remaining crop with the project's JPEG-history check and the K_F blocking measure,
    keeping those below both limits;
-6. split by scene (:func:`assign_parts`) into train / calibration / test;
+6. split by scene (:func:`assign_parts`) into train / calibration / test, each route on its own;
 7. write crops, PROVENANCE.csv, REJECTED.csv, LICENSES/ and corpus.json into a hidden temporary
    folder beside the output and rename it into place only when everything is written, so an
    interrupted or failed build leaves no corpus at all.
@@ -408,10 +408,16 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
         bar.close()
 
     kept = [c for c in crops if c.reason is None]
-    per_group: dict[str, int] = {}
-    for c in kept:
-        per_group[c.photo.group] = per_group.get(c.photo.group, 0) + 1
-    scene_parts = assign_parts(per_group, options.fractions, options.seed)
+    # Split each route on its own, so that every part holds both kinds of crops in the same
+    # shares (otherwise the few large never-compressed scenes fill train, and the many small
+    # JPEG-derived ones the held-out parts). A scene never mixes routes.
+    scene_parts: dict[str, str] = {}
+    for route in (True, False):
+        per_group: dict[str, int] = {}
+        for c in kept:
+            if c.photo.jpeg_derived == route:
+                per_group[c.photo.group] = per_group.get(c.photo.group, 0) + 1
+        scene_parts.update(assign_parts(per_group, options.fractions, options.seed))
     counts = {p: sum(1 for c in kept if scene_parts[c.photo.group] == p) for p in PARTS}
     rejected: dict[str, int] = {}
     for c in crops:
