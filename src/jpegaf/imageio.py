@@ -106,7 +106,10 @@ def decode_image_bytes(data: bytes, name: str | os.PathLike, *, allow_jpeg: bool
     if looks_like_jpeg(data):
         if not allow_jpeg:
             raise InputError(name, "is a JPEG file, but a never-compressed image is required")
-        return jpeg.decompress(data, max_pixels=max_pixels)
+        try:
+            return jpeg.decompress(data, max_pixels=max_pixels)
+        except InputError as e:  # the codec saw bytes only: name the file in the message
+            raise InputError(name, e.problem) from None
     return _decode_lossless(data, Path(name), max_pixels)
 
 

@@ -178,7 +178,7 @@ def fake(tmp_path_factory) -> FakeSources:
     }
     deb_bytes = make_deb(DEB_NAME, DEB_VERSION,
                          {**{path: data for path, data, _ in jpegs.values()}, COPYRIGHT_PATH: COPYRIGHT,
-                          f"usr/share/doc/{DEB_NAME}/changelog.Debian.gz": b"not read\n"})
+                          f"usr/share/doc/{DEB_NAME}/README.Debian": b"not read by the build\n"})
     wheel_bytes = make_wheel({**{path: data for path, data, _ in pngs.values()}, METADATA_PATH: METADATA,
                               "fakedata/__init__.py": b""})
     (folder / DEB_FILE).write_bytes(deb_bytes)
@@ -318,13 +318,10 @@ def test_crops_are_gray_png_of_the_crop_size_and_match_the_source(fake, corpus):
 def test_downscaled_and_native_sizes(corpus):
     out, _ = corpus
     rows = {r["photo_id"]: r for r in _rows(out / PROVENANCE)}
-    a = rows["fake-astronaut"]
-    assert (a["source_height"], a["source_width"], a["scaled_height"], a["scaled_width"]) == ("576", "576", "128", "128")
-    assert a["scale"] == "4.5"
-    c = rows["fake-coffee"]
-    assert (c["source_height"], c["source_width"], c["scaled_height"], c["scaled_width"]) == ("450", "576", "100", "128")
-    b = rows["fake-brick"]
-    assert (b["source_height"], b["scaled_height"], b["scale"]) == ("192", "192", "1")
+    sizes = ("source_height", "source_width", "scaled_height", "scaled_width", "scale")
+    assert tuple(rows["fake-astronaut"][k] for k in sizes) == ("576", "576", "128", "128", "4.5")
+    assert tuple(rows["fake-coffee"][k] for k in sizes) == ("450", "576", "100", "128", "4.5")
+    assert tuple(rows["fake-brick"][k] for k in sizes) == ("192", "192", "192", "192", "1")
 
 
 def test_provenance_has_every_column_filled(fake, corpus):
@@ -421,6 +418,15 @@ def test_split_is_by_scene_disjoint_and_complete(fake, corpus):
     # the two views of the garden are one scene: both photographs' crops are in its one part
     garden = {r["photo_id"] for r in rows if r["scene"] == "garden"}
     assert garden == {"fake-garden-1", "fake-garden-2"}
+    # Each route is split on its own (so every part gets both kinds in like shares).
+    expected: dict[str, str] = {}
+    for route in (ROUTE_JPEG, ROUTE_NATIVE):
+        sizes: dict[str, int] = {}
+        for r in rows:
+            if r["route"] == route:
+                sizes[r["scene"]] = sizes.get(r["scene"], 0) + 1
+        expected.update(assign_parts(sizes, OPTIONS.fractions, OPTIONS.seed))
+    assert {scene: parts.pop() for scene, parts in scene_parts.items()} == expected
 
 
 def test_read_corpus_parts_refuses_a_damaged_corpus(corpus, tmp_path):
@@ -450,13 +456,17 @@ def test_two_builds_are_byte_identical(fake, corpus, tmp_path):
 
 
 def test_seed_changes_only_the_split(fake, corpus, tmp_path):
-    # With groups of equal size, another seed may reorder them; the crops themselves never change.
+    # Another seed may reorder scenes of equal size; the crops themselves never change, and a
+    # subset of the photographs gives the same crops as the whole list.
     out, _ = corpus
     other = tmp_path / "other"
-    _build(fake, other, options=replace(OPTIONS, seed=OPTIONS.seed + 1))
-    crops = lambda root: {p.name: p.read_bytes() for p in root.glob("*/*.png")}  # noqa: E731
-    assert crops(out) == crops(other)
-    assert (out / REJECTED).read_bytes() == (other / REJECTED).read_bytes()
+    ids = ("fake-garden-1", "fake-garden-2", "fake-brick", "fake-aero")
+    _build(fake, other, photos=tuple(fake.photo(p) for p in ids), options=replace(OPTIONS, seed=OPTIONS.seed + 1))
+    crops = lambda root: {p.name: p.read_bytes() for p in root.glob("*/*.png")  # noqa: E731
+                          if p.name.startswith(ids)}
+    assert crops(other) and crops(out) == crops(other)
+    rejected = lambda root: [r for r in _rows(root / REJECTED) if r["photo_id"] in ids]  # noqa: E731
+    assert rejected(out) == rejected(other)
 
 
 # --- failures leave nothing ------------------------------------------------------------------------
@@ -613,6 +623,27 @@ def test_failed_final_rename_puts_the_old_corpus_back(fake, corpus, tmp_path, mo
     assert _leftovers(tmp_path, "corpus") == []
 
 
+def test_interrupt_between_the_final_renames_keeps_the_old_corpus(fake, corpus, tmp_path, monkeypatch):
+    # Ctrl-C after the old corpus was moved aside (.corpus.old-PID) but before the new one was
+    # renamed into place: the old corpus must come back, as it does for an OSError there.
+    out = tmp_path / "corpus"
+    shutil.copytree(corpus[0], out)
+    before = _tree(out)
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(src).name.startswith(".corpus.partial-"):
+            raise KeyboardInterrupt
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(build_mod.os, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        _build(fake, out, photos=tuple(fake.photo(p) for p in SMALL), overwrite=True)
+    monkeypatch.undo()
+    assert _leftovers(tmp_path, "corpus") == []
+    assert out.is_dir() and _tree(out) == before
+
+
 def test_overwrite_replaces_the_old_corpus(fake, corpus, tmp_path):
     out = tmp_path / "corpus"
     shutil.copytree(corpus[0], out)
@@ -760,8 +791,9 @@ def test_assign_parts():
 
 def test_assign_parts_small_cases():
     assert assign_parts({"a": 3}, (0.6, 0.2, 0.2), seed=0) == {"a": "train"}
-    assert assign_parts({"a": 3, "b": 1, "c": 1}, (0.6, 0.2, 0.2), seed=5) == {
-        "a": "train", "b": "calibration", "c": "test"}
+    for seed in range(4):                         # b and c tie: the seed decides which goes where
+        split = assign_parts({"a": 3, "b": 1, "c": 1}, (0.6, 0.2, 0.2), seed=seed)
+        assert split["a"] == "train" and {split["b"], split["c"]} == {"calibration", "test"}
     assert assign_parts({"a": 5, "b": 5}, (0.0, 0.5, 0.5), seed=0).keys() == {"a", "b"}
     assert set(assign_parts({"a": 5, "b": 5}, (0.0, 0.5, 0.5), seed=0).values()) == {"calibration", "test"}
     assert assign_parts({}, (0.6, 0.2, 0.2), seed=0) == {}

@@ -373,6 +373,10 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
     ids = [ph.photo_id for ph in photos]
     if len(set(ids)) != len(ids):
         raise ValueError("photo ids must be unique")
+    routes: dict[str, bool] = {}
+    for ph in photos:
+        if routes.setdefault(ph.group, ph.jpeg_derived) != ph.jpeg_derived:
+            raise ValueError(f"scene {ph.group} mixes JPEG-derived and never-compressed photographs")
 
     _remove_stale_partials(out_dir)
     try:
@@ -459,6 +463,8 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
         raise CorpusError(f"{out_dir}: cannot write the corpus ({e.strerror or e}); nothing was written") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not out_dir.exists():
+            os.rename(old, out_dir)  # interrupted between the two renames: the old corpus stays
         raise
     shutil.rmtree(old, ignore_errors=True)
     return CorpusSummary(out_dir=out_dir, counts=counts, rejected=rejected, n_photos=len(photos))
