@@ -104,9 +104,13 @@ def test_export_reloads_as_a_detector_with_the_same_scores(learned, all_dir):
 
     assert calibrate_threshold(neg, 0.05) == result.threshold
     assert roc_auc(neg, pos) == result.evaluation["auc_jpeg"]
-    assert det.score(held.jpegs[0]) == pos[0]
-    # The exported first layer satisfies the constraint.
-    assert max(det.model.c1.constraint_error()) < 1e-6
+    # One image alone and the same image in a batch of 48 may take different oneDNN kernels
+    # (batch-size-dependent blocking): equal up to float32 rounding, not bit for bit.
+    assert det.score(held.jpegs[0]) == pytest.approx(pos[0], rel=1e-6)
+    # The exported first layer satisfies the constraint, to float32 precision: the projection is
+    # exact in float64, then each of the 24 off-centre weights is rounded to float32 (relative
+    # error 6e-8 each), so their sum can miss 1 by a few 1e-6 when weights are of order 1.
+    assert max(det.model.c1.constraint_error()) < 1e-5
 
 
 def test_the_constraint_holds_after_every_step_of_the_loop(tmp_path, small_dir, monkeypatch):
