@@ -112,7 +112,7 @@ def test_constraint_holds_after_every_step_of_a_short_run(gray_images):
 def _exported(tmp_path, size=64):
     torch.manual_seed(3)
     model = DetectorCNN(tiny(size)).eval()
-    card = {"network": model.config.__dict__, "negatives": None, "threshold": 0.5,
+    card = {"network": model.config.__dict__, "negatives": None, "quality": 50, "threshold": 0.5,
             "calibration": {"fpr": 0.05, "n_images": 20, "source": "test"}}
     path = tmp_path / "detector.safetensors"
     export_model(path, model, card)
@@ -123,7 +123,7 @@ def test_cnn_detector_loads_and_scores_like_the_model(tmp_path, gray_images):
     model, path = _exported(tmp_path)
     det = CnnDetector.load(path)
     assert isinstance(det, Detector)
-    assert det.name == "CNN-64" and det.size == 64 and det.threshold == 0.5
+    assert det.name == "CNN-64-q50" and det.size == 64 and det.quality == 50 and det.threshold == 0.5
     assert det.calibration.size == 64 and det.calibration.n_images == 20
     crops = [img[8:72, 16:80] for img in gray_images[:3]]
     x = torch.tensor(np.stack(crops)[:, None] / 127.5 - 1, dtype=torch.float32)
@@ -133,7 +133,8 @@ def test_cnn_detector_loads_and_scores_like_the_model(tmp_path, gray_images):
     np.testing.assert_allclose(batch, expected, rtol=1e-6)
     assert [det.score(c) for c in crops] == pytest.approx(list(batch), rel=1e-6)
     assert all(0.0 < s < 1.0 for s in batch)
-    assert detector_name(64, "f1") == "CNN-64-f1"
+    assert detector_name(64, 50, "f1") == "CNN-64-q50-f1"
+    assert detector_name(128, 25) == "CNN-128-q25" and detector_name(64, None) == "CNN-64"
 
 
 def test_larger_images_are_centre_cropped_on_the_grid_and_smaller_refused(tmp_path, gray_images):

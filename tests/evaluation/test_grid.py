@@ -120,8 +120,8 @@ def test_cnn_scores_its_own_size_only(data_dir, tmp_path):
     rows = run_grid(config(cnn=(str(CNN),)), data_dir, tmp_path / "out", progress=False)
     at64 = [r for r in rows if r["size"] == 64]
     at128 = [r for r in rows if r["size"] == 128]
-    assert all(0.0 <= r["score:CNN-64"] <= 1.0 for r in at64)
-    assert all(r["score:CNN-128"] is None and "score:CNN-64" not in r for r in at128)
+    assert all(0.0 <= r["score:CNN-64-q50"] <= 1.0 for r in at64)
+    assert all(r["score:CNN-128-q50"] is None and "score:CNN-64-q50" not in r for r in at128)
 
 
 def test_workers_give_same_rows(data_dir, tmp_path):
@@ -151,3 +151,26 @@ def test_images_smaller_than_a_size_are_left_out_of_that_size(tmp_path, gray_ima
     rows = run_grid(config, data, tmp_path / "out", progress=False)
     at = {(r["image"], r["size"]) for r in rows}
     assert ("small.png", 64) in at and ("small.png", 128) not in at and ("big.png", 128) in at
+
+
+CNN25 = CNN.parents[1] / "cnn-64-q25" / "detector.safetensors"
+
+
+@pytest.mark.skipif(not (CNN.exists() and CNN25.exists()), reason="no trained CNN detectors in results/")
+def test_cnns_of_one_size_for_two_qualities_keep_their_own_columns_and_thresholds(data_dir, tmp_path):
+    from jpegaf.detectors.cnn import CnnDetector
+    from jpegaf.evaluation.tables import table2
+
+    cfg = config(cnn=(str(CNN25), str(CNN)), sizes=(64,), methods=("jpeg",))
+    rows = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
+    d25, d50 = CnnDetector.load(CNN25), CnnDetector.load(CNN)
+    assert (d25.name, d50.name) == ("CNN-64-q25", "CNN-64-q50") and d25.threshold != d50.threshold
+    originals = [r for r in rows if r["method"] == "original"]
+    # Each column holds its own network's scores, not the other one's.
+    img = load_luma(data_dir / originals[0]["image"])
+    centre = crop(img, *centre_crop_position(*img.shape, 64), 64)
+    assert originals[0]["score:CNN-64-q25"] == pytest.approx(d25.score(centre), rel=1e-6)
+    assert originals[0]["score:CNN-64-q50"] == pytest.approx(d50.score(centre), rel=1e-6)
+    cals = [d25.calibration, d50.calibration]
+    thresholds = {r["detector"]: r["threshold"] for r in table2(rows, cals) if r["detector"].startswith("CNN")}
+    assert thresholds == {"CNN-64-q25": d25.threshold, "CNN-64-q50": d50.threshold}

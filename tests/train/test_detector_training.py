@@ -84,7 +84,7 @@ def test_a_short_run_beats_chance_on_held_out_crops(learned):
 def test_export_reloads_as_a_detector_with_the_same_scores(learned, all_dir):
     config, out, result = learned
     card = json.loads((out / "detector.json").read_text())
-    assert card["name"] == "CNN-64" and card["size"] == 64 and card["quality"] == 50
+    assert card["name"] == "CNN-64-q50" and card["size"] == 64 and card["quality"] == 50
     assert card["negatives"] is None and card["steps"] == 110
     assert card["threshold"] == result.threshold == result.evaluation["threshold"]
     assert card["calibration"]["fpr"] == 0.05 and card["calibration"]["n_images"] == 48
@@ -179,8 +179,8 @@ def test_adaptive_mode_with_f1_negatives_runs(tmp_path, small_dir):
     ev = result.evaluation
     assert 0.0 <= ev["auc_processed"] <= 1.0 and 0.0 <= ev["det_processed"] <= 1.0
     card = json.loads((tmp_path / "run" / "detector.json").read_text())
-    assert card["negatives"] == "f1" and card["name"] == "CNN-64-f1" and "auc_processed" in card["held_out"]
-    assert CnnDetector.load(tmp_path / "run" / "detector.safetensors").name == "CNN-64-f1"
+    assert card["negatives"] == "f1" and card["name"] == "CNN-64-q50-f1" and "auc_processed" in card["held_out"]
+    assert CnnDetector.load(tmp_path / "run" / "detector.safetensors").name == "CNN-64-q50-f1"
     assert any((tmp_path / "cache" / "negatives").rglob("*.png"))
 
 

@@ -33,9 +33,12 @@ from .base import Calibration
 SCORE_BATCH = 64
 
 
-def detector_name(size: int, negatives: str | None = None) -> str:
-    """``"CNN-64"`` for a plain detector, ``"CNN-64-f1"`` for one trained against F1's outputs."""
-    return f"CNN-{size}" + (f"-{negatives}" if negatives else "")
+def detector_name(size: int, quality: int | None, negatives: str | None = None) -> str:
+    """``"CNN-64-q50"`` for a plain detector trained on QF 50 JPEGs, ``"CNN-64-q50-f1"`` for one
+    trained against F1's outputs. The quality is part of the name so that the detectors of one
+    size for several qualities never share a score column or a threshold; ``None`` (a card that
+    does not say) gives ``"CNN-64"``."""
+    return f"CNN-{size}" + (f"-q{quality}" if quality is not None else "") + (f"-{negatives}" if negatives else "")
 
 
 def _to_input(img: np.ndarray, size: int) -> np.ndarray:
@@ -73,7 +76,9 @@ class CnnDetector:
     """A trained :class:`~jpegaf.models.detector_cnn.DetectorCNN` behind the Detector interface.
 
     Attributes:
-        name: ``"CNN-<size>"`` (``"CNN-<size>-<negatives>"`` for an adaptive detector).
+        name: ``"CNN-<size>-q<quality>"`` (``"CNN-<size>-q<quality>-<negatives>"`` for an
+            adaptive detector).
+        quality: the JPEG quality of the training positives (from the card), or None.
         size: the image side the network was built and trained for.
         threshold: calibrated decision threshold on the score (verdict JPEG iff score > threshold),
             or None when the card has none.
@@ -87,7 +92,9 @@ class CnnDetector:
         self.size = model.config.input_size
         self.card = card or {}
         self.negatives = self.card.get("negatives")
-        self.name = detector_name(self.size, self.negatives)
+        quality = self.card.get("quality")
+        self.quality = None if quality is None else int(quality)
+        self.name = detector_name(self.size, self.quality, self.negatives)
         self.threshold = threshold
 
     @classmethod

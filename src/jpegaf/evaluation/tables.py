@@ -82,8 +82,8 @@ def _calibration(calibrations: Sequence[Calibration], name: str, size: int) -> C
 
 
 def _cnn_size(detector: str) -> int | None:
-    """The image size a CNN detector was trained for, from its name (``CNN-64``, ``CNN-64-f1``);
-    None for the classical detectors, which score every size."""
+    """The image size a CNN detector was trained for, from its name (``CNN-64-q50``,
+    ``CNN-64-q50-f1``); None for the classical detectors, which score every size."""
     parts = detector.split("-")
     return int(parts[1]) if parts[0] == "CNN" and len(parts) > 1 and parts[1].isdigit() else None
 
@@ -91,7 +91,8 @@ def _cnn_size(detector: str) -> int | None:
 def table2(rows: Sequence[Row], calibrations: Sequence[Calibration] | None = None) -> list[dict]:
     """One dict per (size, method, quality, detector): n, rate (fraction detected as JPEG), auc
     (originals vs this method's outputs; None for the originals), threshold, status, paper_rate
-    (the paper's CNN rate as a fraction, for the plain ``CNN-<size>`` detector only).
+    (the paper's CNN rate as a fraction, for the plain ``CNN-<size>-q<QF>`` detector in its own
+    quality's column only: the paper's CNN for a column is trained on that column's JPEGs).
 
     ``calibrations``: classical ones from ``load_calibrations()`` and the CNNs' own (the grid saves
     both in ``calibrations.json``); None uses the shipped ones only. Originals appear with
@@ -122,7 +123,7 @@ def table2(rows: Sequence[Row], calibrations: Sequence[Calibration] | None = Non
                     rate = (float(np.mean([verdict(s, cal) for s in scores]))
                             if status == "ok" else None)
                     auc = (roc_auc(neg, scores) if status == "ok" and method != ORIGINAL and neg else None)
-                    paper = paper_table2(size, method, q) if det == f"CNN-{size}" else None
+                    paper = paper_table2(size, method, q) if det == f"CNN-{size}-q{q}" else None
                     out.append({"size": size, "method": method, "quality": q, "detector": det,
                                 "status": status, "n": len(scores), "rate": rate, "auc": auc,
                                 "threshold": None if cal is None else cal.threshold,

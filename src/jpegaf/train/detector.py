@@ -499,7 +499,7 @@ def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, h
     last = history[-1]
     return {
         "model": "jpegaf CNN JPEG detector (MISLnet layout, Bayar & Stamm constrained layer)",
-        "name": detector_name(config.size, config.negatives),
+        "name": detector_name(config.size, config.quality, config.negatives),
         "network": dataclasses.asdict(config.network),
         "size": config.size,
         "quality": config.quality,
