@@ -183,3 +183,16 @@ def test_conditioned_run_started_from_a_plain_generator(tmp_path, data_dir):
         tiny_config(qualities=(25, 50))  # a conditioned run needs a conditioned generator
     with pytest.raises(ValueError):
         tiny_config(qualities=(25, 75), generator=cond_gen)  # quality 50 not among them
+
+
+def test_paper_preset_is_section_iv_a():
+    """Sec. IV-A: 128-px crops, 5 per image, batch 16, 2 + 50 epochs, rates 5e-4 / 5e-6 divided by
+    10 after epoch 30, alpha/beta/gamma 1 / 1e-6 / 1e-2, the saturating loss, no augmentation."""
+    from jpegaf.train.config import paper_preset
+
+    p = paper_preset(50)
+    assert (p.crop_size, p.crops_per_image, p.batch_size) == (128, 5, 16)
+    assert (p.phase1_epochs, p.phase2_epochs, p.lr_decay_epoch, p.lr_decay) == (2, 50, 30, 0.1)
+    assert (p.phase1_lr, p.g_lr, p.d_lr) == (5e-4, 5e-4, 5e-6)
+    assert (p.alpha, p.beta, p.gamma, p.generator_loss) == (1.0, 1e-6, 1e-2, "paper")
+    assert p.augment is False and p.preset == "paper"
