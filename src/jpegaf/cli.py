@@ -438,18 +438,26 @@ def _evaluation_config(args: argparse.Namespace):
     return EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
                       generators=generators, cnn=tuple(args.cnn),
                       detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
-                      limit=args.limit, seed=args.seed, workers=args.workers)
+                      limit=args.limit, seed=args.seed, workers=args.workers,
+                      split=getattr(args, "split", "test"))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .data.corpus import is_corpus
+
     data = Path(args.data)
     if not data.is_dir():
         raise InputError(data, "no such folder")
     config = _evaluation_config(args)
     command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf evaluate"
+    if config.split == "all":
+        which = "every image (--split all: a folder no model or threshold was fitted on)"
+    elif is_corpus(data):
+        which = "the corpus's test part (never trained or calibrated on)"
+    else:
+        which = f"held-out split (test fraction {config.test_fraction}, seed {config.seed})"
     t1, t2 = run_evaluation(config, data, Path(args.out), command=command, note="",
-                            data_description=f"never-compressed images of {data}, held-out split "
-                                             f"(test fraction {config.test_fraction}, seed {config.seed})")
+                            data_description=f"never-compressed images of {data}, {which}")
     print(t1 + "\n" + t2)
     print(f"report: {Path(args.out) / 'report.html'}")
     return 0
@@ -617,6 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="the paper's Tables I and II, figures and a report for a data set")
     p.add_argument("--data", required=True, help="folder of never-compressed images")
     p.add_argument("--out", required=True, help="output folder (rows, tables, figures, report.html, cache)")
+    p.add_argument("--split", choices=("test", "all"), default="test",
+                   help="test: the folder's held-out part (default); all: every image, for a folder "
+                        "that no model or threshold was fitted on (e.g. your own test set)")
     _add_evaluation_arguments(p, sizes=(64, 128, 256, 512))
     p.set_defaults(func=cmd_evaluate)
 

@@ -174,3 +174,12 @@ def test_cnns_of_one_size_for_two_qualities_keep_their_own_columns_and_threshold
     cals = [d25.calibration, d50.calibration]
     thresholds = {r["detector"]: r["threshold"] for r in table2(rows, cals) if r["detector"].startswith("CNN")}
     assert thresholds == {"CNN-64-q25": d25.threshold, "CNN-64-q50": d50.threshold}
+
+
+def test_split_all_evaluates_every_image(data_dir, tmp_path):
+    held = test_images(config(limit=None), data_dir)
+    every = test_images(config(limit=None, split="all"), data_dir)
+    assert [p.name for p in every] == sorted(p.name for p in data_dir.iterdir())
+    assert set(held) < set(every)
+    with pytest.raises(ValueError, match="split"):
+        config(split="train")

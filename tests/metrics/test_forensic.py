@@ -72,3 +72,17 @@ def test_infinite_scores_rank_as_extremes_and_nan_is_refused():
     assert roc_auc([-float("inf"), 0.0], [float("inf")]) == 1.0
     with pytest.raises(ValueError):
         roc_auc(neg, [float("nan")])
+
+
+def test_rate_interval_is_clopper_pearson():
+    from jpegaf.metrics import rate_interval
+
+    # Known values: 0 of 87 -> [0, 1 - 0.025^(1/87)]; n of n mirrors 0 of n; 5 of 20 from tables.
+    lo, hi = rate_interval(0, 87)
+    assert lo == 0.0 and hi == pytest.approx(1 - 0.025 ** (1 / 87), rel=1e-9)
+    lo, hi = rate_interval(87, 87)
+    assert hi == 1.0 and lo == pytest.approx(0.025 ** (1 / 87), rel=1e-9)
+    lo, hi = rate_interval(5, 20)
+    assert (round(lo, 4), round(hi, 4)) == (0.0866, 0.4910)
+    with pytest.raises(ValueError):
+        rate_interval(3, 2)

@@ -43,6 +43,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
+from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
 from ..imageio import atomic_write_bytes
@@ -75,6 +76,9 @@ class EvalConfig:
         limit: evaluate only the first ``limit`` images of the test split (None: all).
         seed: split seed and base of the methods' seeds.
         test_fraction: fraction of the folder held out as the test split.
+        split: "test": the folder's held-out test part (a corpus's test part, or the
+            ``test_fraction`` of a plain folder); "all": every image of the folder, for a folder
+            that no model or threshold was fitted on (e.g. a user's own test set).
         workers: processes over images (1: in this process).
     """
 
@@ -87,6 +91,7 @@ class EvalConfig:
     limit: int | None = None
     seed: int = 0
     test_fraction: float = 0.2
+    split: str = "test"
     workers: int = 1
 
     def __post_init__(self):
@@ -100,6 +105,8 @@ class EvalConfig:
                 raise ValueError(f"sizes must be multiples of 8 of at least 16, got {s}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.split not in ("test", "all"):
+            raise ValueError(f"split must be 'test' or 'all', got {self.split!r}")
         if self.limit is not None and self.limit < 0:
             raise ValueError(f"limit must be >= 0 or None, got {self.limit}")
 
@@ -169,7 +176,10 @@ def method_parameters(name: str) -> str:
     """A text that changes whenever the method's parameters do (part of the cache key)."""
     if name in ("f1", "f2", "f3"):
         m = make_method(name)
-        return repr(getattr(m, "config", m))
+        text = repr(getattr(m, "config", m))
+        if name == "f2":  # its K_F target is read from shipped data: a new reference, new cells
+            text += f" kf_reference={kf_reference_digest()}"
+        return text
     return name
 
 
@@ -305,9 +315,15 @@ def _run_job(args: tuple[_Job, int | None]) -> tuple[list[dict], int]:
 # --- the grid ------------------------------------------------------------------------------
 
 def test_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
-    """The held-out test images of ``data_dir`` (a corpus's test part; first ``config.limit``)."""
-    test = dataset_parts(data_dir, test_fraction=config.test_fraction, seed=config.seed).test
-    return test if config.limit is None else test[:config.limit]
+    """The images of ``data_dir`` to evaluate: its held-out test part, or all of it with
+    ``config.split == "all"`` (first ``config.limit`` of them)."""
+    parts = dataset_parts(data_dir, test_fraction=config.test_fraction, seed=config.seed)
+    if config.split == "all":
+        images = sorted(set(parts.train) | set(parts.held_out) | set(parts.test),
+                        key=lambda p: p.relative_to(parts.root).as_posix())
+    else:
+        images = parts.test
+    return images if config.limit is None else images[:config.limit]
 
 
 test_images.__test__ = False  # not a pytest test, despite its name

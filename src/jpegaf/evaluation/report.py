@@ -131,6 +131,8 @@ def table2_html(t2: Sequence[Row]) -> str:
                     cells.append(_missing("missing: no rows" if r is None else r["status"]))
                     continue
                 c = _e(f"{100 * r['rate']:.2f} (n={r['n']})")
+                if method == ORIGINAL:
+                    c += _e(f" 95% CI {100 * r['rate_low']:.1f}–{100 * r['rate_high']:.1f}")
                 if r["auc"] is not None:
                     c += _e(f" AUC {r['auc']:.3f}")
                 if r["paper_rate"] is not None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..detectors import Calibration, calibration_for, load_calibrations, verdict
 from ..imageio import atomic_write_bytes
-from ..metrics import roc_auc, summarize_psnr
+from ..metrics import rate_interval, roc_auc, summarize_psnr
 from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, score_columns
 from .paper import paper_table1, paper_table2
 
@@ -120,12 +120,14 @@ def table2(rows: Sequence[Row], calibrations: Sequence[Calibration] | None = Non
                         status = f"missing: no {det} detector for size {size}"
                     elif status == "ok" and cal is None:
                         status = f"missing: no calibration of {det} at size {size}"
-                    rate = (float(np.mean([verdict(s, cal) for s in scores]))
-                            if status == "ok" else None)
+                    hits = sum(verdict(s, cal) for s in scores) if status == "ok" else 0
+                    rate = hits / len(scores) if status == "ok" else None
+                    lo, hi = rate_interval(hits, len(scores)) if status == "ok" else (None, None)
                     auc = (roc_auc(neg, scores) if status == "ok" and method != ORIGINAL and neg else None)
                     paper = paper_table2(size, method, q) if det == f"CNN-{size}-q{q}" else None
                     out.append({"size": size, "method": method, "quality": q, "detector": det,
-                                "status": status, "n": len(scores), "rate": rate, "auc": auc,
+                                "status": status, "n": len(scores), "rate": rate, "rate_low": lo,
+                                "rate_high": hi, "auc": auc,
                                 "threshold": None if cal is None else cal.threshold,
                                 "paper_rate": None if paper is None else paper / 100.0})
     return out
@@ -181,7 +183,8 @@ def table2_markdown(t2: Sequence[Row]) -> str:
     qs = sorted({r["quality"] for r in t2})
     lines = ["Table II. Detection rate (%) at each detector's calibrated threshold, with the ROC AUC of "
              "never-compressed originals vs the method's outputs (ours [Luo et al. 2018, CNN detector]). "
-             "The 'original' row is the false-positive rate.", ""]
+             "The 'original' row is the false-positive rate on these never-compressed images, with "
+             "their count and a 95% Clopper-Pearson interval.", ""]
     detectors = list(dict.fromkeys(r["detector"] for r in t2))
     base = sorted({d if not d.startswith("CNN-") else "CNN" for d in detectors}, key=detectors_order(detectors))
     for det in base:
@@ -199,6 +202,8 @@ def table2_markdown(t2: Sequence[Row]) -> str:
                     cells.append("missing")
                     continue
                 c = f"{100 * r['rate']:.2f}"
+                if method == ORIGINAL:  # a measured false-positive rate: its count and interval
+                    c += f" (n={r['n']}, 95% CI {100 * r['rate_low']:.1f}–{100 * r['rate_high']:.1f})"
                 if r["auc"] is not None:
                     c += f" (AUC {r['auc']:.3f})"
                 if r["paper_rate"] is not None:

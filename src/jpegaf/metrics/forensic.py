@@ -36,6 +36,22 @@ def _finite_order(neg: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndar
             np.clip(np.nan_to_num(pos, posinf=hi + span, neginf=lo - span), lo - span, hi + span))
 
 
+def rate_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Clopper-Pearson (exact binomial) interval of a rate of ``k`` in ``n``.
+
+    Exact rather than normal-approximate because the counts here are small (tens of crops) and
+    rates near 0 (false positives) are the ones that matter: 0 of 87 gives [0, 4.2%], not [0, 0].
+    """
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n and n >= 1, got k={k}, n={n}")
+    from scipy.stats import beta
+
+    alpha = 1.0 - confidence
+    lo = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
+    return lo, hi
+
+
 def detection_rate(verdicts: Iterable[bool]) -> float:
     """Fraction of images classified as JPEG (the papers' "ACC" on a set of one class).
 
