@@ -1,41 +1,61 @@
-"""Calibrate the classical detectors' thresholds on the bundled never-compressed photographs.
+"""Calibrate the classical detectors' thresholds, and F2's K_F target, out of sample.
 
-For each image side 64, 128, 256 and 512, every detector scores square crops of the bundled
-samples (``jpegaf.samples``, never-compressed gray photographs), and the threshold is chosen so
-that at most ``--fpr`` (default 5%) of them score above it
-(:func:`jpegaf.detectors.base.calibrate_threshold`). Crops are 8-aligned and non-overlapping:
-the cells of a ``size`` grid centred on the photograph, nearest the centre first; one per photo
-at 256 and 512 (the centre crop), several per photo at 64 and 128 so that those sizes have a few
-hundred images. Photographs smaller than the crop are skipped.
+Thresholds at image sides 64, 128 and 256 are fitted on the **calibration part of the training
+corpus** (``jpegaf data build-corpus``; default ``data/corpus``, built by ``make corpus``): its
+256x256 crops, and their non-overlapping 128x128 and 64x64 sub-crops (4 and 16 per crop). That
+part is never used for training and never evaluated (the corpus's split is by scene), so the
+"original" rows of an evaluation on the corpus's test part, or on any other photographs, measure
+a real false-positive rate. For each detector the threshold is chosen so that at most ``--fpr``
+(default 5%) of those never-compressed crops score above it
+(:func:`jpegaf.detectors.base.calibrate_threshold`).
 
-These thresholds rest on few images (tens of scenes, 14 of them at 512), not on the paper's
-BOSSBase/BOWS2; where n_images * fpr < 1 the threshold is simply the largest score seen. They are
-fit for the tests, the demo and first experiments, not for published figures: recalibrate on a
-large never-compressed set with this script's functions for those.
+The corpus has no 512x512 crops: 512 is calibrated on the bundled samples' centre crops as
+before (14 photographs), and its ``source`` says so — those thresholds are not held out from an
+evaluation of the bundled samples.
 
-Usage: python scripts/calibrate_detectors.py [--fpr 0.05] [--output PATH]
+F2 (Stamm & Liu) deblocks until K_F reaches a never-compressed level: the K_F values of the same
+calibration crops are written to ``jpegaf/antiforensics/kf_reference.json``, from which F2 takes
+its target quantile (:func:`jpegaf.antiforensics.stamm.never_compressed_kf`).
+
+Usage: python scripts/calibrate_detectors.py [--corpus data/corpus] [--fpr 0.05] [--output PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from jpegaf.antiforensics.stamm import KF_REFERENCE, save_kf_reference
+from jpegaf.data.corpus import MANIFEST, PROVENANCE, is_corpus, read_corpus_parts
 from jpegaf.detectors import classical_detectors
+from jpegaf.detectors.blocking import blocking_kf
 from jpegaf.detectors.base import DEFAULT_CALIBRATIONS, Calibration, calibrate_threshold, save_calibrations
 from jpegaf.imageio import read_image
 from jpegaf.jpeg import libjpeg_version
 from jpegaf.samples import sample_paths
 
 BLOCK = 8
-#: Crop sides and how many non-overlapping crops to take per photograph at most.
-CROPS_PER_PHOTO = {64: 16, 128: 8, 256: 1, 512: 1}
+#: Sides calibrated on the corpus (sub-crops of its 256x256 crops) and on the bundled samples.
+CORPUS_SIZES = (64, 128, 256)
+SAMPLE_SIZES = {512: 1}  # side -> crops per photograph (the centre crop)
 
 DETECTORS = classical_detectors()
+
+
+def sub_crops(crops: list[np.ndarray], size: int) -> list[np.ndarray]:
+    """Every non-overlapping ``size`` sub-crop of each crop (8-aligned when size is), row-major."""
+    out = []
+    for c in crops:
+        for top in range(0, c.shape[0] - size + 1, size):
+            for left in range(0, c.shape[1] - size + 1, size):
+                out.append(np.ascontiguousarray(c[top:top + size, left:left + size]))
+    return out
 
 
 def centre_tiles(height: int, width: int, size: int, n: int) -> list[tuple[int, int]]:
@@ -64,34 +84,59 @@ def calibration_crops(photos: list[np.ndarray], size: int, per_photo: int) -> tu
     return crops, used
 
 
-def calibrate(photos: list[np.ndarray], fpr: float) -> list[Calibration]:
-    """One Calibration per (detector, size), printing each threshold as it is found."""
+def calibrate_crops(crops: list[np.ndarray], size: int, fpr: float, source: str) -> list[Calibration]:
+    """One Calibration per detector for ``crops`` of side ``size``, printing each threshold."""
     results = []
-    for size, per_photo in CROPS_PER_PHOTO.items():
-        crops, used = calibration_crops(photos, size, per_photo)
-        source = (f"jpegaf bundled samples: {len(crops)} never-compressed {size}x{size} crops "
-                  f"(8-aligned, non-overlapping, nearest the centre, at most {per_photo} per photo) "
-                  f"of {used} gray photographs; K_V recompresses with {libjpeg_version()}")
-        for det in DETECTORS:
-            start = time.perf_counter()
-            scores = [det.score(c) for c in crops]
-            threshold = calibrate_threshold(scores, fpr)
-            results.append(Calibration(detector=det.name, threshold=threshold, fpr=fpr,
-                                       n_images=len(crops), size=size, source=source))
-            print(f"{size:4d}  {det.name:18s} n={len(crops):4d}  threshold={threshold:10.5g}  "
-                  f"({time.perf_counter() - start:5.1f} s)", flush=True)
+    for det in DETECTORS:
+        start = time.perf_counter()
+        scores = [det.score(c) for c in crops]
+        threshold = calibrate_threshold(scores, fpr)
+        results.append(Calibration(detector=det.name, threshold=threshold, fpr=fpr,
+                                   n_images=len(crops), size=size, source=source))
+        print(f"{size:4d}  {det.name:18s} n={len(crops):4d}  threshold={threshold:10.5g}  "
+              f"({time.perf_counter() - start:5.1f} s)", flush=True)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("data/corpus"),
+                        help="a corpus built by `jpegaf data build-corpus` (default data/corpus)")
     parser.add_argument("--fpr", type=float, default=0.05, help="false-positive rate (default 0.05)")
     parser.add_argument("--output", type=Path, default=DEFAULT_CALIBRATIONS,
                         help=f"JSON file to write (default {DEFAULT_CALIBRATIONS})")
+    parser.add_argument("--kf-reference", type=Path, default=KF_REFERENCE,
+                        help=f"F2's K_F reference to write (default {KF_REFERENCE})")
     args = parser.parse_args(argv)
+    if not is_corpus(args.corpus):
+        print(f"{args.corpus}: not a built corpus (run `make corpus` or `jpegaf data build-corpus DIR`)",
+              file=sys.stderr)
+        return 2
+    manifest = json.loads((args.corpus / MANIFEST).read_text(encoding="utf-8"))
+    digest = hashlib.sha256((args.corpus / PROVENANCE).read_bytes()).hexdigest()[:16]
+    calibration_part = read_corpus_parts(args.corpus).calibration
+    crops = [read_image(p) for p in calibration_part]
+    scenes = sum(1 for part in manifest.get("scenes", {}).values() if part == "calibration")
+    results, kf_values = [], {}
+    for size in CORPUS_SIZES:
+        part = sub_crops(crops, size)
+        source = (f"jpegaf training corpus, calibration part (PROVENANCE.csv sha256 {digest}...): "
+                  f"{len(part)} never-compressed {size}x{size} crops ({len(crops)} crops of 256 from "
+                  f"{scenes} scenes, non-overlapping sub-crops); never trained on, never evaluated; "
+                  f"K_V recompresses with {libjpeg_version()}")
+        results += calibrate_crops(part, size, args.fpr, source)
+        kf_values[size] = ([blocking_kf(c) for c in part], source)
     photos = [read_image(p) for p in sample_paths()]
-    save_calibrations(args.output, calibrate(photos, args.fpr))
-    print(f"wrote {args.output}")
+    for size, per_photo in SAMPLE_SIZES.items():
+        part, used = calibration_crops(photos, size, per_photo)
+        source = (f"jpegaf bundled samples: {len(part)} never-compressed {size}x{size} centre crops of "
+                  f"{used} gray photographs (the corpus has no {size}x{size} crops); NOT held out from "
+                  f"an evaluation of the bundled samples; K_V recompresses with {libjpeg_version()}")
+        results += calibrate_crops(part, size, args.fpr, source)
+    save_calibrations(args.output, results)
+    save_kf_reference(args.kf_reference, {size: v for size, (v, _) in kf_values.items()},
+                      {size: src for size, (_, src) in kf_values.items()})
+    print(f"wrote {args.output} and {args.kf_reference}")
     return 0
 
 

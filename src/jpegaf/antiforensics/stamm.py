@@ -22,12 +22,18 @@ Queiroz's blocking measure K_F falls to the level of never-compressed images.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import scipy.ndimage
 
 from ..detectors.blocking import blocking_kf
+from ..imageio import atomic_write_bytes
 from ..jpeg import JpegCoefficients, block_idct, to_uint8
 from .common import apply_per_component
 
@@ -130,9 +136,10 @@ class StammDeblockingConfig:
     Attributes:
         grid: (s, sigma^2) candidates tried in order; stop at the first with K_F <= target. If none
             reaches the target, the candidate with the smallest K_F is kept.
-        kf_target: the K_F to reach. None: calibrate it as ``kf_quantile`` of K_F over the bundled
-            never-compressed photographs, centre-cropped to the image's size (K_F of an original
-            depends on its size: fewer blocks, noisier histograms, larger K_F).
+        kf_target: the K_F to reach. None: ``kf_quantile`` of K_F over never-compressed crops of
+            the image's size (:func:`never_compressed_kf`: the shipped reference from the training
+            corpus's calibration part; K_F of an original depends on its size: fewer blocks,
+            noisier histograms, larger K_F).
         kf_quantile: which quantile of never-compressed K_F values is the target (0.5: a typical
             never-compressed image, stricter than a detector's 5%-false-positive threshold).
         median_mode: border handling of the median filter (scipy's name; Stamm's is unknown).
@@ -150,26 +157,47 @@ class StammDeblockingConfig:
             raise ValueError("kf_quantile must be in (0, 1)")
 
 
-@functools.lru_cache(maxsize=64)
-def never_compressed_kf(height: int, width: int, quantile: float) -> float:
-    """``quantile`` of K_F over the bundled never-compressed photographs, centre-cropped to
-    ``height`` x ``width``, capped at 512x512 (the photographs' largest size; K_F of a larger
-    original would be a little smaller, so the target is then a little lenient).
-    If fewer than 5 photographs are that large, 256x256 crops are used instead."""
-    from ..imageio import read_image
-    from ..samples import sample_paths
+#: K_F of never-compressed crops per side, from the training corpus's calibration part (written
+#: by scripts/calibrate_detectors.py): where F2's target comes from. Shipped as data, so the target
+#: never depends on the images being evaluated, and hashed into evaluation cache keys.
+KF_REFERENCE = Path(__file__).resolve().with_name("kf_reference.json")
 
-    h, w = min(height, 512), min(width, 512)
-    images = [read_image(p) for p in sample_paths()]
-    large = [img for img in images if img.shape[0] >= h and img.shape[1] >= w]
-    if len(large) < 5:
-        h, w = min(h, 256), min(w, 256)
-        large = [img for img in images if img.shape[0] >= h and img.shape[1] >= w]
-    values = []
-    for img in large:
-        top, left = (img.shape[0] - h) // 2, (img.shape[1] - w) // 2
-        values.append(blocking_kf(img[top:top + h, left:left + w]))
-    return float(np.quantile(values, quantile))
+
+def save_kf_reference(path: str | os.PathLike, values: dict[int, Sequence[float]],
+                      sources: dict[int, str]) -> None:
+    """Write the K_F reference: per side, the sorted K_F values and where they come from."""
+    doc = {"format": 1, "what": "K_F of never-compressed crops, F2's target (Stamm & Liu 2011)",
+           "sizes": [{"size": int(size), "n_images": len(v), "source": sources[size],
+                      "values": sorted(round(float(x), 12) for x in v)} for size, v in sorted(values.items())]}
+    atomic_write_bytes(path, (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
+
+
+@functools.lru_cache(maxsize=4)
+def _kf_reference(path: str) -> dict[int, np.ndarray]:
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    if doc.get("format") != 1:
+        raise ValueError(f"{path}: not a K_F reference of format 1")
+    return {int(e["size"]): np.asarray(e["values"], dtype=np.float64) for e in doc["sizes"]}
+
+
+def never_compressed_kf(height: int, width: int, quantile: float,
+                        reference: str | os.PathLike = KF_REFERENCE) -> float:
+    """``quantile`` of K_F over never-compressed crops of the largest reference side that fits in
+    ``height`` x ``width`` (the smallest side for a smaller image).
+
+    The reference holds 64, 128 and 256 (the corpus's crops): K_F of a larger original is a little
+    smaller (more blocks, a steadier histogram), so for 512 px the 256-px target is a little
+    lenient, never too strict.
+    """
+    values = _kf_reference(os.fspath(reference))
+    fitting = [s for s in values if s <= min(height, width)]
+    size = max(fitting) if fitting else min(values)
+    return float(np.quantile(values[size], quantile))
+
+
+def kf_reference_digest(reference: str | os.PathLike = KF_REFERENCE) -> str:
+    """sha256 of the K_F reference file: part of F2's parameters in evaluation cache keys."""
+    return hashlib.sha256(Path(reference).read_bytes()).hexdigest()
 
 
 def deblock(plane: np.ndarray, window: int, variance: float, rng: np.random.Generator,
