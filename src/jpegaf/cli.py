@@ -208,9 +208,13 @@ def cmd_erase(args: argparse.Namespace) -> int:
 # --- detect --------------------------------------------------------------------------------
 
 def _select_detectors(spec: str):
+    """The classical detectors and the shipped CNNs (``CNN-<size>-q<QF>``) named by ``spec``;
+    "all" is every one of them."""
     from .detectors import classical_detectors
+    from .detectors.cnn import CnnDetector
+    from .pretrained import shipped_detectors
 
-    available = classical_detectors()
+    available = classical_detectors() + tuple(CnnDetector.load(w) for w in shipped_detectors())
     if spec == "all":
         return available
     wanted = [name.strip() for name in spec.split(",") if name.strip()]
@@ -229,9 +233,12 @@ def _own_calibration(detector):
         return None
 
 
-def detect_file(path: Path, detectors, calibrations, max_pixels: int) -> dict:
+def detect_file(path: Path, detectors, calibrations, max_pixels: int, fit_only: frozenset = frozenset()) -> dict:
     """Every detector's score, threshold and verdict on one image file, plus the estimated
-    quantization (from the file's own tables when it is a JPEG, and from its pixels)."""
+    quantization (from the file's own tables when it is a JPEG, and from its pixels).
+
+    ``fit_only``: names of CNN detectors left out of an image smaller than their size (the
+    shipped ones); any other CNN is reported with no score on such an image."""
     from .detectors.base import calibration_for_image, verdict
     from .detectors.qtable import estimate_qtable
     from .detectors.tv import max_delta_tv
@@ -247,6 +254,8 @@ def detect_file(path: Path, detectors, calibrations, max_pixels: int) -> dict:
         file_quality = {"quality": est.quality, "exact": est.exact}
     rows = []
     for det in detectors:
+        if det.name in fit_only and min(img.shape) < det.size:
+            continue  # a shipped CNN runs only on images it fits (a --cnn one is always reported)
         # A trained CNN carries its own calibration (in its model card) and needs images at
         # least as large as the size it was trained for.
         cal = _own_calibration(det) or calibration_for_image(calibrations, det.name, img.shape)
@@ -290,12 +299,14 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     from .detectors.cnn import CnnDetector
 
-    detectors = _select_detectors(args.detectors) + tuple(CnnDetector.load(w) for w in args.cnn)
+    selected = _select_detectors(args.detectors)
+    fit_only = frozenset(d.name for d in selected if isinstance(d, CnnDetector))
+    detectors = selected + tuple(CnnDetector.load(w) for w in args.cnn)
     calibrations = load_calibrations()
     status = 0
     for path in args.files:
         try:
-            result = detect_file(Path(path), detectors, calibrations, args.max_pixels)
+            result = detect_file(Path(path), detectors, calibrations, args.max_pixels, fit_only)
         except InputError as e:
             print(f"jpegaf: {e}", file=sys.stderr)
             status = EXIT_BAD_INPUT
@@ -431,12 +442,14 @@ def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note:
 
 def _evaluation_config(args: argparse.Namespace):
     from .evaluation import EvalConfig
-    from .pretrained import shipped_weights
+    from .pretrained import shipped_detectors, shipped_weights
 
-    # The GAN row uses the shipped generators unless --generator names others.
+    # The GAN row uses the shipped generators unless --generator names others; the CNN rows the
+    # shipped detectors (trained on the corpus) unless --cnn names others.
     generators = tuple(args.generator) or (tuple(str(p) for p in shipped_weights()) if "gan" in args.methods else ())
+    cnn = tuple(args.cnn) or tuple(str(p) for p in shipped_detectors())
     return EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
-                      generators=generators, cnn=tuple(args.cnn),
+                      generators=generators, cnn=cnn,
                       detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
                       limit=args.limit, seed=args.seed, workers=args.workers,
                       split=getattr(args, "split", "test"))
@@ -491,7 +504,7 @@ def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int]) 
                    help="trained generators (.safetensors; their model cards give the quality); "
                         "default: the shipped ones")
     p.add_argument("--cnn", nargs="+", default=[], metavar="WEIGHTS",
-                   help="trained CNN detectors (detector.safetensors), one per size")
+                   help="trained CNN detectors (detector.safetensors); default: the shipped ones")
     p.add_argument("--detectors", default="all", help="'all' or comma-separated classical detector names")
     p.add_argument("--limit", type=_positive_int, help="evaluate only the first N held-out images")
     p.add_argument("--workers", type=_positive_int, default=1, help="processes over images")
@@ -553,7 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("detect", help="run the forensic detectors on image files")
     p.add_argument("files", nargs="+", help="images (JPEG, PNG, PGM, TIFF, BMP)")
     p.add_argument("--detectors", default="all",
-                   help="'all' or a comma-separated list of detector names (e.g. K_F,lattice,K_V)")
+                   help="'all' (the classical ones and the shipped CNNs that fit the image) or a "
+                        "comma-separated list of names (e.g. K_F,lattice,CNN-128-q50)")
     p.add_argument("--cnn", action="append", default=[], metavar="WEIGHTS",
                    help="a trained CNN detector (detector.safetensors from `jpegaf train detector`); repeatable")
     p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")

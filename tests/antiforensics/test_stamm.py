@@ -140,3 +140,20 @@ def test_requantizing_a_decoded_image_matches_the_file_mostly(crops):
     from_file = jpeg.read_coefficients(data).coef[0]
     from_pixels = coefficients_from_image(jpeg.decompress(data), 75).coef[0]
     assert np.mean(from_file == from_pixels) > 0.99
+
+
+def test_kf_target_comes_from_the_shipped_reference(tmp_path):
+    """F2's target is a quantile of the shipped K_F reference of the largest side that fits."""
+    from jpegaf.antiforensics.stamm import KF_REFERENCE, kf_reference_digest, save_kf_reference
+
+    ref = tmp_path / "kf.json"
+    save_kf_reference(ref, {64: [0.1, 0.2, 0.3, 0.4, 0.5], 256: [0.01, 0.02, 0.03]},
+                      {64: "test", 256: "test"})
+    assert never_compressed_kf(64, 100, 0.5, ref) == pytest.approx(0.3)
+    assert never_compressed_kf(512, 512, 0.5, ref) == pytest.approx(0.02)  # 256 is the largest
+    assert never_compressed_kf(32, 32, 0.5, ref) == pytest.approx(0.3)     # smaller: the smallest
+    assert kf_reference_digest(ref) != kf_reference_digest(KF_REFERENCE)
+    # The shipped reference covers 64, 128 and 256 px and gives sensible medians (K_F of a
+    # never-compressed image shrinks as it grows).
+    targets = [never_compressed_kf(s, s, 0.5) for s in (64, 128, 256)]
+    assert targets[0] > targets[1] > targets[2] > 0

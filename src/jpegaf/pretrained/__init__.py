@@ -1,4 +1,4 @@
-"""Generators trained by the project and shipped inside the package.
+"""Generators and CNN detectors trained by the project and shipped inside the package.
 
 Each ``*.safetensors`` file here has its model card beside it (``*.json``: data and provenance,
 steps, wall time, hardware, held-out Table I / II rows) and ``README.md`` sums them up. They are
@@ -17,8 +17,14 @@ PRETRAINED_DIR = Path(__file__).resolve().parent
 
 
 def shipped_weights() -> list[Path]:
-    """The shipped generator weights, sorted by name."""
-    return sorted(PRETRAINED_DIR.glob("*.safetensors"))
+    """The shipped generator weights (``generator-*.safetensors``), sorted by name."""
+    return sorted(PRETRAINED_DIR.glob("generator-*.safetensors"))
+
+
+def shipped_detectors() -> list[Path]:
+    """The shipped CNN detector weights (``detector-{size}-q{quality}.safetensors``, trained on the
+    corpus by ``scripts/build_detectors.py``), sorted by name."""
+    return sorted(PRETRAINED_DIR.glob("detector-*.safetensors"))
 
 
 def shipped_generators() -> dict[int, Path]:
@@ -32,4 +38,4 @@ def shipped_generators() -> dict[int, Path]:
     return {q: Path(p) for q, p in resolve_generators([str(w) for w in weights]).items()}
 
 
-__all__ = ["PRETRAINED_DIR", "shipped_generators", "shipped_weights"]
+__all__ = ["PRETRAINED_DIR", "shipped_detectors", "shipped_generators", "shipped_weights"]

@@ -1,0 +1,112 @@
+"""Train, test and ship the CNN JPEG detectors: one per size (64, 128, 256) and quality (25, 50, 75).
+
+Each detector is trained on the training corpus's train part (``make corpus``), its threshold is
+fitted at 5% false positives on the calibration part (never trained on), and it is then measured
+on the test part, which neither training nor the threshold has seen: ROC AUC of never-compressed
+crops against their JPEGs at the detector's quality, the detection rate of those JPEGs, and the
+false-positive rate at the shipped threshold with its 95% interval. Weights and model card (with
+those test figures) go to ``src/jpegaf/pretrained/detector-{size}-q{quality}.*``.
+
+Schedule (the `quick` preset's network and optimizer; MISLnet width): the corpus gives
+(256 / size)^2 non-overlapping crops per training crop, so an epoch has 16x fewer steps at 256
+than at 64. Epochs are set per size so that each detector costs about the same time on 2 CPU
+cores (``benchmarks/bench_detector_training.py``): 64 px 12 epochs, 128 px 24, 256 px 48, with the
+learning rate halved every quarter of the run.
+
+Every run is resumable: run the script again after an interruption; finished detectors are
+skipped (delete the shipped pair to retrain one). ``--only 64-50 128-50`` limits the set.
+
+    python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from jpegaf.data.corpus import is_corpus, read_corpus_parts
+from jpegaf.detectors.base import verdict
+from jpegaf.detectors.cnn import CnnDetector
+from jpegaf.imageio import atomic_write_bytes
+from jpegaf.metrics import rate_interval, roc_auc
+from jpegaf.pretrained import PRETRAINED_DIR
+from jpegaf.train.checkpoint import CHECKPOINT
+from jpegaf.train.detector import held_out_set, quick_preset, train_detector
+
+SIZES = (64, 128, 256)
+QUALITIES = (50, 25, 75)  # QF 50 first: the middle column, and the one the README leads with
+EPOCHS = {64: 12, 128: 24, 256: 48}
+
+
+def config_for(size: int, quality: int, cache_dir: Path):
+    epochs = EPOCHS[size]
+    return quick_preset(size, quality, crops_per_image=(256 // size) ** 2, epochs=epochs,
+                        lr_decay_every=max(1, epochs // 4), eval_crops_per_image=(256 // size) ** 2,
+                        checkpoint_every=50, cache_dir=str(cache_dir), preset="corpus")
+
+
+def test_figures(det: CnnDetector, config, test_files: list[Path]) -> dict:
+    """The detector on the corpus's test part: AUC, detection rate, FPR with its interval."""
+    held = held_out_set(dataclasses.replace(config, cache_dir=None), test_files, None)
+    neg, pos = det.score_batch(held.originals), det.score_batch(held.jpegs)
+    cal = det.calibration
+    fp = int(sum(verdict(s, cal) for s in neg))
+    lo, hi = rate_interval(fp, len(neg))
+    return {"part": "test (corpus; never trained or calibrated on)", "n_crops": len(neg),
+            "n_images": held.files, "auc_jpeg": roc_auc(neg, pos),
+            "det_jpeg": float(np.mean([verdict(s, cal) for s in pos])),
+            "fpr": fp / len(neg), "fpr_95ci": [lo, hi]}
+
+
+def build_one(size: int, quality: int, corpus: Path, runs: Path, test_files: list[Path]) -> None:
+    name = f"detector-{size}-q{quality}"
+    shipped = PRETRAINED_DIR / f"{name}.safetensors"
+    if shipped.exists() and shipped.with_suffix(".json").exists():
+        print(f"{name}: shipped already, skipped", flush=True)
+        return
+    run = runs / f"cnn-{size}-q{quality}"
+    config = config_for(size, quality, runs / "cache")
+    resume = (run / CHECKPOINT).exists()
+    if not (run / "detector.safetensors").exists():
+        train_detector(config, corpus, run, resume=resume, progress=sys.stderr.isatty())
+    det = CnnDetector.load(run / "detector.safetensors")
+    card = json.loads((run / "detector.json").read_text())
+    card["test"] = test_figures(det, config, test_files)
+    card["data"]["corpus"] = ("jpegaf training corpus (`make corpus`): train part for training, calibration "
+                              "part for the threshold, test part for the figures under 'test'")
+    t = card["test"]
+    print(f"{name}: test AUC {t['auc_jpeg']:.4f}, JPEG detected {100 * t['det_jpeg']:.1f}%, FPR "
+          f"{100 * t['fpr']:.1f}% [{100 * t['fpr_95ci'][0]:.1f}, {100 * t['fpr_95ci'][1]:.1f}] "
+          f"on {t['n_crops']} crops of {t['n_images']}", flush=True)
+    tmp = shipped.with_name(f".{shipped.name}.tmp")
+    shutil.copyfile(run / "detector.safetensors", tmp)
+    atomic_write_bytes(shipped.with_suffix(".json"), (json.dumps(card, indent=1) + "\n").encode())
+    tmp.replace(shipped)  # weights last: a pair is complete once the weights are there
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
+    ap.add_argument("--runs", type=Path, default=Path("runs/detectors"))
+    ap.add_argument("--only", nargs="+", metavar="SIZE-QF", help="e.g. 64-50 128-50")
+    args = ap.parse_args(argv)
+    if not is_corpus(args.corpus):
+        print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
+        return 2
+    test_files = read_corpus_parts(args.corpus).test
+    wanted = [(s, q) for q in QUALITIES for s in SIZES]
+    if args.only:
+        wanted = [(s, q) for s, q in wanted if f"{s}-{q}" in args.only]
+    for size, quality in wanted:
+        build_one(size, quality, args.corpus, args.runs, test_files)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
