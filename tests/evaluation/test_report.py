@@ -101,3 +101,24 @@ def test_report_marks_missing_cells(run, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert ">missing<" in text and "no generator for QF 50" in text
     assert 'class="note"' not in text
+
+
+def test_tradeoff_figure_leads_the_report(run):
+    from jpegaf.evaluation.figures import tradeoff_points
+    from jpegaf.evaluation.tables import table1, table2
+
+    cfg, data, out, rows, figs = run
+    assert figs[0].name == "tradeoff_s64.png"
+    t1, t2 = table1(rows), table2(rows)
+    points = {m: (gain, worst, det) for m, q, gain, worst, det in tradeoff_points(t1, t2, 64)}
+    psnr_of = {r["method"]: r["psnr"] for r in t1 if r["size"] == 64 and r["quality"] == 50}
+    # x is the PSNR gain over the JPEG (0 for the JPEG itself), y the highest rate of any detector.
+    assert points["jpeg"][0] == 0.0
+    assert points["f1"][0] == pytest.approx(psnr_of["f1"] - psnr_of["jpeg"])
+    for m in ("jpeg", "f1"):
+        rates = [r["rate"] for r in t2 if r["size"] == 64 and r["quality"] == 50 and r["method"] == m
+                 and r["rate"] is not None]
+        assert points[m][1] == max(rates)
+    html = write_report(out, config=cfg, rows=rows, command=COMMAND, data_description="d",
+                        figures=figs, note=NOTE).read_text()
+    assert html.index("At a glance") < html.index("tradeoff_s64.png") < html.index("Table I")

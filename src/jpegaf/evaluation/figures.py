@@ -15,6 +15,11 @@
   of the quantization step, marked by dotted lines) and each method (which fill the comb).
 - ``roc_<detector>_q<Q>_s<S>.png``: per detector, the ROC curve of the never-compressed originals
   (negatives) against each method's outputs (positives) at that quality and size, AUC in the legend.
+- ``tradeoff_s<S>.png``: the one figure to look at first: per method (colour) and quality
+  (marker), the PSNR gain over the JPEG (x: mean PSNR of the method minus that of the JPEG, from
+  :func:`table1`) against its *worst* detection rate (y: the highest rate over every detector at
+  its calibrated threshold, from :func:`table2`). An anti-forensic method worth using sits at the
+  bottom right: better than the JPEG, and no detector finds it.
 - ``scatter_q<Q>_s<S>.png``: per quality factor present in the rows, mean PSNR (x, from
   :func:`table1`) against the detection rate at the calibrated threshold (y, from :func:`table2`),
   one point per method (colour) and detector (marker), at size ``size``.
@@ -236,6 +241,49 @@ def _scatter(t1: Sequence[Row], t2: Sequence[Row], methods: Sequence[str], quali
     return _save(fig, path)
 
 
+def tradeoff_points(t1: Sequence[Row], t2: Sequence[Row], size: int) -> list[tuple[str, int, float, float, str]]:
+    """(method, quality, PSNR gain over the JPEG in dB, worst detection rate, that detector) at ``size``."""
+    psnr_of = {(r["method"], r["quality"]): r["psnr"] for r in t1
+               if r["size"] == size and r["status"] == "ok" and r["psnr"] is not None}
+    points = []
+    for (method, quality), value in sorted(psnr_of.items(), key=lambda k: (k[0][1], ALL_METHODS.index(k[0][0]))):
+        if ("jpeg", quality) not in psnr_of:
+            continue
+        rates = [(r["rate"], r["detector"]) for r in t2 if r["size"] == size and r["method"] == method
+                 and r["quality"] == quality and r["status"] == "ok" and r["rate"] is not None]
+        if rates:
+            worst, det = max(rates)
+            points.append((method, quality, float(value - psnr_of[("jpeg", quality)]), float(worst), det))
+    return points
+
+
+def _tradeoff(t1: Sequence[Row], t2: Sequence[Row], size: int, path: Path) -> Path | None:
+    points = tradeoff_points(t1, t2, size)
+    if not points:
+        return None
+    qualities = sorted({q for _, q, _, _, _ in points})
+    fig = _figure(5.6, 4.4)
+    ax = fig.subplots()
+    for m, q, x, y, _ in points:
+        ax.scatter([x], [100 * y], color=_COLOURS.get(m, "gray"), marker=_MARKERS[qualities.index(q) % len(_MARKERS)],
+                   s=48, edgecolors="none")
+    from matplotlib.lines import Line2D
+
+    methods = list(dict.fromkeys(m for m, *_ in points))
+    handles = [Line2D([], [], color=_COLOURS.get(m, "gray"), marker="o", linestyle="", label=_LABELS.get(m, m))
+               for m in methods]
+    handles += [Line2D([], [], color="gray", marker=_MARKERS[i % len(_MARKERS)], linestyle="", label=f"QF {q}")
+                for i, q in enumerate(qualities)]
+    ax.legend(handles=handles, fontsize=7, loc="best")
+    ax.axvline(0, color="lightgray", linewidth=0.8, zorder=0)
+    ax.set_ylim(-5, 105)
+    ax.set_xlabel("PSNR gain over the JPEG (dB)", fontsize=8)
+    ax.set_ylabel("worst detection rate over all detectors (%)", fontsize=8)
+    ax.set_title(f"Better than the JPEG, and undetected? {size}x{size} (bottom right is best)", fontsize=9)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
 def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
                   methods: Sequence[str], quality: int, size: int, image: str | None = None, seed: int = 0,
                   generator=None, index: int | None = None,
@@ -291,6 +339,10 @@ def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str
             written.append(p)
 
     t1, t2 = table1(rows), table2(rows, calibrations)
+    for s in sorted({r["size"] for r in t1}):
+        p = _tradeoff(t1, t2, s, fig_dir / f"tradeoff_s{s}.png")
+        if p is not None:
+            written.insert(0, p)
     for q in sorted({r["quality"] for r in t1}):
         p = _scatter(t1, t2, methods, q, size, fig_dir / f"scatter_q{q}_s{size}.png")
         if p is not None:

@@ -38,6 +38,9 @@ _CAPTIONS = {
                  "multiples of the quantization step) and each method's output.",
     "roc": "ROC curve of one detector: never-compressed originals (negatives) against each method's "
            "outputs (positives).",
+    "tradeoff": "Per method (colour) and quality (marker): PSNR gain over the JPEG (x) against the "
+                "highest detection rate of any detector at its calibrated threshold (y). Bottom right: "
+                "better than the JPEG and undetected.",
     "scatter": "Quality against detectability: mean PSNR (x) and detection rate at the calibrated "
                "threshold (y) per method (colour) and detector (marker).",
 }
@@ -183,6 +186,11 @@ def render_report(*, config: EvalConfig, rows: Sequence[Row], command: str, data
     body = [f"<h1>{_e(title)}</h1>"]
     if note:
         body.append(f'<div class="note"><b>Note.</b> {_e(note)}</div>')
+    # The figure a reader wants first: quality gained against the worst detection, per method.
+    lead = [f for f in figures if Path(f).name.startswith("tradeoff_")]
+    figures = [f for f in figures if f not in lead]
+    if lead:
+        body += ["<h2>At a glance</h2>"] + [_figure_html(Path(f)) for f in lead]
     body += ["<h2>Data</h2>", f"<p>{_e(data_description)}</p>",
              f"<p>{n_images} images, {len(rows)} rows ({n_missing} missing).</p>",
              "<h2>Command</h2>", f"<pre>{_e(command)}</pre>",
