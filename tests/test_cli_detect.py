@@ -3,11 +3,14 @@
 import json
 
 import numpy as np
+import pytest
 
 from jpegaf import jpeg
 from jpegaf.cli import main
 from jpegaf.detectors import BlockingDetector, load_calibrations
+from jpegaf.detectors.cnn import CnnDetector
 from jpegaf.imageio import write_image
+from jpegaf.pretrained import shipped_detectors
 
 
 def test_detect_json_on_a_jpeg_and_an_original(capsys, tmp_path, gray_images):
@@ -73,3 +76,19 @@ def test_detect_with_a_trained_cnn(capsys, tmp_path, gray_images):
     assert cnn["detector"] == "CNN-64" and cnn["score"] == expected and cnn["threshold"] == 0.25
     assert cnn["verdict"] == ("JPEG" if expected > 0.25 else "never compressed")
     assert small["detectors"][1]["score"] is None and small["detectors"][1]["verdict"] is None
+
+
+@pytest.mark.skipif(not shipped_detectors(), reason="no CNN detector shipped")
+def test_shipped_cnns_run_by_default_on_images_they_fit(capsys, tmp_path, gray_images):
+    sizes = sorted({CnnDetector.load(w).size for w in shipped_detectors()})
+    side = sizes[0] + 8  # only the smallest shipped size fits
+    (tmp_path / "a.jpg").write_bytes(jpeg.compress(gray_images[0][:side, :side], 50))
+    assert main(["detect", "--json", str(tmp_path / "a.jpg")]) == 0
+    rows = json.loads(capsys.readouterr().out)["detectors"]
+    cnn = [r for r in rows if r["detector"].startswith("CNN-")]
+    assert cnn and all(r["detector"].startswith(f"CNN-{sizes[0]}-q") for r in cnn)
+    assert all(r["score"] is not None and r["verdict"] in ("JPEG", "never compressed") for r in cnn)
+    # A shipped CNN can be named like a classical detector.
+    name = cnn[0]["detector"]
+    assert main(["detect", "--json", "--detectors", f"K_F,{name}", str(tmp_path / "a.jpg")]) == 0
+    assert [r["detector"] for r in json.loads(capsys.readouterr().out)["detectors"]] == ["K_F", name]
