@@ -17,6 +17,7 @@ Every run is resumable: run the script again after an interruption; finished det
 skipped (delete the shipped pair to retrain one). ``--only 64-50 128-50`` limits the set.
 
     python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
+    python scripts/build_detectors.py --summary     # the table of the shipped ones (README)
 """
 
 from __future__ import annotations
@@ -90,12 +91,31 @@ def build_one(size: int, quality: int, corpus: Path, runs: Path, test_files: lis
     tmp.replace(shipped)  # weights last: a pair is complete once the weights are there
 
 
+def summary_markdown() -> str:
+    """The shipped detectors' test figures as a Markdown table (what the README shows)."""
+    lines = ["| detector | steps | wall time | test AUC, originals vs JPEG | JPEGs detected | "
+             "false positives [95% CI] | test crops |", "|---|---|---|---|---|---|---|"]
+    for card_path in sorted(PRETRAINED_DIR.glob("detector-*.json"),
+                            key=lambda p: (int(p.stem.split("-")[1]), p.stem)):
+        card = json.loads(card_path.read_text())
+        t = card["test"]
+        lines.append(f"| {card['name']} | {card['steps']} | {card['wall_time_s'] / 60:.0f} min | "
+                     f"{t['auc_jpeg']:.4f} | {100 * t['det_jpeg']:.1f}% | {100 * t['fpr']:.1f}% "
+                     f"[{100 * t['fpr_95ci'][0]:.1f}, {100 * t['fpr_95ci'][1]:.1f}] | "
+                     f"{t['n_crops']} of {t['n_images']} images |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--runs", type=Path, default=Path("runs/detectors"))
     ap.add_argument("--only", nargs="+", metavar="SIZE-QF", help="e.g. 64-50 128-50")
+    ap.add_argument("--summary", action="store_true", help="print the shipped detectors' table and stop")
     args = ap.parse_args(argv)
+    if args.summary:
+        print(summary_markdown())
+        return 0
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
@@ -105,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted = [(s, q) for s, q in wanted if f"{s}-{q}" in args.only]
     for size, quality in wanted:
         build_one(size, quality, args.corpus, args.runs, test_files)
+    print(summary_markdown())
     return 0
 
 
