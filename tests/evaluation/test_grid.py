@@ -121,7 +121,7 @@ def test_cnn_scores_its_own_size_only(data_dir, tmp_path):
     at64 = [r for r in rows if r["size"] == 64]
     at128 = [r for r in rows if r["size"] == 128]
     assert all(0.0 <= r["score:CNN-64-q50"] <= 1.0 for r in at64)
-    assert all(r["score:CNN-128-q50"] is None and "score:CNN-64-q50" not in r for r in at128)
+    assert all(r["score:CNN-128"] is None and "score:CNN-64-q50" not in r for r in at128)
 
 
 def test_workers_give_same_rows(data_dir, tmp_path):

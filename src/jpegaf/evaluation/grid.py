@@ -235,7 +235,7 @@ def _score_columns(job: _Job, size: int) -> list[str]:
     if not cnn_names:
         # The paper's Table II is the CNN's: without a trained CNN of this size the column is
         # recorded as None and shown as missing, never silently left out.
-        cnn_names = [f"CNN-{size}-q{q}" for q in job.qualities]
+        cnn_names = [f"CNN-{size}"]  # one "missing" row for the size, not one per quality
     return names + cnn_names
 
 
