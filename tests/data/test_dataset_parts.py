@@ -122,3 +122,31 @@ def test_plain_folder_is_scanned_recursively_and_same_names_do_not_collide(tmp_p
 def test_missing_folder(tmp_path):
     with pytest.raises(InputError, match="no such folder"):
         dataset_parts(tmp_path / "nowhere")
+
+
+def test_an_images_part_does_not_depend_on_the_crop_size(tmp_path):
+    """GAN training, detector training, their validation/calibration and the evaluation grid never
+    share an image, whatever crop size each works at (the split is made before size filtering)."""
+    from jpegaf.train.detector import quick_preset
+
+    root = tmp_path / "data"
+    root.mkdir()
+    big = [to_luma(read_image(p)) for p in sample_paths() if min(to_luma(read_image(p)).shape) >= 256]
+    # 16 images of sides 72..512: which of them can serve a size differs from size to size.
+    for i in range(16):
+        side = (72, 136, 264, 512)[i % 4]
+        src = big[i % len(big)]
+        img = np.array(np.resize(src, (side, side)), dtype=np.uint8) if side > min(src.shape) else src[:side, :side]
+        write_image(root / f"{i:02d}.png", img)
+    part_of: dict[str, str] = {}
+    for size in (64, 128, 256, 512):
+        gan_train, gan_held = prepare_data(cpu_preset(50, crop_size=size, discriminator=type(
+            cpu_preset(50).discriminator)(input_size=size)), root)
+        det_train, det_held = prepare_data(quick_preset(size, 50), root)
+        evaluated = [p for p in test_images(EvalConfig(sizes=(size,)), root) if min(read_image(p).shape) >= size]
+        assert gan_train == det_train and gan_held == det_held
+        for files, part in ((gan_train, "train"), (gan_held, "held"), (evaluated, "held")):
+            for f in files:
+                assert min(read_image(f).shape) >= size
+                assert part_of.setdefault(f.name, part) == part, (f.name, size)
+    assert set(part_of.values()) == {"train", "held"}

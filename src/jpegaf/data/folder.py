@@ -33,6 +33,9 @@ JPEG_SUFFIXES = (".jpg", ".jpeg")
 IMAGE_SUFFIXES = LOSSLESS_SUFFIXES + JPEG_SUFFIXES
 #: The paper's smallest test resolution: an image smaller than this yields no usable crop.
 DEFAULT_MIN_SIZE = 64
+#: Images at least this large take part in a plain folder's split (one 8x8 block); each tool then
+#: leaves out those smaller than its crop size, so that an image's part never depends on the size.
+SPLIT_MIN_SIZE = 8
 
 
 @dataclass
@@ -312,7 +315,15 @@ def dataset_parts(directory: str | os.PathLike, *, min_size: int = DEFAULT_MIN_S
         return DatasetParts(root=root, train=large_enough(parts.train),
                             held_out=large_enough(parts.calibration), test=large_enough(parts.test),
                             corpus=True)
-    scan = scan_folder(root, recursive=True, min_size=min_size, progress=False)
+    # Split every readable image first, then leave out the small ones: an image's part must not
+    # depend on the crop size, or a 256-px detector would train on images that the evaluation
+    # grid tests at 64 px.
+    scan = scan_folder(root, recursive=True, min_size=SPLIT_MIN_SIZE, progress=False)
     split = split_files(scan.usable, test_fraction=test_fraction, seed=seed)
-    return DatasetParts(root=root, train=list(split.train), held_out=list(split.test),
-                        test=list(split.test), corpus=False)
+
+    def large_enough(files: list[Path]) -> list[Path]:
+        return [f for f in files if min(image_size(f)) >= min_size]
+
+    test = large_enough(list(split.test))
+    return DatasetParts(root=root, train=large_enough(list(split.train)), held_out=test, test=test,
+                        corpus=False)
