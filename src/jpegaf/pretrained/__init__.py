@@ -1,5 +1,10 @@
 """Generators and CNN detectors trained by the project and shipped inside the package.
 
+CNN detectors (``detector-{size}-q{QF}.*``, named ``CNN-<size>-q<QF>``): trained on the training
+corpus's train part, threshold at 5% false positives on its calibration part, measured on its test
+part (under ``test`` in each card); ``scripts/build_detectors.py`` rebuilds them and
+``--summary`` prints their table. The generators' files follow.
+
 Each ``*.safetensors`` file here has its model card beside it (``*.json``: data and provenance,
 steps, wall time, hardware, held-out Table I / II rows) and ``README.md`` sums them up. They are
 what ``jpegaf erase`` uses when no ``--generator`` is given. ``scripts/build_generators.py``
