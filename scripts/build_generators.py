@@ -194,7 +194,7 @@ def ship(best: str, summary: dict, runs: Path, tables: Tables, crops: dict) -> l
     g = gan_runs(runs)
     files = ({f"generator-q{q}": g[f"q{q}"] for q in QUALITIES} if best == "per-quality"
              else {"generator-conditioned": g["conditioned"]})
-    for old in list(PRETRAINED.glob("*.safetensors")) + list(PRETRAINED.glob("generator-*.json")):
+    for old in list(PRETRAINED.glob("generator-*.safetensors")) + list(PRETRAINED.glob("generator-*.json")):
         old.unlink()
     provenance = (DATA / "PROVENANCE.md").relative_to(ROOT).as_posix()
     written = []
