@@ -45,6 +45,26 @@ def test_colour_compress_and_decode_match_pillow(gray_images):
     assert decompress(ours).shape == (h, w, 3)
 
 
+def test_decompress_luma_is_the_files_own_y_plane(gray_images):
+    h, w = 120, 152
+    rgb = np.stack([g[:h, :w] for g in gray_images[:3]], axis=2)
+    data = compress(rgb, 75)
+    y = jpeg.decompress_luma(data)
+    # Pillow's draft mode decodes the Y component alone (its libjpeg-turbo, same ISLOW IDCT).
+    with Image.open(io.BytesIO(data)) as im:
+        im.draft("L", im.size)
+        assert im.mode == "L"
+        assert np.array_equal(y, np.asarray(im))
+    # It is the inverse DCT of the Y coefficients, rounded: not a luma of the upsampled RGB.
+    coefs = read_coefficients(data)
+    expected = jpeg.to_uint8(block_idct(coefs.coef[0] * coefs.qt[0]))[:h, :w]  # float IDCT: off by <= 1
+    assert np.abs(y.astype(int) - expected).max() <= 1
+    assert not np.array_equal(y, np.clip(np.floor(0.299 * decompress(data)[..., 0] + 0.587 * decompress(data)[..., 1]
+                                                   + 0.114 * decompress(data)[..., 2] + 0.5), 0, 255))
+    gray = compress(gray_images[0][:64, :64], 50)
+    assert np.array_equal(jpeg.decompress_luma(gray), decompress(gray))
+
+
 def test_coefficients_are_the_orthonormal_block_dct(gray_images):
     img = gray_images[1][:256, :256]
     coefs = read_coefficients(compress(img, 90))

@@ -131,21 +131,27 @@ def read_header(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> JpegHea
     return _read_source(source, max_pixels)[2]
 
 
-def decompress(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
-    """Decode a JPEG file (path or bytes) to uint8 pixels: (H, W) for gray, (H, W, 3) RGB for colour.
-
-    Uses libjpeg's defaults (ISLOW IDCT, fancy upsampling), as every common viewer does.
-    """
+def _decode(source: Source, max_pixels: int, colour_space=None) -> np.ndarray:
+    """libjpeg's spatial output (H, W, C) of a checked JPEG; damage reported as an InputError."""
     data, path, _ = _read_source(source, max_pixels)
     _pin_libjpeg()
     with _temp_path() as tmp:
         Path(tmp).write_bytes(data)
         with _libjpeg_messages() as messages:
             try:
-                img = jpeglib.read_spatial(tmp).spatial
+                img = jpeglib.read_spatial(tmp, out_color_space=colour_space).spatial
             except OSError as e:
                 raise InputError(path, f"corrupt JPEG ({e})") from None
         _raise_on_damage(messages, path)
+    return img
+
+
+def decompress(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Decode a JPEG file (path or bytes) to uint8 pixels: (H, W) for gray, (H, W, 3) RGB for colour.
+
+    Uses libjpeg's defaults (ISLOW IDCT, fancy upsampling), as every common viewer does.
+    """
+    img = _decode(source, max_pixels)
     return np.ascontiguousarray(img[:, :, 0] if img.shape[2] == 1 else img)
 
 
@@ -157,17 +163,7 @@ def decompress_luma(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.
     was quantized, not a BT.601 luma recomputed from upsampled RGB (which would differ by rounding).
     Files in other colour spaces (CMYK, YCCK) are refused before decoding by the header check.
     """
-    data, path, _ = _read_source(source, max_pixels)
-    _pin_libjpeg()
-    with _temp_path() as tmp:
-        Path(tmp).write_bytes(data)
-        with _libjpeg_messages() as messages:
-            try:
-                img = jpeglib.read_spatial(tmp, out_color_space=jpeglib.Colorspace.JCS_GRAYSCALE).spatial
-            except OSError as e:
-                raise InputError(path, f"corrupt JPEG ({e})") from None
-        _raise_on_damage(messages, path)
-    return np.ascontiguousarray(img[:, :, 0])
+    return np.ascontiguousarray(_decode(source, max_pixels, jpeglib.Colorspace.JCS_GRAYSCALE)[:, :, 0])
 
 
 def read_coefficients(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> JpegCoefficients:
