@@ -306,12 +306,12 @@ def dataset_parts(directory: str | os.PathLike, *, min_size: int = DEFAULT_MIN_S
     root = Path(directory)
     if not root.is_dir():
         raise InputError(root, "no such folder" if not root.exists() else "not a folder")
+
+    def large_enough(files: Iterable[Path]) -> list[Path]:
+        return [f for f in files if min(image_size(f)) >= min_size]
+
     if is_corpus(root):
         parts = read_corpus_parts(root)
-
-        def large_enough(files: list[Path]) -> list[Path]:
-            return [f for f in files if min(image_size(f)) >= min_size]
-
         return DatasetParts(root=root, train=large_enough(parts.train),
                             held_out=large_enough(parts.calibration), test=large_enough(parts.test),
                             corpus=True)
@@ -320,10 +320,5 @@ def dataset_parts(directory: str | os.PathLike, *, min_size: int = DEFAULT_MIN_S
     # grid tests at 64 px.
     scan = scan_folder(root, recursive=True, min_size=SPLIT_MIN_SIZE, progress=False)
     split = split_files(scan.usable, test_fraction=test_fraction, seed=seed)
-
-    def large_enough(files: list[Path]) -> list[Path]:
-        return [f for f in files if min(image_size(f)) >= min_size]
-
-    test = large_enough(list(split.test))
-    return DatasetParts(root=root, train=large_enough(list(split.train)), held_out=test, test=test,
-                        corpus=False)
+    test = large_enough(split.test)
+    return DatasetParts(root=root, train=large_enough(split.train), held_out=test, test=test, corpus=False)
