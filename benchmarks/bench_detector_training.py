@@ -14,23 +14,12 @@ after each epoch come on top.
 
 import argparse
 import os
-import statistics
-import time
 
 import torch
 
+from bench_training import median_step  # same folder: run as `python benchmarks/bench_detector_training.py`
 from jpegaf.models import DetectorCNN, DetectorCNNConfig
 from jpegaf.train.detector import detector_step
-
-
-def median_step(step, repeat: int) -> float:
-    step()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
