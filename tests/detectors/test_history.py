@@ -145,3 +145,23 @@ def test_accepts_smallest_input():
     img = rng.integers(0, 256, size=(16, 16), dtype=np.uint8)
     scores = jpeg_history_scores(img)
     assert np.isfinite(scores.lattice_z) and np.isfinite(scores.integer_z)
+
+
+@pytest.mark.parametrize("quality", [None, 50, 95])
+def test_sparse_lattice_value_equals_the_dense_weights(camera, quality):
+    """_lattice_value sums second differences at the multiples of each step; written with the
+    dense weight matrix of _lattice_weights the result must be the same float, on an original and
+    on JPEGs, on the codec's grid and off it."""
+    from jpegaf.detectors import history as h
+
+    img = camera if quality is None else _jpeg_roundtrip(camera, quality)
+    weights = h._lattice_weights(h.LATTICE_STEPS, h.MAX_ABS_COEF)
+    for dy, dx in [(0, 0), (3, 5)]:
+        rounded = np.rint(h._block_dct(h._blocks(img, dy, dx)))
+        mags = np.minimum(np.abs(rounded), h.MAX_ABS_COEF - 1).astype(np.intp).reshape(-1, 64)
+        hist = np.stack([np.bincount(mags[:, k], minlength=h.MAX_ABS_COEF) for k in range(64)])
+        excess = (hist.astype(np.float64) @ weights.T) * h._EVIDENCE
+        dense = np.maximum(excess.max(axis=1), 0.0).sum() / (mags.size - hist[:, 0].sum())
+        assert h._lattice_value(rounded) == pytest.approx(float(dense), rel=1e-12, abs=0)
+        on_lattice = quality is not None and (dy, dx) == (0, 0)
+        assert (dense > 0.1) if on_lattice else (dense < 0.05)  # the values are not trivial
