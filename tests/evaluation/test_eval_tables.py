@@ -84,3 +84,32 @@ def test_write_tables_layout(tmp_path):
     gan2 = next(l for l in md2.splitlines() if l.startswith("| 64x64 | gan |"))
     assert gan2.rstrip().endswith("| missing |")
     assert "(AUC 1.000)" in md2
+
+
+def test_table2_markdown_reads_each_column_from_its_own_cnn():
+    """Plain CNNs of the table's qualities share one row per method, each QF column from
+    CNN-<size>-q<QF>; a CNN of another quality or an adaptive one keeps its own row; a column
+    without its own CNN is missing."""
+    from jpegaf.evaluation.tables import table2_markdown
+
+    rows = []
+    for i, img in enumerate(["a.png", "b.png", "c.png", "d.png"]):
+        rows.append({"image": img, "size": 64, "quality": None, "method": "original", "status": "ok",
+                     "psnr": math.inf, "ssim": 1.0, "score:CNN-64-q50": 0.1 * i,
+                     "score:CNN-64-q75": 0.1 * i, "score:CNN-64-q50-f1": 0.1 * i})
+        for q in (25, 50, 75):
+            # CNN-64-q50 scores every JPEG high, CNN-64-q75 every JPEG low: which one a cell
+            # reads is visible in its rate.
+            rows.append({"image": img, "size": 64, "quality": q, "method": "jpeg", "status": "ok",
+                         "psnr": 30.0, "ssim": 0.9, "score:CNN-64-q50": 0.9,
+                         "score:CNN-64-q75": 0.0, "score:CNN-64-q50-f1": 0.9})
+    cals = [Calibration(n, 0.5, 0.05, 4, 64, "test") for n in ("CNN-64-q50", "CNN-64-q75", "CNN-64-q50-f1")]
+    md = table2_markdown(table2(rows, cals))
+    jpeg_row = next(l for l in md.splitlines() if l.startswith("| 64x64 | jpeg (CNN-64-q<QF>) |"))
+    cells = [c.strip() for c in jpeg_row.strip("|").split("|")][2:]
+    assert cells[0] == "missing"  # no CNN-64-q25
+    assert cells[1].startswith("100.00")  # QF 50 column: CNN-64-q50
+    assert cells[2].startswith("0.00")  # QF 75 column: CNN-64-q75
+    adaptive = next(l for l in md.splitlines() if l.startswith("| 64x64 | jpeg (CNN-64-q50-f1) |"))
+    assert "missing" not in adaptive and adaptive.count("100.00") == 3
+    assert "| 64x64 | jpeg (CNN-64-q50) |" not in md  # shown in its own column only

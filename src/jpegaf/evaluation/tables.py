@@ -191,13 +191,15 @@ def table2_markdown(t2: Sequence[Row]) -> str:
         sel_det = [r for r in t2 if (r["detector"].startswith("CNN-") if det == "CNN" else r["detector"] == det)]
         lines += [f"### {det}", "", "| Size | Method | " + " | ".join(f"QF={q}" for q in qs) + " |",
                   "|---|---|" + "---|" * len(qs)]
-        keys = sorted({(r["size"], r["method"], r["detector"]) for r in sel_det},
+        keys = sorted({(r["size"], r["method"], _row_group(r["detector"], r["size"], qs)) for r in sel_det},
                       key=lambda k: (k[0], k[2], ((ORIGINAL,) + ALL_METHODS).index(k[1])))
         for size, method, name in keys:
             cells = []
             for q in qs:
+                # A "matched" row takes each column from that column's own CNN, CNN-<size>-q<QF>.
+                want = f"CNN-{size}-q{q}" if name == _MATCHED else name
                 r = next((x for x in sel_det if x["size"] == size and x["method"] == method
-                          and x["detector"] == name and x["quality"] == q), None)
+                          and x["detector"] == want and x["quality"] == q), None)
                 if r is None or r["status"] != "ok":
                     cells.append("missing")
                     continue
@@ -209,10 +211,25 @@ def table2_markdown(t2: Sequence[Row]) -> str:
                 if r["paper_rate"] is not None:
                     c += f" [{100 * r['paper_rate']:.2f}]"
                 cells.append(c)
-            label = method if det != "CNN" else f"{method} ({name})"
+            label = method if det != "CNN" else f"{method} ({f'CNN-{size}-q<QF>' if name == _MATCHED else name})"
             lines.append(f"| {size}x{size} | {label} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+# Row group of the plain CNNs shown in their own quality's column (see _row_group).
+_MATCHED = "CNN-<size>-q<QF>"
+
+
+def _row_group(detector: str, size: int, qualities: Sequence[int]) -> str:
+    """The row a Table II entry belongs to in the Markdown layout. The paper's CNN for a column is
+    trained on that column's JPEGs, so the plain CNNs ``CNN-<size>-q<QF>`` of the table's
+    qualities share one row per method, each column read from its own CNN; any other detector
+    (an adaptive CNN, a CNN of another quality, a classical one) keeps its own row, every column
+    from itself. Its scores at the other qualities stay in table2.csv and the HTML report."""
+    if detector.startswith("CNN-") and detector in {f"CNN-{size}-q{q}" for q in qualities}:
+        return _MATCHED
+    return detector
 
 
 def detectors_order(detectors: Sequence[str]):
