@@ -135,27 +135,31 @@ def test_data_check(capsys, tmp_path, png, photo):
     assert "1 usable" in out and "a.jpg" in out and "JPEG" in out
 
 
-def test_demo_runs_the_evaluation_on_the_samples(capsys, tmp_path, sample_files):
+def test_demo_runs_the_evaluation_on_the_bundled_held_out_crops(capsys, tmp_path):
     from jpegaf.evaluation import read_rows, test_images
     from jpegaf.evaluation.grid import EvalConfig
+    from jpegaf.heldout import HELDOUT_DIR, heldout_paths
     from jpegaf.metrics import psnr
-    from jpegaf.samples import SAMPLES_DIR
 
     out = tmp_path / "demo"
     code = main(["demo", "--out", str(out), "--sizes", "64", "--qualities", "50", "90", "--methods", "jpeg", "f1",
-                 "gan", "--detectors", "K_F,Q_FdQ", "--limit", "2"])
+                 "gan", "--detectors", "K_F,Q_FdQ", "--limit", "2", "--workers", "1"])
     stdout, _ = capsys.readouterr()
     assert code == 0
     for name in ("rows.csv", "table1.md", "table2.md", "table1.csv", "table2.csv", "report.html"):
         assert (out / name).exists(), name
     assert "not BOSSBase" in stdout and "not BOSSBase" in (out / "report.html").read_text()
+    assert "2 bundled crops" in stdout
     rows = read_rows(out / "rows.csv")
+    # Every bundled crop is test data (the corpus's test part), and the demo starts from the first.
+    images = test_images(EvalConfig(sizes=(64,), qualities=(50,)), HELDOUT_DIR)
+    assert images == heldout_paths() and len(images) == 87
     # The J row's PSNR equals an independent computation on the same held-out centre crop.
-    first = test_images(EvalConfig(sizes=(64,), qualities=(50,)), SAMPLES_DIR)[0]
+    first = images[0]
     img = read_image(first)
     top, left = (img.shape[0] - 64) // 16 * 8, (img.shape[1] - 64) // 16 * 8
     crop = img[top:top + 64, left:left + 64]
-    j_row = next(r for r in rows if r["method"] == "jpeg" and r["image"] == first.name and r["quality"] == 50)
+    j_row = next(r for r in rows if r["method"] == "jpeg" and r["image"] == "test/" + first.name and r["quality"] == 50)
     assert j_row["psnr"] == pytest.approx(psnr(crop, jpeg.jpeg_roundtrip(crop, 50)), abs=1e-12)
     # The shipped QF 50 generator fills the GAN rows and beats the JPEG on held-out crops...
     gan = [r for r in rows if r["method"] == "gan" and r["quality"] == 50]

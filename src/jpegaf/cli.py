@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -477,25 +478,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .samples import SAMPLES_DIR, sample_paths
+    from .heldout import HELDOUT_DIR, heldout_paths
 
-    if not sample_paths():
-        raise JpegafError("the bundled sample images are missing from the installation")
+    if not heldout_paths():
+        raise JpegafError("the bundled held-out crops are missing from the installation "
+                          f"({HELDOUT_DIR}; rebuild them with scripts/bundle_heldout.py)")
     config = _evaluation_config(args)
-    note = ("The bundled samples are 29 photographs (6 held out here), not BOSSBase/BOWS2: these "
-            "figures show the tool working, they are not the paper's. Methods or detectors without "
-            "trained weights are reported as missing.")
+    n = len(heldout_paths()) if args.limit is None else min(args.limit, len(heldout_paths()))
+    note = (f"{n} bundled crops of never-compressed photographs (the training corpus's test part, "
+            "src/jpegaf/heldout), not BOSSBase/BOWS2: no shipped model or threshold has seen them, "
+            "but they are few and not the paper's images, so these figures are not the paper's.")
     command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf demo"
-    t1, t2 = run_evaluation(config, SAMPLES_DIR, Path(args.out), command=command, note=note,
-                            data_description="the bundled never-compressed samples (src/jpegaf/samples, "
-                                             "PROVENANCE.md), held-out split (test fraction 0.2, seed 0)")
+    t1, t2 = run_evaluation(config, HELDOUT_DIR, Path(args.out), command=command, note=note,
+                            data_description="the bundled held-out crops (src/jpegaf/heldout: the corpus's "
+                                             "test part, PROVENANCE.csv), never trained or calibrated on")
     print(note + "\n")
     print(t1 + "\n" + t2)
     print(f"report: {Path(args.out) / 'report.html'}")
     return 0
 
 
-def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int]) -> None:
+def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int], workers: int = 1) -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=list(sizes), help="centre-crop sides")
     p.add_argument("--qualities", type=_quality, nargs="+", default=[25, 50, 75])
     p.add_argument("--methods", nargs="+", choices=("jpeg", "f1", "f2", "f3", "gan"),
@@ -507,7 +510,8 @@ def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int]) 
                    help="trained CNN detectors (detector.safetensors); default: the shipped ones")
     p.add_argument("--detectors", default="all", help="'all' or comma-separated classical detector names")
     p.add_argument("--limit", type=_positive_int, help="evaluate only the first N held-out images")
-    p.add_argument("--workers", type=_positive_int, default=1, help="processes over images")
+    p.add_argument("--workers", type=_positive_int, default=workers,
+                   help=f"processes over images (default {workers})")
     p.add_argument("--seed", type=int, default=0)
 
 
@@ -645,9 +649,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluation_arguments(p, sizes=(64, 128, 256, 512))
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("demo", help="the evaluation on the bundled sample images (128 and 256 px)")
+    p = sub.add_parser("demo", help="the evaluation on the bundled held-out crops (128 and 256 px)")
     p.add_argument("--out", default="jpegaf-demo", help="output folder (default ./jpegaf-demo)")
-    _add_evaluation_arguments(p, sizes=(128, 256))
+    _add_evaluation_arguments(p, sizes=(128, 256), workers=min(os.cpu_count() or 1, 4))
     p.set_defaults(func=cmd_demo)
     return parser
 
