@@ -61,6 +61,9 @@ def bundle(corpus: Path, out: Path) -> dict:
     manifest["what"] = ("the test part of a jpegaf corpus only (scripts/bundle_heldout.py): "
                         + manifest["what"])
     manifest["crops"] = {"train": 0, "calibration": 0, PART: len(rows)}
+    # The whole corpus's scene -> part map stays, so that the bundle shows which scenes trained
+    # and calibrated the shipped detectors (none of them is here).
+    manifest["corpus_scenes"] = manifest["scenes"]
     manifest["scenes"] = {s: PART for s in scenes}
     manifest["photos"] = len({r["photo_id"] for r in rows})
     manifest.pop("rejected", None)  # the rejected crops belong to the whole corpus
