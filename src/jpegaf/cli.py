@@ -327,6 +327,8 @@ def cmd_train_gan(args: argparse.Namespace) -> int:
         overrides["perceptual"] = False
     if args.vgg_weights:
         overrides["vgg_weights"] = args.vgg_weights
+    if args.vgg_preprocessing:
+        overrides["vgg_preprocessing"] = args.vgg_preprocessing
     if args.non_saturating:
         overrides["generator_loss"] = "non_saturating"
     if args.cache_dir:
@@ -597,7 +599,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="paper: the paper's schedule (GPU); cpu: a reduction for ~1 h on 2 cores")
     t.add_argument("--no-perceptual", action="store_true",
                    help="train without the VGG-16 perceptual term (beta = 0); recorded in the run")
-    t.add_argument("--vgg-weights", help="path of vgg16-397923af.pth (or a .safetensors copy)")
+    t.add_argument("--vgg-weights", help="path of the VGG-16 weights file (or a .safetensors copy); default: "
+                                        "torch's hub cache")
+    t.add_argument("--vgg-preprocessing", choices=("caffe", "torchvision"),
+                   help="caffe (the paper's [12]; default of --preset paper): the Caffe VGG-16 "
+                        "vgg16-00b39a1b.pth, 0..255 BGR minus the mean pixel; torchvision (default of "
+                        "--preset cpu): vgg16-397923af.pth, ImageNet mean/std on [0, 1]")
     t.add_argument("--non-saturating", action="store_true",
                    help="generator adversarial loss -log D(G(x')) instead of the paper's log(1 - D(G(x')))")
     t.add_argument("--bf16", action="store_true", help="bfloat16 autocast (mixed precision)")

@@ -147,6 +147,40 @@ def test_normalisation_by_hand():
     torch.testing.assert_close(m.normalize(x), m.normalize(x.expand(-1, 3, -1, -1)))
 
 
+def test_caffe_normalisation_by_hand():
+    """[12]'s convention: 0..255, BGR, minus the mean pixel (103.939, 116.779, 123.68), no division."""
+    m = VGGFeatures(VGGConfig(preprocessing="caffe"))
+    x = torch.tensor([[-1.0, 0.0], [0.5, 1.0]]).view(1, 1, 2, 2)
+    pixels = torch.tensor([[0.0, 127.5], [191.25, 255.0]])
+    expected = torch.stack([pixels - mean for mean in (103.939, 116.779, 123.68)])[None]
+    torch.testing.assert_close(m.normalize(x), expected)
+    # an RGB input is reordered to BGR: the red plane meets the weights' third channel
+    rgb = torch.stack([torch.full((2, 2), v) for v in (1.0, 0.0, -1.0)])[None]  # R=255, G=127.5, B=0
+    out = m.normalize(rgb)
+    torch.testing.assert_close(out[0, :, 0, 0], torch.tensor([0 - 103.939, 127.5 - 116.779, 255 - 123.68]))
+    # inputs ~58x larger than torchvision's: the features are not on torchvision's scale
+    assert m.normalize(x).abs().max() > 50 * VGGFeatures().normalize(x).abs().max()
+    with pytest.raises(ValueError, match="preprocessing"):
+        VGGConfig(preprocessing="keras")
+
+
+def test_find_vgg_weights_for_the_caffe_network(tmp_path, monkeypatch):
+    hub = tmp_path / "hub"
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(hub))
+    with pytest.raises(JpegafError) as e:
+        find_vgg_weights(None, "caffe")
+    assert "vgg16-00b39a1b.pth" in str(e.value) and "--vgg-preprocessing torchvision" in str(e.value)
+    tv = hub / "checkpoints" / "vgg16-397923af.pth"
+    tv.parent.mkdir(parents=True)
+    tv.write_bytes(b"x")  # torchvision's file is not taken for the Caffe network
+    with pytest.raises(JpegafError):
+        find_vgg_weights(None, "caffe")
+    caffe = hub / "checkpoints" / "vgg16-00b39a1b.pth"
+    caffe.write_bytes(b"x")
+    assert find_vgg_weights(None, "caffe") == caffe
+    assert find_vgg_weights(None) == tv
+
+
 def test_forward_shape_frozen_and_gradients_to_input_only():
     torch.manual_seed(0)
     m = VGGFeatures()

@@ -196,3 +196,23 @@ def test_paper_preset_is_section_iv_a():
     assert (p.phase1_lr, p.g_lr, p.d_lr) == (5e-4, 5e-4, 5e-6)
     assert (p.alpha, p.beta, p.gamma, p.generator_loss) == (1.0, 1e-6, 1e-2, "paper")
     assert p.augment is False and p.preset == "paper"
+    # "preprocessed ... as that in [12]": the Caffe VGG-16 and its input convention
+    assert p.vgg_preprocessing == "caffe"
+    from jpegaf.train.config import cpu_preset
+    assert cpu_preset(50).vgg_preprocessing == "torchvision"
+
+
+def test_perceptual_network_follows_the_configured_preprocessing(tmp_path):
+    """The training loop builds the VGG-16 with the run's input convention (caffe for the paper)."""
+    from safetensors.torch import save_file
+
+    from jpegaf.models import VGGFeatures
+    from jpegaf.train.loop import _load_vgg
+
+    torch.manual_seed(0)
+    weights = tmp_path / "vgg.safetensors"
+    save_file({k: v.contiguous() for k, v in VGGFeatures().state_dict().items()}, str(weights))
+    for preprocessing in ("caffe", "torchvision"):
+        vgg = _load_vgg(tiny_config(perceptual=True, vgg_weights=str(weights), vgg_preprocessing=preprocessing))
+        assert vgg.config.preprocessing == preprocessing
+    assert _load_vgg(tiny_config(perceptual=False)) is None

@@ -9,8 +9,9 @@ from .detector_cnn import ConstrainedConv2d, DetectorCNN, DetectorCNNConfig
 from .discriminator import Discriminator, DiscriminatorConfig
 from .generator import Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel
 from .srm import KV_KERNEL, SRMResidual, srm_residual
-from .vgg import (IMAGENET_MEAN, IMAGENET_STD, VGG16_SAFETENSORS_FILENAME, VGG16_WEIGHTS_FILENAME,
-                  VGGConfig, VGGFeatures, convert_vgg_to_safetensors, find_vgg_weights)
+from .vgg import (CAFFE_MEAN_BGR, IMAGENET_MEAN, IMAGENET_STD, VGG16_CAFFE_WEIGHTS_FILENAME,
+                  VGG16_SAFETENSORS_FILENAME, VGG16_WEIGHTS_FILENAME, VGG_PREPROCESSING, VGGConfig,
+                  VGGFeatures, convert_vgg_to_safetensors, find_vgg_weights)
 
 __all__ = [
     "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel", "qtable_plane",
@@ -18,4 +19,5 @@ __all__ = [
     "KV_KERNEL", "SRMResidual", "srm_residual",
     "VGGFeatures", "VGGConfig", "find_vgg_weights", "convert_vgg_to_safetensors",
     "VGG16_WEIGHTS_FILENAME", "VGG16_SAFETENSORS_FILENAME", "IMAGENET_MEAN", "IMAGENET_STD",
+    "VGG16_CAFFE_WEIGHTS_FILENAME", "CAFFE_MEAN_BGR", "VGG_PREPROCESSING",
 ]

@@ -9,10 +9,21 @@ state dict's ``features.N.weight`` / ``features.N.bias`` load without renaming. 
 convolution is conv5_2 at ``features[26]``; its ReLU is ``features[27]``; the module keeps
 ``features[:28]``. ReLUs are not in place (torchvision's are), so hooks see true activations.
 
-The weights are torchvision's ImageNet file ``vgg16-397923af.pth`` (a plain state dict with keys
-``features.*`` and ``classifier.*``; the classifier is ignored), or a ``.safetensors`` copy made with
-:func:`convert_vgg_to_safetensors`. Nothing is downloaded: :func:`find_vgg_weights` says where to
-put the file.
+Two input conventions, chosen by ``VGGConfig.preprocessing`` because each set of weights expects
+its own (feeding one the other's input gives meaningless features):
+
+* ``"caffe"``: the paper's reference [12] (Simonyan & Zisserman; Caffe, and Keras's ``vgg16``):
+  pixels 0..255 in BGR order minus the mean pixel (103.939, 116.779, 123.68), no division. The
+  weights are the original Caffe VGG-16 in torchvision's layout, e.g. Justin Johnson's conversion
+  ``vgg16-00b39a1b.pth``. This is what the paper's beta = 1e-6 was set against.
+* ``"torchvision"``: RGB in [0, 1] minus the ImageNet mean, divided by its std, for torchvision's
+  own ImageNet file ``vgg16-397923af.pth``. Its inputs are about 255 x 0.226 = 58 times smaller
+  than Caffe's, so its conv5_2 features are far smaller too, and the same beta weighs the
+  perceptual term roughly 3,000 times less.
+
+Either file is a plain state dict with keys ``features.*`` and ``classifier.*`` (the classifier is
+ignored), or a ``.safetensors`` copy made with :func:`convert_vgg_to_safetensors`. Nothing is
+downloaded: :func:`find_vgg_weights` says where to put the file.
 """
 
 from __future__ import annotations
@@ -30,6 +41,10 @@ from ..errors import InputError, JpegafError
 #: torchvision's file name for the ImageNet VGG-16 weights (the hash is part of the name).
 VGG16_WEIGHTS_FILENAME = "vgg16-397923af.pth"
 VGG16_SAFETENSORS_FILENAME = "vgg16-397923af.safetensors"
+#: The Caffe VGG-16 (the paper's [12]) converted to torchvision's layout by Justin Johnson
+#: (github.com/jcjohnson/pytorch-vgg); it expects Caffe's input convention.
+VGG16_CAFFE_WEIGHTS_FILENAME = "vgg16-00b39a1b.pth"
+VGG16_CAFFE_SAFETENSORS_FILENAME = "vgg16-00b39a1b.safetensors"
 
 #: torchvision cfg 'D': conv widths, "M" = 2x2 max-pooling.
 VGG16_CFG: tuple = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
@@ -37,14 +52,19 @@ VGG16_CFG: tuple = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+#: Caffe VGG's mean pixel, in its channel order (B, G, R), on the 0..255 scale.
+CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
+VGG_PREPROCESSING = ("caffe", "torchvision")
 
 
 @dataclass(frozen=True)
 class VGGConfig:
     # Paper: "the 12th convolution (after activation)" = conv5_2 -> features[:28].
     n_convs: int = 12
-    # Paper: duplicate gray to three channels, "preprocessed ... as that in [12]": RGB in [0, 1]
-    # normalised with the ImageNet mean and std (torchvision's convention for these weights).
+    # Paper: duplicate gray to three channels, "preprocessed ... as that in [12]": "caffe" is [12]'s
+    # convention (and needs the Caffe weights); "torchvision" goes with torchvision's file, with
+    # ``mean`` and ``std`` (module doc).
+    preprocessing: str = "torchvision"
     mean: tuple[float, float, float] = IMAGENET_MEAN
     std: tuple[float, float, float] = IMAGENET_STD
 
@@ -54,6 +74,8 @@ class VGGConfig:
             raise ValueError(f"n_convs must be an int in 1..{n_total}, got {self.n_convs!r}")
         if len(self.mean) != 3 or len(self.std) != 3 or min(self.std) <= 0:
             raise ValueError("mean and std must hold three values, std > 0")
+        if self.preprocessing not in VGG_PREPROCESSING:
+            raise ValueError(f"preprocessing must be one of {VGG_PREPROCESSING}, got {self.preprocessing!r}")
 
 
 def _vgg16_layers(n_convs: int) -> list[nn.Module]:
@@ -88,9 +110,12 @@ class VGGFeatures(nn.Module):
         self.features = nn.Sequential(*_vgg16_layers(config.n_convs))
         self.n_pools = sum(isinstance(m, nn.MaxPool2d) for m in self.features)
         # Fixed tables as non-persistent buffers: state_dict() holds exactly torchvision's keys.
-        self.register_buffer("mean", torch.tensor(config.mean, dtype=torch.float32).view(1, 3, 1, 1),
+        # Caffe: subtract the mean pixel on the 0..255 scale and divide by nothing.
+        caffe = config.preprocessing == "caffe"
+        mean, std = (CAFFE_MEAN_BGR, (1.0, 1.0, 1.0)) if caffe else (config.mean, config.std)
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1),
                              persistent=False)
-        self.register_buffer("std", torch.tensor(config.std, dtype=torch.float32).view(1, 3, 1, 1),
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1),
                              persistent=False)
         self.requires_grad_(False)
         self.train(False)
@@ -100,16 +125,20 @@ class VGGFeatures(nn.Module):
         return super().train(False)
 
     def normalize(self, x: torch.Tensor) -> torch.Tensor:
-        """[-1, 1] gray (or RGB) -> ImageNet-normalised RGB: ((x + 1) / 2 - mean) / std."""
+        """[-1, 1] gray (or RGB) -> the network's input: ImageNet-normalised RGB
+        ((x + 1) / 2 - mean) / std for "torchvision"; BGR 127.5 (x + 1) - mean pixel for "caffe"."""
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"expected a torch.Tensor, got {type(x).__name__}")
         if x.ndim != 4 or x.shape[1] not in (1, 3):
             raise ValueError(f"expected shape (N, 1, H, W) or (N, 3, H, W), got {tuple(x.shape)}")
         if not x.is_floating_point():
             raise TypeError(f"expected a floating-point tensor in [-1, 1], got {x.dtype}")
-        x = (x + 1.0) * 0.5
+        caffe = self.config.preprocessing == "caffe"
+        x = (x + 1.0) * (127.5 if caffe else 0.5)
         if x.shape[1] == 1:
             x = x.expand(-1, 3, -1, -1)
+        elif caffe:
+            x = x.flip(1)  # RGB -> BGR, the Caffe weights' channel order
         return (x - self.mean.to(x.dtype)) / self.std.to(x.dtype)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -169,21 +198,30 @@ def _validate(path: Path, state: dict, expected: dict) -> None:
         raise InputError(path, "non-finite values in " + ", ".join(bad))
 
 
-def _hub_candidates() -> list[Path]:
+def _hub_candidates(preprocessing: str = "torchvision") -> list[Path]:
     checkpoints = Path(torch.hub.get_dir()) / "checkpoints"
+    if preprocessing == "caffe":
+        return [checkpoints / VGG16_CAFFE_WEIGHTS_FILENAME, checkpoints / VGG16_CAFFE_SAFETENSORS_FILENAME]
     return [checkpoints / VGG16_WEIGHTS_FILENAME, checkpoints / VGG16_SAFETENSORS_FILENAME]
 
 
-def find_vgg_weights(path: str | os.PathLike | None = None) -> Path:
+def find_vgg_weights(path: str | os.PathLike | None = None, preprocessing: str = "torchvision") -> Path:
     """The VGG-16 weights file: ``path`` if given, else torch's hub cache; never downloads.
 
-    Looks in ``<torch.hub.get_dir()>/checkpoints/vgg16-397923af.pth`` then its ``.safetensors``
-    sibling. Raises :class:`JpegafError` saying where to put the file otherwise.
+    Looks in ``<torch.hub.get_dir()>/checkpoints/`` for the file that goes with ``preprocessing``
+    (``vgg16-397923af.pth`` for "torchvision", the Caffe conversion ``vgg16-00b39a1b.pth`` for
+    "caffe"), then its ``.safetensors`` sibling. Raises :class:`JpegafError` saying where to put
+    the file otherwise.
     """
-    hub = _hub_candidates()
-    advice = (f"put torchvision's ImageNet VGG-16 weights file at {hub[0]} (or a safetensors copy "
-              f"at {hub[1]}), or pass its path; or train without the perceptual loss "
-              f"with --no-perceptual (beta = 0)")
+    if preprocessing not in VGG_PREPROCESSING:
+        raise ValueError(f"preprocessing must be one of {VGG_PREPROCESSING}, got {preprocessing!r}")
+    hub = _hub_candidates(preprocessing)
+    which = ("the Caffe VGG-16 converted to torchvision's layout (the paper's reference network, "
+             "Caffe input convention)" if preprocessing == "caffe" else "torchvision's ImageNet VGG-16")
+    other = "torchvision" if preprocessing == "caffe" else "caffe"
+    advice = (f"put {which} weights file at {hub[0]} (or a safetensors copy at {hub[1]}), or pass "
+              f"its path; or use the other network with --vgg-preprocessing {other}; or train "
+              f"without the perceptual loss with --no-perceptual (beta = 0)")
     if path is not None:
         p = Path(path).expanduser()
         if not p.is_file():

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..jpeg import check_quality
-from ..models import DiscriminatorConfig, GeneratorConfig
+from ..models import VGG_PREPROCESSING, DiscriminatorConfig, GeneratorConfig
 
 GENERATOR_LOSSES = ("paper", "non_saturating")
 
@@ -58,7 +58,12 @@ class GanTrainConfig:
     gamma: float = 1e-2
     generator_loss: str = "paper"   # "paper": log(1 - D(G)) (eq. 6); "non_saturating": -log D(G)
     perceptual: bool = True         # False: beta = 0 and no VGG weights needed (--no-perceptual)
-    vgg_weights: str | None = None  # path of vgg16-397923af.pth or a .safetensors copy
+    vgg_weights: str | None = None  # path of the VGG-16 file (default: torch's hub cache)
+    # Which VGG-16 and input convention (jpegaf.models.vgg): "caffe" is the paper's reference [12]
+    # (0..255 BGR minus the mean pixel; Caffe weights vgg16-00b39a1b.pth), the one beta = 1e-6 was
+    # set against; "torchvision" is torchvision's file with its [0, 1] ImageNet normalisation, whose
+    # features are far smaller (the same beta weighs the term ~3,000 times less).
+    vgg_preprocessing: str = "torchvision"
     # --- models ---
     generator: GeneratorConfig = field(default_factory=GeneratorConfig)
     discriminator: DiscriminatorConfig = field(default_factory=DiscriminatorConfig)
@@ -88,6 +93,8 @@ class GanTrainConfig:
         if bool(self.qualities) != (self.generator.condition_channels == 1):
             raise ValueError("a generator conditioned on the table (qualities given) needs "
                              "generator.condition_channels = 1, and only then")
+        if self.vgg_preprocessing not in VGG_PREPROCESSING:
+            raise ValueError(f"vgg_preprocessing must be one of {VGG_PREPROCESSING}")
         if self.generator_loss not in GENERATOR_LOSSES:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
         if self.crop_size % 8 or self.val_size % 8:
@@ -134,8 +141,10 @@ def generator_config_from_dict(d: dict[str, Any]) -> GeneratorConfig:
 
 def paper_preset(quality: int, **overrides: Any) -> GanTrainConfig:
     """The paper's schedule (Sec. IV-A), unchanged: in particular no data augmentation, which the
-    paper does not use (the dataclass default turns it on for the small CPU data sets)."""
-    return dataclasses.replace(GanTrainConfig(quality=quality, augment=False, preset="paper"), **overrides)
+    paper does not use (the dataclass default turns it on for the small CPU data sets), and the
+    VGG-16 of its reference [12] with that network's own (Caffe) input convention."""
+    base = GanTrainConfig(quality=quality, augment=False, vgg_preprocessing="caffe", preset="paper")
+    return dataclasses.replace(base, **overrides)
 
 
 def cpu_preset(quality: int, **overrides: Any) -> GanTrainConfig:

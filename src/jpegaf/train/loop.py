@@ -35,7 +35,7 @@ from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
-from ..models import Discriminator, Generator, VGGFeatures, find_vgg_weights, qtable_plane
+from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights, qtable_plane
 from .checkpoint import (CHECKPOINT, Position, export_model, file_sha256, hardware, init_generator_from,
                          restore, save_checkpoint, state_to_resume, versions)
 from .config import GanTrainConfig
@@ -203,7 +203,8 @@ def _learning_rates(config: GanTrainConfig, epoch: int) -> tuple[float, float, i
 def _load_vgg(config: GanTrainConfig) -> nn.Module | None:
     if not config.perceptual or config.beta == 0:
         return None
-    return VGGFeatures.from_weights(find_vgg_weights(config.vgg_weights))
+    return VGGFeatures.from_weights(find_vgg_weights(config.vgg_weights, config.vgg_preprocessing),
+                                    VGGConfig(preprocessing=config.vgg_preprocessing))
 
 
 @dataclass
