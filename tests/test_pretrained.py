@@ -11,7 +11,7 @@ import pytest
 from jpegaf import jpeg
 from jpegaf.antiforensics.gan import GanEraser
 from jpegaf.cli import main
-from jpegaf.data import centre_crop_position, crop, load_luma, scan_folder, split_files
+from jpegaf.data import centre_crop_position, crop, dataset_parts, load_luma
 from jpegaf.imageio import read_image
 from jpegaf.metrics import psnr, ssim
 from jpegaf.pretrained import PRETRAINED_DIR, shipped_generators, shipped_weights
@@ -25,9 +25,9 @@ QUALITIES = (25, 50, 75)
 def held_out() -> list[Path]:
     """The held-out split of the bundled samples that the shipped generators were validated on."""
     card = read_model_card(shipped_weights()[0])
-    seed, fraction = card["train_config"]["seed"], card["train_config"]["test_fraction"]
-    usable = scan_folder(SAMPLES_DIR, min_size=card["train_config"]["crop_size"], progress=False).usable
-    test = split_files(usable, test_fraction=fraction, seed=seed).test
+    # The samples carry that split in their SPLIT.csv (the permutation split of seed 0 that the
+    # generators' training used, before splits were made by identity).
+    test = dataset_parts(SAMPLES_DIR, min_size=card["train_config"]["crop_size"]).test
     assert len(test) == card["data"]["held_out_images"]
     return list(test)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from jpegaf.data.folder import identity_fraction
 from jpegaf.data import dataset_parts
 from jpegaf.data.corpus import is_corpus, read_corpus_parts
 from jpegaf.errors import InputError
@@ -115,8 +116,11 @@ def test_plain_folder_is_scanned_recursively_and_same_names_do_not_collide(tmp_p
     everything = _names(root, parts.train + parts.test)
     assert sorted(everything) == ["boss/1.pgm", "boss/2.pgm", "boss/3.pgm",
                                   "bows2/1.pgm", "bows2/2.pgm", "bows2/3.pgm"]
-    assert len(parts.test) == 3 and parts.held_out == parts.test
+    assert parts.held_out == parts.test and parts.test
     assert not set(parts.train) & set(parts.test)
+    # each image's part is its identity's: boss/1.pgm and bows2/1.pgm are decided separately
+    assert _names(root, parts.test) == sorted(
+        n for n in everything if identity_fraction(n, 0) < 0.5)
 
 
 def test_missing_folder(tmp_path):

@@ -16,9 +16,11 @@ from jpegaf.data import (
     format_report,
     image_size,
     load_luma,
+    dataset_parts,
     scan_folder,
     split_files,
 )
+from jpegaf.data.folder import SPLIT_FILE, identity_fraction
 from jpegaf.errors import InputError
 from jpegaf.imageio import read_image, to_luma, write_image
 
@@ -149,15 +151,28 @@ def test_image_size_reads_headers(tmp_path, real_files):
 FILES = [Path(f"set{i % 3}/img{i:05d}.pgm") for i in range(1000)]
 
 
-def test_split_is_a_deterministic_partition_with_the_right_sizes():
+def test_split_is_a_deterministic_partition_by_identity():
     split = split_files(FILES, seed=7)
     assert isinstance(split, Split)
-    assert len(split.test) == 200 and len(split.train) == 800
+    assert 160 <= len(split.test) <= 240 and len(split.train) + len(split.test) == 1000  # 200 +- 3 sigma
     assert set(split.train).isdisjoint(split.test)
     assert set(split.train) | set(split.test) == set(FILES)
     assert split == split_files(FILES, seed=7)
     assert split != split_files(FILES, seed=8)
     assert split.train == sorted(split.train, key=lambda p: p.as_posix())
+    # the rule itself: test iff the seeded hash of the identity is below the fraction
+    assert all((identity_fraction(p.as_posix(), 7) < 0.2) == (p in split.test) for p in FILES)
+
+
+def test_split_of_a_file_depends_on_nothing_but_its_identity_and_the_seed():
+    whole = split_files(FILES, seed=3)
+    half = split_files(FILES[::2], seed=3)  # other files removed: nobody changes part
+    assert set(half.test) == set(whole.test) & set(FILES[::2])
+    more = split_files(FILES + [Path(f"new/{i}.pgm") for i in range(500)], seed=3)
+    assert set(whole.test) <= set(more.test) and set(whole.train) <= set(more.train)
+    # identities are relative to the root: the same folder elsewhere splits the same way
+    moved = split_files([Path("/data/elsewhere") / f for f in FILES], root="/data/elsewhere", seed=3)
+    assert [p.relative_to("/data/elsewhere") for p in moved.test] == whole.test
 
 
 def test_split_ignores_input_order_and_accepts_strings():
@@ -166,15 +181,31 @@ def test_split_ignores_input_order_and_accepts_strings():
     assert split_files([str(f) for f in reversed(FILES)], seed=1) == split_files(FILES, seed=1)
 
 
-def test_split_paper_proportions_and_explicit_size():
+def test_split_paper_proportions_and_bad_arguments():
     files = [Path(f"{i:05d}.pgm") for i in range(20000)]
     split = split_files(files)
-    assert (len(split.train), len(split.test)) == (16000, 4000)
-    assert len(split_files(FILES, n_test=10).test) == 10
+    assert abs(len(split.test) - 4000) <= 3 * 57  # binomial(20,000, 0.2): sd 57
     assert split_files(FILES, test_fraction=0.0).test == []
-    with pytest.raises(ValueError):
-        split_files(FILES, n_test=1001)
+    assert split_files(FILES, test_fraction=1.0).train == []
     with pytest.raises(ValueError):
         split_files(FILES, test_fraction=1.5)
     with pytest.raises(ValueError, match="duplicate"):
         split_files(FILES + FILES[:1])
+
+
+def test_a_folder_split_file_is_used_and_checked(tmp_path, real_files):
+    for i, src in enumerate(real_files[:3]):
+        write_image(tmp_path / f"{i}.png", load_luma(src))
+    (tmp_path / SPLIT_FILE).write_text("file,part\n0.png,train\n1.png,test\n2.png,train\n")
+    parts = dataset_parts(tmp_path, test_fraction=0.9, seed=5)  # the file wins over both
+    assert parts.test == [tmp_path / "1.png"] and parts.train == [tmp_path / "0.png", tmp_path / "2.png"]
+    write_image(tmp_path / "3.png", load_luma(real_files[0]))  # an image the file does not list
+    with pytest.raises(InputError, match="does not list 1 image"):
+        dataset_parts(tmp_path)
+    (tmp_path / "3.png").unlink()
+    (tmp_path / "2.png").unlink()  # a listed image that is gone
+    with pytest.raises(InputError, match="missing file"):
+        dataset_parts(tmp_path)
+    (tmp_path / SPLIT_FILE).write_text("file,part\n0.png,validation\n")
+    with pytest.raises(InputError, match="part train or test"):
+        dataset_parts(tmp_path)

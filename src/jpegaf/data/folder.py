@@ -8,6 +8,8 @@ DataLoader worker hours into a run.
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 import sys
 import warnings
@@ -242,35 +244,79 @@ class Split:
     test: list[Path]
 
 
-def split_files(files: Iterable[str | os.PathLike], n_test: int | None = None,
-                test_fraction: float = 0.2, seed: int = 0) -> Split:
-    """Split files at random into train and test, reproducibly.
+#: A folder may carry its own split: a CSV with columns ``file`` (path relative to the folder) and
+#: ``part`` (``train`` or ``test``), as the bundled samples do to keep the split their shipped
+#: generators were trained and validated on.
+SPLIT_FILE = "SPLIT.csv"
 
-    The files are first sorted (as POSIX path strings), then permuted with
-    ``numpy.random.default_rng(seed)``; the first ``n_test`` of the permutation are the test set.
-    The same seed and the same set of files therefore give the same split whatever order the
-    files come in (directory listing order differs between operating systems).
+
+def identity_fraction(identity: str, seed: int) -> float:
+    """A number in [0, 1) fixed by an image's identity and the seed, uniform over identities: the
+    first 8 bytes of SHA-256(``"<seed>:<identity>"``) over 2**64."""
+    digest = hashlib.sha256(f"{seed}:{identity}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0 ** 64
+
+
+def split_files(files: Iterable[str | os.PathLike], *, root: str | os.PathLike | None = None,
+                test_fraction: float = 0.2, seed: int = 0) -> Split:
+    """Split files into train and test by identity, reproducibly.
+
+    A file's identity is its path relative to ``root`` as a POSIX string (the path itself when
+    ``root`` is None); it is in the test part when :func:`identity_fraction` of its identity and
+    ``seed`` is below ``test_fraction``. So a file's part depends on nothing but its name and the
+    seed: not on the other files of the folder (adding or removing images moves no other image
+    between parts), not on the order they are listed in, not on the crop size a tool uses, and
+    it is the same for every tool. The test share is ``test_fraction`` on average rather than
+    exactly (the paper's 20,000 images give 4,000 +- 57).
 
     Args:
         files: the image files; duplicates are an error (a file in both parts would leak).
-        n_test: test set size; None means ``round(len(files) * test_fraction)``.
-        test_fraction: used only when ``n_test`` is None. The paper: 4,000 of 20,000, i.e. 0.2.
-        seed: seed of the permutation.
+        root: the data folder the identities are relative to.
+        test_fraction: in [0, 1]. The paper: 4,000 of 20,000, i.e. 0.2.
+        seed: salts the hash; another seed gives another split.
     """
     paths = sorted((Path(f) for f in files), key=lambda p: p.as_posix())
     if len(set(paths)) != len(paths):
         dupes = sorted(p.as_posix() for p, n in Counter(paths).items() if n > 1)
         raise ValueError(f"duplicate files in the list: {', '.join(dupes[:5])}")
-    if n_test is None:
-        if not 0.0 <= test_fraction <= 1.0:
-            raise ValueError(f"test_fraction must lie in [0, 1], got {test_fraction}")
-        n_test = int(np.floor(len(paths) * test_fraction + 0.5))
-    if not 0 <= n_test <= len(paths):
-        raise ValueError(f"n_test must lie in 0..{len(paths)}, got {n_test}")
-    order = np.random.default_rng(seed).permutation(len(paths))
-    test_idx = np.sort(order[:n_test])
-    train_idx = np.sort(order[n_test:])
-    return Split(train=[paths[i] for i in train_idx], test=[paths[i] for i in test_idx])
+    if not 0.0 <= test_fraction <= 1.0:
+        raise ValueError(f"test_fraction must lie in [0, 1], got {test_fraction}")
+    base = None if root is None else Path(root)
+    test, train = [], []
+    for path in paths:
+        identity = (path.relative_to(base) if base is not None else path).as_posix()
+        (test if identity_fraction(identity, seed) < test_fraction else train).append(path)
+    return Split(train=train, test=test)
+
+
+def read_split_file(root: Path, usable: Iterable[Path]) -> Split:
+    """The split a folder's own :data:`SPLIT_FILE` gives its ``usable`` images.
+
+    Every usable image must be listed and every listed file must exist, else :class:`InputError`
+    naming the problem: a stale split file must not silently train on a test image.
+    """
+    path = root / SPLIT_FILE
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise InputError(path, f"cannot read ({e.strerror})") from None
+    parts: dict[str, str] = {}
+    for row in rows:
+        name, part = row.get("file"), row.get("part")
+        if not name or part not in ("train", "test"):
+            raise InputError(path, f"expected columns file,part with part train or test (row {row!r:.80})")
+        parts[name] = part
+    identities = {p.relative_to(root).as_posix(): p for p in usable}
+    unlisted = sorted(set(identities) - set(parts))
+    if unlisted:
+        raise InputError(path, f"does not list {len(unlisted)} image(s) of the folder (first: {unlisted[0]})")
+    missing = sorted(n for n in parts if not (root / n).is_file())
+    if missing:
+        raise InputError(path, f"lists {len(missing)} missing file(s) (first: {missing[0]})")
+    ordered = sorted(identities)
+    return Split(train=[identities[n] for n in ordered if parts[n] == "train"],
+                 test=[identities[n] for n in ordered if parts[n] == "test"])
 
 
 @dataclass(frozen=True)
@@ -284,8 +330,9 @@ class DatasetParts:
         test: what evaluation reports.
         corpus: True when the folder is a built corpus (``jpegaf data build-corpus``), whose own
             three-part split is used (``held_out`` is its calibration part, disjoint from
-            ``test``). A plain folder is scanned recursively and split in two by
-            :func:`split_files`; its held-out images then serve as both ``held_out`` and ``test``.
+            ``test``). A plain folder is scanned recursively and split in two by its
+            :data:`SPLIT_FILE` or by :func:`split_files`; its held-out images then serve as
+            both ``held_out`` and ``test``.
     """
 
     root: Path
@@ -300,7 +347,9 @@ def dataset_parts(directory: str | os.PathLike, *, min_size: int = DEFAULT_MIN_S
     """Split a data folder (a corpus or a plain folder) into its parts; images smaller than
     ``min_size`` on a side are left out of every part.
 
-    ``test_fraction`` and ``seed`` apply to plain folders only: a corpus carries its split.
+    ``test_fraction`` and ``seed`` apply to plain folders only: a corpus carries its split, and
+    so does a folder with a :data:`SPLIT_FILE`; any other folder is split by identity
+    (:func:`split_files`).
     Raises :class:`InputError` for a missing folder or a damaged corpus.
     """
     root = Path(directory)
@@ -319,6 +368,9 @@ def dataset_parts(directory: str | os.PathLike, *, min_size: int = DEFAULT_MIN_S
     # depend on the crop size, or a 256-px detector would train on images that the evaluation
     # grid tests at 64 px.
     scan = scan_folder(root, recursive=True, min_size=SPLIT_MIN_SIZE, progress=False)
-    split = split_files(scan.usable, test_fraction=test_fraction, seed=seed)
+    if (root / SPLIT_FILE).is_file():
+        split = read_split_file(root, scan.usable)
+    else:
+        split = split_files(scan.usable, root=root, test_fraction=test_fraction, seed=seed)
     test = large_enough(split.test)
     return DatasetParts(root=root, train=large_enough(split.train), held_out=test, test=test, corpus=False)

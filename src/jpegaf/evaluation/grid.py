@@ -1,8 +1,8 @@
 """The evaluation grid of Luo et al.'s Tables I and II: image x size x quality x method.
 
 For every image of the held-out test split (:func:`jpegaf.data.dataset_parts`: a corpus's test
-part, or :func:`jpegaf.data.split_files` of a plain folder with the config's seed and test
-fraction) and every crop size it is large enough for (smaller images are left out of
+part, a folder's own SPLIT.csv, or :func:`jpegaf.data.split_files` of a plain folder by identity
+with the config's seed and test fraction) and every crop size it is large enough for (smaller images are left out of
 that size, as in the paper's protocol, and the tables count the images), the central crop
 (:func:`jpegaf.data.centre_crop_position`) is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
 ``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
