@@ -364,6 +364,8 @@ def cmd_train_detector(args: argparse.Namespace) -> int:
         overrides["generator_weights"] = args.generator
     if args.cache_dir:
         overrides["cache_dir"] = args.cache_dir
+    if args.vary_content:
+        overrides["vary_content"] = True
     config = preset(args.size, args.quality, **overrides)
     result = train_detector(config, args.data, args.out, resume=args.resume, max_steps=args.max_steps,
                             device=args.device)
@@ -621,6 +623,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan")
     t.add_argument("--preset", choices=("paper", "quick"), default="quick",
                    help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
+    t.add_argument("--vary-content", action="store_true",
+                   help="not in the paper: random tone curve and sensor-like noise on the training "
+                        "originals before compression (for photographs unlike the training set)")
     _add_run_arguments(t, cache_help="cache JPEG crops and processed negatives on disk here")
     t.set_defaults(func=cmd_train_detector)
 

@@ -273,3 +273,42 @@ def test_mixed_quality_pairs_follow_train_pairs_and_carry_the_table(real_files):
     assert seen == {25, 50, 75}
     with pytest.raises(ValueError):
         MixedQualityPairs(files, (), crop_size=64)
+
+
+def test_content_variation_is_applied_before_compression_and_reproducible(real_files, tmp_path):
+    from jpegaf.data.crops import GAMMA_RANGE, NOISE_SIGMA_MAX, vary_content
+
+    plain = TrainPairs(real_files[:2], quality=50, crop_size=64, crops_per_image=3, seed=4)
+    varied = TrainPairs(real_files[:2], quality=50, crop_size=64, crops_per_image=3, seed=4, vary_content=True,
+                        cache_dir=tmp_path / "cache")
+    gammas, sigmas = [], []
+    for i in range(len(varied)):
+        spec, base = varied.spec(i), plain.spec(i)
+        # same crop and dihedral draw as without variation: its draws come from their own stream
+        assert (spec.file, spec.top, spec.left, spec.k_rot, spec.flip) == (
+            base.file, base.top, base.left, base.k_rot, base.flip)
+        gammas.append(spec.gamma)
+        sigmas.append(spec.noise_sigma)
+        original, compressed = varied.pair_uint8(i)
+        expected = vary_content(plain.original_uint8(i), spec.gamma, spec.noise_sigma, spec.noise_seed)
+        np.testing.assert_array_equal(original, expected)
+        np.testing.assert_array_equal(compressed, jpeg.jpeg_roundtrip(original, 50))  # JPEG of the variant
+        assert not np.array_equal(original, plain.original_uint8(i))
+        # a cache hit gives the same array, and the cache keys variants apart from plain crops
+        np.testing.assert_array_equal(varied.pair_uint8(i)[1], compressed)
+    assert all(GAMMA_RANGE[0] <= g <= GAMMA_RANGE[1] for g in gammas) and len(set(gammas)) == len(gammas)
+    assert all(0 <= s <= NOISE_SIGMA_MAX for s in sigmas)
+    varied.set_epoch(1)
+    assert varied.spec(0).gamma != gammas[0]  # a new draw each epoch
+
+
+def test_vary_content_by_hand():
+    from jpegaf.data.crops import vary_content
+
+    img = np.array([[0, 64], [128, 255]], dtype=np.uint8)
+    assert vary_content(img, 1.0, 0.0, 0) is img
+    toned = vary_content(img, 2.0, 0.0, 0)
+    np.testing.assert_array_equal(toned, np.floor(255 * (img / 255.0) ** 2 + 0.5).astype(np.uint8))
+    noisy = vary_content(np.full((64, 64), 128, np.uint8), 1.0, 2.0, 7)
+    assert abs(noisy.astype(float).std() - 2.0) < 0.15
+    np.testing.assert_array_equal(noisy, vary_content(np.full((64, 64), 128, np.uint8), 1.0, 2.0, 7))

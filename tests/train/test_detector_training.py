@@ -248,3 +248,27 @@ def test_gan_negatives_run_the_generator_on_the_decoded_jpeg(tmp_path, gray_imag
     assert out.dtype == np.uint8 and np.array_equal(out, expected)
     with pytest.raises(InputError, match="quality 50"):
         Negatives("gan", 75, str(path))
+
+
+def test_content_variation_reaches_the_training_items_and_the_card(tmp_path, small_dir, monkeypatch):
+    """--vary-content: the training originals (and their JPEGs) are the varied crops; the model
+    card records it; held-out crops stay unvaried."""
+    import jpegaf.train.detector as detector_module
+
+    made = []
+    real = detector_module.TrainPairs
+
+    def recording(*args, **kwargs):
+        ds = real(*args, **kwargs)
+        made.append(ds)
+        return ds
+
+    monkeypatch.setattr(detector_module, "TrainPairs", recording)
+    train_detector(tiny_config(epochs=1, crops_per_image=3, vary_content=True), small_dir, tmp_path / "run",
+                   progress=False)
+    varied = [ds for ds in made if ds.vary_content]
+    assert len(varied) == 1 and varied[0].augment  # the training pairs
+    assert all(not ds.vary_content for ds in made if ds is not varied[0])  # the held-out set
+    assert varied[0].spec(0).noise_sigma > 0 or varied[0].spec(0).gamma != 1.0
+    card = json.loads((tmp_path / "run" / "detector.json").read_text())
+    assert card["train_config"]["vary_content"] is True

@@ -110,6 +110,38 @@ def augment(img: np.ndarray, k_rot: int, flip: bool) -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
+#: Ranges of :func:`random_content_variation`: a tone curve ``255 (x / 255) ** gamma`` with gamma
+#: log-uniform in GAMMA_RANGE, then white Gaussian noise of a standard deviation uniform in
+#: [0, NOISE_SIGMA_MAX] grey levels (sensor noise of a camera at low to moderate ISO).
+GAMMA_RANGE = (0.7, 1.4)
+NOISE_SIGMA_MAX = 3.0
+
+
+def vary_content(img: np.ndarray, gamma: float, noise_sigma: float, seed: int) -> np.ndarray:
+    """A never-compressed variant of a uint8 (H, W) image: tone curve, then Gaussian noise drawn
+    from ``default_rng(seed)``, computed in float64 and rounded once (floor(x + 0.5)), clipped.
+
+    Used before compression only, so that the variant is still a never-compressed image: a JPEG
+    detector trained on such variants meets more kinds of "original" (noisier, darker or
+    brighter than the corpus's clean downscaled photographs) and cannot use noise or tone as a
+    proxy for "never compressed". gamma = 1 and noise_sigma = 0 return the image unchanged.
+    """
+    if gamma == 1.0 and noise_sigma == 0.0:
+        return img
+    x = 255.0 * (img.astype(np.float64) / 255.0) ** gamma
+    if noise_sigma > 0:
+        x = x + np.random.default_rng(seed).normal(0.0, noise_sigma, size=x.shape)
+    return np.clip(np.floor(x + 0.5), 0, 255).astype(np.uint8)
+
+
+def random_content_variation(rng: np.random.Generator) -> tuple[float, float, int]:
+    """(gamma, noise_sigma, noise_seed) for :func:`vary_content`, drawn from ``rng`` in the ranges
+    above."""
+    gamma = float(np.exp(rng.uniform(np.log(GAMMA_RANGE[0]), np.log(GAMMA_RANGE[1]))))
+    sigma = float(rng.uniform(0.0, NOISE_SIGMA_MAX))
+    return gamma, sigma, int(rng.integers(2 ** 31))
+
+
 def random_augmentation(rng: np.random.Generator) -> tuple[int, bool]:
     """One of the 8 :data:`DIHEDRAL` transforms, uniformly, drawn from ``rng``."""
     return DIHEDRAL[int(rng.integers(len(DIHEDRAL)))]

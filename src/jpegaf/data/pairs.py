@@ -35,7 +35,8 @@ from torch.utils.data import Dataset
 
 from .. import __version__, jpeg
 from .crops import augment as apply_augmentation
-from .crops import centre_crop_position, crop, grid_cells, random_augmentation, train_crop_positions
+from .crops import (centre_crop_position, crop, grid_cells, random_augmentation, random_content_variation,
+                    train_crop_positions, vary_content)
 from ..imageio import atomic_write_bytes
 from ..models.conditioning import qtable_plane
 from .folder import image_size, load_luma
@@ -84,7 +85,8 @@ class CropSpec:
     """What defines one pair: the crop box in the source image and the transform applied to it.
 
     The original of the pair is ``augment(crop(luma(file), top, left, size), k_rot, flip)``,
-    shape (size, size); its JPEG is that array compressed at the dataset's quality.
+    then, when ``gamma`` or ``noise_sigma`` say so, :func:`vary_content` of it; shape
+    (size, size). Its JPEG is that array compressed at the dataset's quality.
     """
 
     file: Path
@@ -93,6 +95,9 @@ class CropSpec:
     size: int
     k_rot: int = 0
     flip: bool = False
+    gamma: float = 1.0
+    noise_sigma: float = 0.0
+    noise_seed: int = 0
 
 
 class JpegCropCache:
@@ -112,6 +117,9 @@ class JpegCropCache:
             "box": [spec.top, spec.left, spec.size],
             "k_rot": spec.k_rot % 4,
             "flip": bool(spec.flip),
+            # Only when used, so that the keys of unvaried crops stay those of earlier versions.
+            **({"vary": [spec.gamma, spec.noise_sigma, spec.noise_seed]}
+               if (spec.gamma, spec.noise_sigma) != (1.0, 0.0) else {}),
             "quality": quality,
             "libjpeg": jpeg.LIBJPEG_VERSION,
             "codec": jpeg.libjpeg_version(),
@@ -153,7 +161,7 @@ class JpegCropCache:
 def _original_and_stat(spec: CropSpec) -> tuple[np.ndarray, os.stat_result]:
     img, st = _source_luma(spec.file)
     original = apply_augmentation(crop(img, spec.top, spec.left, spec.size), spec.k_rot, spec.flip)
-    return original, st
+    return vary_content(original, spec.gamma, spec.noise_sigma, spec.noise_seed), st
 
 
 def make_original(spec: CropSpec) -> np.ndarray:
@@ -247,11 +255,15 @@ class TrainPairs(_CropPairs):
         cache_dir: folder of the on-disk JPEG cache, or None for no cache. With ``augment``, up to
             8 variants of each crop may be stored.
         epoch: initial epoch number (see :meth:`set_epoch`).
+        vary_content: also give each item a random tone curve and sensor-like noise before
+            compression (:func:`jpegaf.data.crops.random_content_variation`, not in the paper;
+            for detectors that must hold on photographs unlike the training set), drawn from
+            ``default_rng([seed, epoch, index, 1])``.
     """
 
     def __init__(self, files: Sequence[str | os.PathLike], quality: int, crop_size: int = 128,
                  crops_per_image: int = 5, seed: int = 0, augment: bool = True,
-                 cache_dir: str | os.PathLike | None = None, epoch: int = 0):
+                 cache_dir: str | os.PathLike | None = None, epoch: int = 0, vary_content: bool = False):
         self.files = [Path(f) for f in files]
         self.quality = jpeg.check_quality(quality)
         grid_cells(0, 0, crop_size)  # validates crop_size
@@ -261,6 +273,7 @@ class TrainPairs(_CropPairs):
         self.crops_per_image = crops_per_image
         self.seed = _check_seed("seed", seed)
         self.augment = bool(augment)
+        self.vary_content = bool(vary_content)
         self.epoch = _check_seed("epoch", epoch)
         self.cache = JpegCropCache(cache_dir) if cache_dir is not None else None
 
@@ -294,7 +307,11 @@ class TrainPairs(_CropPairs):
         k_rot, flip = 0, False
         if self.augment:
             k_rot, flip = random_augmentation(np.random.default_rng([self.seed, self.epoch, index]))
-        return CropSpec(self.files[j], top, left, self.crop_size, k_rot, flip)
+        gamma, sigma, noise_seed = 1.0, 0.0, 0
+        if self.vary_content:  # its own stream: the dihedral draws stay those of augment alone
+            gamma, sigma, noise_seed = random_content_variation(
+                np.random.default_rng([self.seed, self.epoch, index, 1]))
+        return CropSpec(self.files[j], top, left, self.crop_size, k_rot, flip, gamma, sigma, noise_seed)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         original, compressed = self.pair_uint8(index)

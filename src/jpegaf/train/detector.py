@@ -87,6 +87,10 @@ class DetectorTrainConfig:
     # --- data ---
     crops_per_image: int = 5
     augment: bool = True                # dihedral transforms before compression (TrainPairs)
+    # Not in the paper: a random tone curve and sensor-like noise on each training original before
+    # compression (TrainPairs(vary_content=True)), so that "never compressed" is not learnt as
+    # "clean and smooth like the corpus"; the held-out/calibration crops are never varied.
+    vary_content: bool = False
     test_fraction: float = 0.2
     eval_crops_per_image: int = 1       # 1: the central crop (paper); k > 1: k grid-aligned crops
     # --- schedule ---
@@ -253,7 +257,7 @@ class Negatives:
 def _spec_key(spec, quality: int) -> tuple:
     st = os.stat(spec.file)
     return (os.path.abspath(spec.file), st.st_size, st.st_mtime_ns, spec.top, spec.left, spec.size,
-            spec.k_rot % 4, bool(spec.flip), quality)
+            spec.k_rot % 4, bool(spec.flip), spec.gamma, spec.noise_sigma, spec.noise_seed, quality)
 
 
 class DetectorPairs(Dataset):
@@ -408,7 +412,8 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
         atomic_write_bytes(out / "split.json", (json.dumps(split, indent=1) + "\n").encode())
 
     pairs = TrainPairs(train_files, config.quality, crop_size=config.size, crops_per_image=config.crops_per_image,
-                       seed=config.seed, augment=config.augment, cache_dir=config.cache_dir)
+                       seed=config.seed, augment=config.augment, cache_dir=config.cache_dir,
+                       vary_content=config.vary_content)
     crops_per_batch = config.batch_size // 2
     if len(pairs) < crops_per_batch:
         raise InputError(data_dir, f"{len(pairs)} training crops, fewer than one batch of {crops_per_batch} "
