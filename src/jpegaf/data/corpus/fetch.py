@@ -99,7 +99,7 @@ _APT_NOT_FOUND = ("unable to locate package", "was not found", "has no installat
 
 
 def _apt_download(package: Package, where: Path, cache: Path) -> None:
-    spec = f"{package.name}={package.version}"
+    spec = (f"{package.name}:{package.arch}" if package.arch else package.name) + f"={package.version}"
     result = _run(["apt-get", "download", "-q", spec], where)
     if result.returncode == 0:
         return
@@ -122,7 +122,7 @@ def _pip_download(package: Package, where: Path) -> None:
     spec = f"{package.name}=={package.version}"
     result = _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                    "--retries", "2", "--timeout", "60", "--disable-pip-version-check",
-                   "-d", str(where), spec], where)
+                   *package.pip_platform, "-d", str(where), spec], where)
     if result.returncode != 0:
         raise CorpusError(f"pip download {spec} failed: {_tail(result.stderr + result.stdout)}")
 

