@@ -52,11 +52,13 @@ def test_compress_colour_and_gray(capsys, tmp_path, gray_images):
     assert jpeg.read_header(tmp_path / "g.jpg").n_components == 1
 
 
-def test_output_equal_to_input_is_refused(capsys, tmp_path, png):
-    before = png.read_bytes()
-    code, _, err = run(capsys, "compress", str(png), "-q", "50", "-o", str(tmp_path / "." / "photo.png"))
+def test_output_equal_to_input_is_refused(capsys, tmp_path, photo):
+    src = tmp_path / "photo.jpg"  # compress also takes JPEGs (re-compression experiments)
+    src.write_bytes(jpeg.compress(photo, 90))
+    before = src.read_bytes()
+    code, _, err = run(capsys, "compress", str(src), "-q", "50", "-o", str(tmp_path / "." / "photo.jpg"))
     assert code == 2 and "refusing to overwrite an input" in err and err.count("\n") == 1
-    assert png.read_bytes() == before
+    assert src.read_bytes() == before
 
 
 @pytest.mark.parametrize("quality", ["0", "101", "50.5", "abc"])

@@ -19,7 +19,8 @@ import numpy as np
 
 from . import __version__, jpeg
 from .errors import InputError, JpegafError
-from .imageio import atomic_write_bytes, read_image, refuse_overwriting_input, to_luma, write_image
+from .imageio import (atomic_write_bytes, make_output_folder, read_image, refuse_overwriting_input, to_luma,
+                      write_image)
 
 EXIT_BAD_INPUT = 2
 
@@ -38,6 +39,17 @@ def _quality(text: str) -> int:
         raise argparse.ArgumentTypeError(f"quality must be an integer in 1..100, got {text!r}") from None
 
 
+def _crop_size(text: str) -> int:
+    """A test crop side: a multiple of 8 (whole JPEG blocks), at least 16."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 16 or value % 8:
+        raise argparse.ArgumentTypeError(f"sizes must be multiples of 8 of at least 16, got {text!r}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -51,6 +63,8 @@ def _positive_int(text: str) -> int:
 # --- compress ------------------------------------------------------------------------------
 
 def cmd_compress(args: argparse.Namespace) -> int:
+    if Path(args.output).suffix.lower() not in (".jpg", ".jpeg"):
+        raise InputError(args.output, "the output is a JPEG file: name it .jpg or .jpeg")
     refuse_overwriting_input(args.output, args.input)
     img = read_image(args.input, allow_jpeg=True, max_pixels=args.max_pixels)
     if args.gray:
@@ -186,10 +200,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
     out_dir = Path(args.output)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(out_dir, "input is a folder, so the output must be a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = _jpeg_files(src)
-    if not files:
+    if not files:  # checked before the output folder is made: a misuse leaves nothing behind
         raise InputError(src, "no JPEG files (*.jpg, *.jpeg) in this folder")
+    make_output_folder(out_dir)
     status, done, skipped = 0, 0, 0
     for path in tqdm(files, desc=f"erase ({args.method})", unit="img", disable=None, file=sys.stderr):
         dst = out_dir / f"{path.stem}.{args.format}"
@@ -358,10 +372,19 @@ def cmd_train_detector(args: argparse.Namespace) -> int:
 
     preset = paper_preset if args.preset == "paper" else quick_preset
     overrides = {"seed": args.seed, "num_workers": args.workers}
+    if args.generator and args.negatives != "gan":
+        raise JpegafError("--generator is for --negatives gan only")
     if args.negatives:
         overrides["negatives"] = args.negatives
-    if args.generator:
-        overrides["generator_weights"] = args.generator
+    if args.negatives == "gan":
+        # The generator the adaptive detector learns to see through: the shipped one of this
+        # quality unless --generator names another.
+        from .pretrained import shipped_generators
+
+        generator = args.generator or shipped_generators().get(args.quality)
+        if generator is None:
+            raise JpegafError(f"no shipped generator for QF {args.quality}: pass --generator WEIGHTS")
+        overrides["generator_weights"] = str(generator)
     if args.cache_dir:
         overrides["cache_dir"] = args.cache_dir
     if args.vary_content:
@@ -426,20 +449,23 @@ def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note:
     Returns the Markdown of Table I and Table II."""
     from .evaluation import run_grid, write_tables
     from .evaluation.figures import write_figures
-    from .evaluation.grid import resolve_generators
+    from .evaluation.grid import check_inputs, resolve_generators
     from .antiforensics.gan import load_trained_generator
     from .evaluation.report import write_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_inputs(config, data_dir)  # a misuse is reported before anything is written
+    make_output_folder(out_dir)
     rows = run_grid(config, data_dir, out_dir)
     write_tables(rows, out_dir)
     generators = resolve_generators(config.generators)
+    # The figures show the largest size that some image is large enough for.
+    figure_size = max(r["size"] for r in rows if r["status"] == "ok")
     figures = []
     for q in config.qualities:
         generator = (load_trained_generator(generators[q]) if ("gan" in config.methods and q in generators)
                      else None)
         figures += write_figures(rows, data_dir, out_dir, methods=config.methods, quality=q,
-                                 size=max(config.sizes), seed=config.seed, generator=generator)
+                                 size=figure_size, seed=config.seed, generator=generator)
     write_report(out_dir, config=config, rows=rows, command=command, data_description=data_description,
                  figures=figures, note=note)
     return (out_dir / "table1.md").read_text(), (out_dir / "table2.md").read_text()
@@ -503,7 +529,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int], workers: int = 1) -> None:
-    p.add_argument("--sizes", type=int, nargs="+", default=list(sizes), help="centre-crop sides")
+    p.add_argument("--sizes", type=_crop_size, nargs="+", default=list(sizes),
+                   help="centre-crop sides (multiples of 8)")
     p.add_argument("--qualities", type=_quality, nargs="+", default=[25, 50, 75])
     p.add_argument("--methods", nargs="+", choices=("jpeg", "f1", "f2", "f3", "gan"),
                    default=["jpeg", "f1", "f2", "f3", "gan"])
@@ -620,7 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported detector")
     t.add_argument("--negatives", choices=("f1", "f2", "f3", "gan"),
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
-    t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan")
+    t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan "
+                                      "(default: the shipped one of --quality)")
     t.add_argument("--preset", choices=("paper", "quick"), default="quick",
                    help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
     t.add_argument("--vary-content", action="store_true",

@@ -150,6 +150,19 @@ def refuse_overwriting_input(out: str | os.PathLike, *inputs: str | os.PathLike)
             raise InputError(out, "output path is the input file; refusing to overwrite an input")
 
 
+def make_output_folder(path: str | os.PathLike) -> Path:
+    """Create an output folder (and its parents); a place that cannot hold one is an
+    :class:`InputError` naming it (one line), not an OSError traceback."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(path, "exists and is not a folder") from None
+    except OSError as e:
+        raise InputError(path, f"cannot create this output folder ({e.strerror or e})") from None
+    return path
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 

@@ -46,6 +46,7 @@ from .. import jpeg
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
+from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 
@@ -327,6 +328,27 @@ def test_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
 
 
 test_images.__test__ = False  # not a pytest test, despite its name
+
+
+def check_inputs(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
+    """Everything an evaluation needs, checked before it writes anything: the images to evaluate
+    (at least one large enough for the smallest size), the generators' and CNNs' files (each
+    loaded once; a bad one is an :class:`InputError` naming it) and the detector names.
+    Returns the images."""
+    images = test_images(config, data_dir)
+    if not any(min(image_size(p)) >= min(config.sizes) for p in images):
+        which = "" if config.split == "all" else " in its test part (--split all takes every image)"
+        raise InputError(data_dir, f"no never-compressed image of at least {min(config.sizes)} px{which}")
+    try:
+        generators = resolve_generators(config.generators)
+        selected_detectors(config.detectors)
+    except ValueError as e:
+        raise JpegafError(str(e)) from None
+    for path in generators.values():
+        _generator(path)
+    for path in config.cnn:
+        _cnn(os.fspath(path))
+    return images
 
 
 def grid_calibrations(config: EvalConfig) -> list[Calibration]:
