@@ -60,7 +60,7 @@ BIG_HW = (3000, 4000)   # 12 megapixels, H x W
 def load(weights: Path) -> tuple[Generator, str]:
     """(plain fp32 eager generator, as built: NCHW weights, eval; a description)."""
     if weights.is_file():
-        from jpegaf.train.checkpoint import load_generator
+        from jpegaf.weights import load_generator
         trained, _ = load_generator(weights)
         g = Generator(trained.config).eval()
         g.load_state_dict(trained.state_dict())   # as built: default (NCHW) layout

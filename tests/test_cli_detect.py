@@ -57,7 +57,7 @@ def test_detect_with_a_trained_cnn(capsys, tmp_path, gray_images):
 
     from jpegaf.detectors.cnn import CnnDetector
     from jpegaf.models import DetectorCNN, DetectorCNNConfig
-    from jpegaf.train.checkpoint import export_model
+    from jpegaf.weights import export_model
 
     torch.manual_seed(0)
     config = DetectorCNNConfig(input_size=64, conv2_channels=8, conv3_channels=8, conv4_channels=8,

@@ -81,8 +81,8 @@ def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_pa
 
     from jpegaf.antiforensics.gan import tiled_generate
     from jpegaf.models import Generator, GeneratorConfig
-    from jpegaf.train import load_generator
-    from jpegaf.train.checkpoint import export_model
+    from jpegaf.weights import load_generator
+    from jpegaf.weights import export_model
 
     import jpegaf.pretrained
 

@@ -16,7 +16,7 @@ from jpegaf.imageio import read_image
 from jpegaf.metrics import psnr, ssim
 from jpegaf.pretrained import PRETRAINED_DIR, shipped_generators, shipped_weights
 from jpegaf.samples import SAMPLES_DIR
-from jpegaf.train.checkpoint import read_model_card
+from jpegaf.weights import read_model_card
 
 QUALITIES = (25, 50, 75)
 

@@ -20,7 +20,7 @@ from jpegaf.antiforensics.gan import (GanEraser, load_trained_generator, recepti
 from jpegaf.jpeg import compress, decompress, read_coefficients
 from jpegaf.metrics import psnr
 from jpegaf.models import Generator, GeneratorConfig
-from jpegaf.train.checkpoint import export_model, load_generator
+from jpegaf.weights import export_model, load_generator
 
 REAL_WEIGHTS = Path(__file__).resolve().parents[2] / "results" / "gan-cpu-q50" / "generator.safetensors"
 

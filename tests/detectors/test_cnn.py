@@ -7,7 +7,7 @@ import torch
 from jpegaf.detectors.base import Detector
 from jpegaf.detectors.cnn import CnnDetector, detector_name
 from jpegaf.models.detector_cnn import ConstrainedConv2d, DetectorCNN, DetectorCNNConfig
-from jpegaf.train.checkpoint import export_model
+from jpegaf.weights import export_model
 from jpegaf.train.detector import detector_step
 
 TOL = 1e-6

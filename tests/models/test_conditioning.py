@@ -8,7 +8,8 @@ import torch
 
 from jpegaf.jpeg import quality_to_table
 from jpegaf.models import Generator, GeneratorConfig, count_parameters, flops_per_pixel, qtable_plane
-from jpegaf.train.checkpoint import export_model, init_generator_from
+from jpegaf.train.checkpoint import init_generator_from
+from jpegaf.weights import export_model
 
 
 def test_plane_carries_every_step_on_the_8x8_grid():

@@ -162,7 +162,7 @@ def test_fast_path_on_a_real_jpeg_is_exact_enough(gray_images, bf16):
     PSNR against the fp32 output 69 dB, |dPSNR| against the original 0.018 dB on this crop
     (0.0000-0.0004 dB at 512x512). The bounds leave margin; fp32 must agree to float rounding.
     """
-    from jpegaf.train.checkpoint import load_generator
+    from jpegaf.weights import load_generator
 
     g, _ = load_generator(REAL_WEIGHTS)
     original = gray_images[0][:128, :128].copy()

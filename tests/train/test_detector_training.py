@@ -18,7 +18,7 @@ from jpegaf.antiforensics import StammDither
 from jpegaf.detectors.cnn import CnnDetector
 from jpegaf.errors import InputError
 from jpegaf.models.detector_cnn import DetectorCNNConfig
-from jpegaf.train.checkpoint import load_weights
+from jpegaf.weights import load_weights
 from jpegaf.train.detector import (DetectorPairs, DetectorTrainConfig, Negatives, derived_seed, paper_preset,
                                    quick_preset, train_detector)
 
@@ -232,7 +232,7 @@ def test_gan_negatives_run_the_generator_on_the_decoded_jpeg(tmp_path, gray_imag
 
     from jpegaf.data import from_unit_range, to_unit_range
     from jpegaf.models import Generator, GeneratorConfig
-    from jpegaf.train.checkpoint import export_model
+    from jpegaf.weights import export_model
 
     torch.manual_seed(0)
     gen_config = GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,), global_skip=True)

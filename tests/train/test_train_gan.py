@@ -12,8 +12,9 @@ import pytest
 import torch
 
 from jpegaf.models import DiscriminatorConfig, Generator, GeneratorConfig
-from jpegaf.train import GanTrainConfig, load_generator, train_gan
-from jpegaf.train.checkpoint import load_weights
+from jpegaf.train import GanTrainConfig, train_gan
+from jpegaf.weights import load_generator
+from jpegaf.weights import load_weights
 from jpegaf.train.loop import epoch_batches
 from jpegaf.train.steps import generator_only_step
 

@@ -133,7 +133,7 @@ class TrainedGenerator:
 
 
 def load_trained_generator(path: str | os.PathLike, device: str = "cpu", fast: bool = True) -> TrainedGenerator:
-    """Load exported weights and their card (:func:`jpegaf.train.checkpoint.load_generator`).
+    """Load exported weights and their card (:func:`jpegaf.weights.load_generator`).
 
     On CPU with ``fast`` (the default, what ``jpegaf erase`` and the evaluation run) the network is
     :func:`jpegaf.models.inference.fast_cpu_generator`: BatchNorm folded, oneDNN fused convolutions,
@@ -142,7 +142,7 @@ def load_trained_generator(path: str | os.PathLike, device: str = "cpu", fast: b
     ``fast=False`` keeps the fp32 network as trained.
     """
     from ..models.inference import fast_cpu_generator
-    from ..train.checkpoint import load_generator
+    from ..weights import load_generator
 
     module, card = load_generator(path)
     module = fast_cpu_generator(module) if (fast and torch.device(device).type == "cpu") else module.to(device)

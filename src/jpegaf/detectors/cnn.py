@@ -100,7 +100,7 @@ class CnnDetector:
     @classmethod
     def load(cls, weights_path: str | os.PathLike, device: torch.device | str = "cpu") -> "CnnDetector":
         """Rebuild from ``detector.safetensors`` and the model card beside it (``detector.json``)."""
-        from ..train.checkpoint import load_weights, read_model_card
+        from ..weights import load_weights, read_model_card
 
         weights_path = Path(weights_path)
         card = read_model_card(weights_path)

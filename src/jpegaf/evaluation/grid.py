@@ -116,7 +116,7 @@ class EvalConfig:
 
 @functools.lru_cache(maxsize=None)
 def file_sha256(path: str) -> str:
-    from ..train.checkpoint import file_sha256 as sha256_of_file
+    from ..weights import file_sha256 as sha256_of_file
 
     return sha256_of_file(path)
 
@@ -126,7 +126,7 @@ def resolve_generators(generators: Mapping[int, str] | Sequence[str]) -> dict[in
     generator conditioned on the quantization table is mapped from each quality it was trained on)."""
     if isinstance(generators, Mapping):
         return {int(q): os.fspath(p) for q, p in generators.items()}
-    from ..train.checkpoint import read_model_card
+    from ..weights import read_model_card
 
     out: dict[int, str] = {}
     for p in generators:

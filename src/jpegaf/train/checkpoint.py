@@ -5,12 +5,12 @@ states, the position in the schedule, RNG states, the resolved config and the ve
 package, libjpeg and torch. It is read with ``torch.load(weights_only=True)``, which refuses
 anything but tensors and plain containers, so a checkpoint cannot run code when loaded.
 
-The trained generator is exported separately as safetensors plus a JSON model card.
+Trained models are exported separately as safetensors plus a JSON model card
+(:mod:`jpegaf.weights`, which running a model needs without this package).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -19,20 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors.torch import load_file, save_file
-
-from .. import __version__
 from ..errors import InputError, JpegafError
-from ..imageio import atomic_write_bytes
-from ..jpeg import libjpeg_version
+from ..weights import load_weights, read_model_card, versions
 
 CHECKPOINT = "checkpoint.pt"
-
-
-def versions() -> dict[str, str]:
-    """Versions every saved artefact records."""
-    return {"jpegaf": __version__, "libjpeg": libjpeg_version(), "torch": str(torch.__version__),
-            "python": platform.python_version()}
 
 
 def hardware() -> str:
@@ -112,48 +102,6 @@ def restore(state: dict[str, Any], models: dict[str, torch.nn.Module],
     return Position(**state["position"]), json.loads(state["history"])
 
 
-def file_sha256(path: str | os.PathLike) -> str:
-    """Hex SHA-256 of a file's bytes (weights are identified by content, not by name)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def export_model(weights_path: Path, model: torch.nn.Module, card: dict[str, Any]) -> None:
-    """Write ``model``'s weights as safetensors and ``card`` beside it as ``<name>.json``."""
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    tmp = weights_path.with_name(f".{weights_path.name}.tmp")
-    save_file(tensors, str(tmp), metadata={"jpegaf": __version__})
-    os.replace(tmp, weights_path)
-    card_path = weights_path.with_suffix(".json")
-    atomic_write_bytes(card_path, (json.dumps(card, indent=2, sort_keys=True) + "\n").encode())
-
-
-def read_model_card(weights_path: Path) -> dict[str, Any]:
-    """The JSON model card beside a safetensors file."""
-    weights_path = Path(weights_path)
-    if not weights_path.is_file():
-        raise InputError(weights_path, "no such file")
-    card_path = weights_path.with_suffix(".json")
-    try:
-        return json.loads(card_path.read_text())
-    except FileNotFoundError:
-        raise InputError(card_path, "model card missing (expected beside the weights)") from None
-    except json.JSONDecodeError as e:
-        raise InputError(card_path, f"model card is not valid JSON ({e.msg})") from None
-
-
-def load_weights(weights_path: Path) -> dict[str, torch.Tensor]:
-    try:
-        return load_file(str(weights_path))
-    except FileNotFoundError:
-        raise InputError(weights_path, "no such file") from None
-    except Exception as e:
-        raise InputError(weights_path, f"not a safetensors file ({e.__class__.__name__})") from None
-
-
 def init_generator_from(generator: torch.nn.Module, weights_path: str | os.PathLike) -> dict[str, Any]:
     """Load exported weights into ``generator`` to start training from them; returns the source's
     model card.
@@ -180,28 +128,3 @@ def init_generator_from(generator: torch.nn.Module, weights_path: str | os.PathL
         raise JpegafError(f"{weights_path}: cannot start this generator from these weights "
                           f"({str(e).splitlines()[0]})") from None
     return card
-
-
-def load_generator(weights_path: str | os.PathLike):
-    """Rebuild a trained generator from its safetensors file and model card; returns
-    ``(generator in eval mode, card)``.
-
-    The weights are laid out channels-last: on CPU that makes fp32 inference about 1.4x faster
-    (65% of the measured matmul rate against 46%, benchmarks/bench_generator.py) with outputs
-    equal to the default layout's within 1e-6; inputs in either layout work.
-    """
-    from ..models import Generator
-    from .config import generator_config_from_dict
-
-    weights_path = Path(weights_path)
-    card = read_model_card(weights_path)
-    try:
-        config = generator_config_from_dict(card["generator"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise InputError(weights_path.with_suffix(".json"), f"model card has no valid generator config ({e})") from None
-    generator = Generator(config)
-    try:
-        generator.load_state_dict(load_weights(weights_path))
-    except RuntimeError as e:
-        raise JpegafError(f"{weights_path}: weights do not match the card's generator ({str(e).splitlines()[0]})") from None
-    return generator.to(memory_format=torch.channels_last).eval(), card

@@ -134,11 +134,6 @@ def _tuples(d: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
 
 
-def generator_config_from_dict(d: dict[str, Any]) -> GeneratorConfig:
-    """Rebuild a :class:`GeneratorConfig` saved as JSON (model cards, checkpoints)."""
-    return GeneratorConfig(**_tuples(d))
-
-
 def paper_preset(quality: int, **overrides: Any) -> GanTrainConfig:
     """The paper's schedule (Sec. IV-A), unchanged: in particular no data augmentation, which the
     paper does not use (the dataclass default turns it on for the small CPU data sets), and the

@@ -60,8 +60,8 @@ from ..errors import InputError
 from ..imageio import atomic_write_bytes
 from ..metrics.forensic import roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
-from .checkpoint import (CHECKPOINT, Position, export_model, hardware, restore, save_checkpoint,
-                         state_to_resume, versions)
+from ..weights import export_model, versions
+from .checkpoint import CHECKPOINT, Position, hardware, restore, save_checkpoint, state_to_resume
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
 
 WEIGHTS = "detector.safetensors"
@@ -209,7 +209,7 @@ class Negatives:
         self.identity = kind
         if kind == "gan":
             from ..antiforensics.gan import load_trained_generator
-            from .checkpoint import file_sha256
+            from ..weights import file_sha256
             self.generator = load_trained_generator(generator_weights)
             if quality not in self.generator.qualities:
                 raise InputError(generator_weights, f"generator was trained at quality "

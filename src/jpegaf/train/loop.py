@@ -36,8 +36,9 @@ from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
 from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights, qtable_plane
-from .checkpoint import (CHECKPOINT, Position, export_model, file_sha256, hardware, init_generator_from,
-                         restore, save_checkpoint, state_to_resume, versions)
+from ..weights import export_model, file_sha256, versions
+from .checkpoint import (CHECKPOINT, Position, hardware, init_generator_from, restore, save_checkpoint,
+                         state_to_resume)
 from .config import GanTrainConfig
 from .steps import Weights, gan_step, generator_only_step
 
