@@ -12,7 +12,7 @@ what decides whether a threshold transfers is the number of scenes, and fitting 
 images a network was trained on takes nothing from the held-out test. ``--parts calibration``
 restores the stricter choice. For each detector the threshold is chosen so that at most ``--fpr``
 (default 5%) of those never-compressed crops score above it
-(:func:`jpegaf.detectors.base.calibrate_threshold`).
+(:func:`jpegaf.metrics.calibrate_threshold`).
 
 The corpus has no 512x512 crops: 512 is calibrated on the bundled samples' centre crops as
 before (14 photographs), and its ``source`` says so — those thresholds are not held out from an
@@ -40,7 +40,8 @@ from jpegaf.antiforensics.stamm import KF_REFERENCE, save_kf_reference
 from jpegaf.data.corpus import MANIFEST, PROVENANCE, is_corpus, read_corpus_parts
 from jpegaf.detectors import classical_detectors
 from jpegaf.detectors.blocking import blocking_kf
-from jpegaf.detectors.base import DEFAULT_CALIBRATIONS, Calibration, calibrate_threshold, save_calibrations
+from jpegaf.detectors.base import DEFAULT_CALIBRATIONS, Calibration, save_calibrations
+from jpegaf.metrics import calibrate_threshold
 from jpegaf.imageio import read_image
 from jpegaf.jpeg import libjpeg_version
 from jpegaf.samples import sample_paths

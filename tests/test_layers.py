@@ -41,3 +41,9 @@ def test_the_import_resolver_sees_relative_imports():
     # the test above would pass vacuously if relative imports were not resolved
     mods = _imported_modules(SRC / "train" / "loop.py")
     assert "jpegaf.weights" in mods and "jpegaf.train.checkpoint" in mods
+
+
+def test_metrics_do_not_import_detectors():
+    # a measure of scores is not a detector: detectors use metrics, never the reverse
+    for path in (SRC / "metrics").rglob("*.py"):
+        assert not [m for m in _imported_modules(path) if m.startswith("jpegaf.detectors")], path

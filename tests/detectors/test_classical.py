@@ -20,12 +20,12 @@ from jpegaf.detectors.base import (
     DEFAULT_CALIBRATIONS,
     Calibration,
     Detector,
-    calibrate_threshold,
     calibration_for,
     load_calibrations,
     save_calibrations,
     verdict,
 )
+from jpegaf.metrics import calibrate_threshold
 from jpegaf.detectors.blocking import BlockingDetector, GradientBlockinessDetector, gradient_blockiness
 from jpegaf.detectors.lattice import (
     JpegHistoryDetector,

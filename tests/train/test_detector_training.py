@@ -99,7 +99,7 @@ def test_export_reloads_as_a_detector_with_the_same_scores(learned, all_dir):
     neg, pos = det.score_batch(held.originals), det.score_batch(held.jpegs)
     expected = td.predict_proba(result.model, held.originals, "cpu")
     np.testing.assert_array_equal(neg, expected)
-    from jpegaf.detectors.base import calibrate_threshold
+    from jpegaf.metrics import calibrate_threshold
     from jpegaf.metrics.forensic import roc_auc
 
     assert calibrate_threshold(neg, 0.05) == result.threshold

@@ -3,7 +3,7 @@ JPEG-compressed) and thresholds calibrated on never-compressed images at a state
 rate (``calibrations.json``, made by ``scripts/calibrate_detectors.py``).
 """
 
-from .base import (Calibration, Detector, calibrate_threshold, calibration_for, calibration_for_image,
+from .base import (Calibration, Detector, calibration_for, calibration_for_image,
                    load_calibrations, save_calibrations, verdict)
 from .blocking import BlockingDetector, GradientBlockinessDetector, blocking_kf, gradient_blockiness
 from .calibration import CalibrationDetector, calibration_kl
@@ -22,7 +22,7 @@ def classical_detectors() -> tuple[Detector, ...]:
 __all__ = [
     "BlockingDetector", "Calibration", "CalibrationDetector", "Detector", "GradientBlockinessDetector",
     "JpegHistoryDetector", "LatticeDetector", "QuantizationArtefactDetector", "QuantizationStepDetector",
-    "TvDetector", "blocking_kf", "calibrate_threshold", "calibration_for", "calibration_for_image",
+    "TvDetector", "blocking_kf", "calibration_for", "calibration_for_image",
     "calibration_kl", "classical_detectors", "estimate_qtable", "gradient_blockiness", "load_calibrations",
     "max_delta_tv", "save_calibrations", "verdict",
 ]

@@ -30,7 +30,6 @@ from ..imageio import atomic_write_bytes
 DEFAULT_CALIBRATIONS = Path(__file__).resolve().with_name("calibrations.json")
 
 #: The false-positive rate at which thresholds are chosen unless stated otherwise.
-DEFAULT_FPR = 0.05
 
 # Version of the JSON layout written by save_calibrations; bumped if fields change meaning.
 _FORMAT_VERSION = 1
@@ -83,38 +82,6 @@ class Calibration:
             raise ValueError(f"n_images must be at least 1, got {self.n_images}")
         if self.size is not None and self.size < 1:
             raise ValueError(f"size must be positive or None, got {self.size}")
-
-
-def calibrate_threshold(scores_of_never_compressed: Iterable[float], fpr: float = DEFAULT_FPR) -> float:
-    """The smallest observed score t such that at most ``fpr`` of the never-compressed scores
-    exceed it (strictly).
-
-    With n scores sorted ascending s_(1) <= ... <= s_(n) and m = floor(fpr * n) false positives
-    allowed, t = s_(n - m): exactly the m largest scores lie above it when they are distinct.
-
-    Ties: the verdict is ``score > t`` (strict), so every score equal to t is classified as
-    never-compressed. When several scores tie at s_(n - m), fewer than m scores exceed t and the
-    realised false-positive rate on the calibration set is below ``fpr``; it is never above.
-    This matters for detectors with discrete scores (e.g. the number of estimated quantization
-    steps > 1), whose calibrated rate is often 0.
-
-    Args:
-        scores_of_never_compressed: scores of held-out never-compressed images (finite floats).
-        fpr: allowed false-positive rate, in [0, 1).
-
-    Returns:
-        The threshold (one of the given scores).
-    """
-    scores = np.sort(np.asarray(list(scores_of_never_compressed), dtype=np.float64))
-    if scores.size == 0:
-        raise ValueError("no scores to calibrate on")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores must be finite")
-    if not 0.0 <= fpr < 1.0:
-        raise ValueError(f"fpr must be in [0, 1), got {fpr}")
-    # A small tolerance so that e.g. 0.05 * 40 counts as 2 and not 1.9999999999999998.
-    allowed = int(math.floor(fpr * scores.size + 1e-9))
-    return float(scores[scores.size - 1 - allowed])
 
 
 def verdict(score: float, calibration: Calibration) -> bool:

@@ -197,7 +197,7 @@ class QuantizationStepDetector:
     uses: score 0 is exactly Fan & de Queiroz's "never compressed", and a JPEG at quality q
     typically shows as many steps > 1 as the table has in the subbands that carry coefficients
     beyond the error bound. Being an integer, it ties a lot; calibrated thresholds are one of
-    the observed counts (see :func:`jpegaf.detectors.base.calibrate_threshold`).
+    the observed counts (see :func:`jpegaf.metrics.calibrate_threshold`).
     """
 
     name = "Q_FdQ"

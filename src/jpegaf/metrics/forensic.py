@@ -7,11 +7,43 @@ plain sequences of per-image values and average explicitly over images.
 
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 import numpy as np
 
-from ..detectors.base import calibrate_threshold
+
+
+def calibrate_threshold(scores_of_never_compressed: Iterable[float], fpr: float = 0.05) -> float:
+    """The smallest observed score t such that at most ``fpr`` of the never-compressed scores
+    exceed it (strictly).
+
+    With n scores sorted ascending s_(1) <= ... <= s_(n) and m = floor(fpr * n) false positives
+    allowed, t = s_(n - m): exactly the m largest scores lie above it when they are distinct.
+
+    Ties: the verdict is ``score > t`` (strict), so every score equal to t is classified as
+    never-compressed. When several scores tie at s_(n - m), fewer than m scores exceed t and the
+    realised false-positive rate on the calibration set is below ``fpr``; it is never above.
+    This matters for detectors with discrete scores (e.g. the number of estimated quantization
+    steps > 1), whose calibrated rate is often 0.
+
+    Args:
+        scores_of_never_compressed: scores of held-out never-compressed images (finite floats).
+        fpr: allowed false-positive rate, in [0, 1).
+
+    Returns:
+        The threshold (one of the given scores).
+    """
+    scores = np.sort(np.asarray(list(scores_of_never_compressed), dtype=np.float64))
+    if scores.size == 0:
+        raise ValueError("no scores to calibrate on")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("scores must be finite")
+    if not 0.0 <= fpr < 1.0:
+        raise ValueError(f"fpr must be in [0, 1), got {fpr}")
+    # A small tolerance so that e.g. 0.05 * 40 counts as 2 and not 1.9999999999999998.
+    allowed = int(math.floor(fpr * scores.size + 1e-9))
+    return float(scores[scores.size - 1 - allowed])
 
 
 def _scores(values: Iterable[float], what: str) -> np.ndarray:
@@ -115,7 +147,7 @@ def tpr_at_fpr(scores_negative: Iterable[float], scores_positive: Iterable[float
     """True-positive rate of the best rule "JPEG iff score > t" whose false-positive rate on the
     given negatives is at most ``fpr``.
 
-    The threshold is the one :func:`jpegaf.detectors.base.calibrate_threshold` would choose on
+    The threshold is the one :func:`calibrate_threshold` would choose on
     these negatives (the floor(fpr n)-th largest negative score, ties kept below the threshold),
     so the value matches what a detector calibrated on the same negatives achieves.
     """

@@ -54,11 +54,10 @@ from torch.utils.data import DataLoader, Dataset
 
 from .. import jpeg
 from ..data import JpegCropCache, TestPairs, TrainPairs, to_unit_range
-from ..detectors.base import calibrate_threshold
 from ..detectors.cnn import detector_name, predict_proba
 from ..errors import InputError
 from ..imageio import atomic_write_bytes
-from ..metrics.forensic import roc_auc
+from ..metrics.forensic import calibrate_threshold, roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
 from ..weights import export_model, versions
 from .checkpoint import CHECKPOINT, Position, hardware, restore, save_checkpoint, state_to_resume
