@@ -443,34 +443,6 @@ def cmd_data_build_corpus(args: argparse.Namespace) -> int:
 
 # --- evaluate and demo ----------------------------------------------------------------------
 
-def run_evaluation(config, data_dir: Path, out_dir: Path, *, command: str, note: str,
-                   data_description: str) -> tuple[str, str]:
-    """The whole evaluation: grid (cached, resumable), tables, figures and report.html.
-    Returns the Markdown of Table I and Table II."""
-    from .evaluation import run_grid, write_tables
-    from .evaluation.figures import write_figures
-    from .evaluation.grid import check_inputs, resolve_generators
-    from .antiforensics.gan import load_trained_generator
-    from .evaluation.report import write_report
-
-    check_inputs(config, data_dir)  # a misuse is reported before anything is written
-    make_output_folder(out_dir)
-    rows = run_grid(config, data_dir, out_dir)
-    write_tables(rows, out_dir)
-    generators = resolve_generators(config.generators)
-    # The figures show the largest size that some image is large enough for.
-    figure_size = max(r["size"] for r in rows if r["status"] == "ok")
-    figures = []
-    for q in config.qualities:
-        generator = (load_trained_generator(generators[q]) if ("gan" in config.methods and q in generators)
-                     else None)
-        figures += write_figures(rows, data_dir, out_dir, methods=config.methods, quality=q,
-                                 size=figure_size, seed=config.seed, generator=generator)
-    write_report(out_dir, config=config, rows=rows, command=command, data_description=data_description,
-                 figures=figures, note=note)
-    return (out_dir / "table1.md").read_text(), (out_dir / "table2.md").read_text()
-
-
 def _evaluation_config(args: argparse.Namespace):
     from .evaluation import EvalConfig
     from .pretrained import shipped_detectors, shipped_weights
@@ -500,6 +472,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         which = "the corpus's test part (never trained or calibrated on)"
     else:
         which = f"held-out split (test fraction {config.test_fraction}, seed {config.seed})"
+    from .evaluation.run import run_evaluation
+
     t1, t2 = run_evaluation(config, data, Path(args.out), command=command, note="",
                             data_description=f"never-compressed images of {data}, {which}")
     print(t1 + "\n" + t2)
@@ -519,6 +493,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "src/jpegaf/heldout), not BOSSBase/BOWS2: no shipped model or threshold has seen them, "
             "but they are few and not the paper's images, so these figures are not the paper's.")
     command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf demo"
+    from .evaluation.run import run_evaluation
+
     t1, t2 = run_evaluation(config, HELDOUT_DIR, Path(args.out), command=command, note=note,
                             data_description="the bundled held-out crops (src/jpegaf/heldout: the corpus's "
                                              "test part, PROVENANCE.csv), never trained or calibrated on")
