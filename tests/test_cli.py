@@ -175,3 +175,22 @@ def test_demo_runs_the_evaluation_on_the_bundled_held_out_crops(capsys, tmp_path
 def test_console_script_runs_as_a_module():
     proc = subprocess.run([sys.executable, "-m", "jpegaf.cli", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "turbo210" in proc.stdout
+
+
+def test_atomic_writes_get_the_usual_permissions(tmp_path):
+    """Files written through a temporary file and a rename are readable like any other file
+    (0666 less the umask), not private to their owner as the temporary file was."""
+    import os
+    import stat
+
+    from jpegaf.imageio import atomic_write_bytes
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "a.bin", b"x")
+        assert stat.S_IMODE((tmp_path / "a.bin").stat().st_mode) == 0o644
+        os.umask(0o077)
+        atomic_write_bytes(tmp_path / "b.bin", b"x")
+        assert stat.S_IMODE((tmp_path / "b.bin").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

@@ -163,6 +163,13 @@ def make_output_folder(path: str | os.PathLike) -> Path:
     return path
 
 
+def _umask() -> int:
+    # The process's umask can only be read by setting it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -174,6 +181,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True)
         raise InputError(path, f"output folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); the result should have the permissions any
+        # other file written here gets (0666 less the umask), as a plain open() would give.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             if fsync:
