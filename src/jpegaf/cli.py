@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from . import __version__, jpeg
+from .antiforensics import METHODS
 from .errors import InputError, JpegafError
 from .imageio import (atomic_write_bytes, make_output_folder, read_image, refuse_overwriting_input, to_luma,
                       write_image)
@@ -145,7 +146,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 # --- erase -------------------------------------------------------------------------------
 
-ERASE_METHODS = ("f1", "f2", "f3", "gan")
 
 
 def _erase_method(args: argparse.Namespace):
@@ -508,8 +508,7 @@ def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int], 
     p.add_argument("--sizes", type=_crop_size, nargs="+", default=list(sizes),
                    help="centre-crop sides (multiples of 8)")
     p.add_argument("--qualities", type=_quality, nargs="+", default=[25, 50, 75])
-    p.add_argument("--methods", nargs="+", choices=("jpeg", "f1", "f2", "f3", "gan"),
-                   default=["jpeg", "f1", "f2", "f3", "gan"])
+    p.add_argument("--methods", nargs="+", choices=("jpeg", *METHODS), default=["jpeg", *METHODS])
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="trained generators (.safetensors; their model cards give the quality); "
                         "default: the shipped ones")
@@ -559,7 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a JPEG file, or a folder of JPEG files")
     p.add_argument("-o", "--output", required=True,
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
-    p.add_argument("--method", choices=ERASE_METHODS, default="gan",
+    p.add_argument("--method", choices=METHODS, default="gan",
                    help="gan (default): the paper's generator, the shipped weights unless --generator; "
                         "f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking; "
                         "f3: Fan et al. 2014 variational")
@@ -621,7 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--size", type=int, choices=(64, 128, 256, 512), required=True, help="image side")
     t.add_argument("--quality", "-q", type=_quality, required=True, help="JPEG quality of the positives")
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported detector")
-    t.add_argument("--negatives", choices=("f1", "f2", "f3", "gan"),
+    t.add_argument("--negatives", choices=METHODS,
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
     t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan "
                                       "(default: the shipped one of --quality)")

@@ -11,22 +11,24 @@ from .common import AntiForensicMethod, apply_per_component, coefficients_from_i
 from .stamm import (StammDeblocking, StammDeblockingConfig, StammDither, dither_coefficients,
                     laplacian_lambda)
 
-CLASSICAL_METHODS = ("f1", "f2", "f3")
+#: The one table of anti-forensic methods: command-line name -> the class, built with its
+#: published defaults. Every tool (erase, the evaluation grid and figures, the adaptive detector's
+#: negatives) takes its methods from here; "gan" is the trained generator
+#: (:class:`jpegaf.antiforensics.gan.GanEraser`), which needs weights.
+CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, "f3": FanVariational}
+METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, "gan")
 
 
 def classical_method(name: str) -> AntiForensicMethod:
     """The method behind a command-line name, with its published default parameters."""
-    if name == "f1":
-        return StammDither()
-    if name == "f2":
-        return StammDeblocking()
-    if name == "f3":
-        return FanVariational()
-    raise ValueError(f"unknown method {name!r}; choose from {', '.join(CLASSICAL_METHODS)}")
+    try:
+        return CLASSICAL_METHODS[name]()
+    except KeyError:
+        raise ValueError(f"unknown method {name!r}; choose from {', '.join(CLASSICAL_METHODS)}") from None
 
 
 __all__ = [
-    "CLASSICAL_METHODS", "classical_method",
+    "CLASSICAL_METHODS", "METHODS", "classical_method",
     "AntiForensicMethod", "FanConfig", "FanVariational", "StammDeblocking", "StammDeblockingConfig", "StammDither",
     "apply_per_component", "coefficients_from_image", "dither_coefficients", "laplacian_lambda",
 ]

@@ -39,6 +39,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
+from ..antiforensics import CLASSICAL_METHODS
 from ..data import centre_crop_position, crop, load_luma
 from ..detectors import Calibration, load_calibrations
 from ..imageio import atomic_write_bytes
@@ -110,7 +111,7 @@ def processed_images(data_dir: str | os.PathLike, image: str, index: int, *, siz
         if m == "gan":
             if generator is not None:
                 out[m] = run_gan(generator, out["jpeg"], quality)
-        elif m in ("f1", "f2", "f3"):
+        elif m in CLASSICAL_METHODS:
             out[m] = make_method(m)(jpeg.read_coefficients(data), mseed)
         else:
             raise ValueError(f"unknown method {m!r}; known: {list(ALL_METHODS)}")

@@ -43,6 +43,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
+from ..antiforensics import CLASSICAL_METHODS, METHODS
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
@@ -51,7 +52,8 @@ from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 
 #: Methods the grid knows, in table order. "original" is always added (not configurable).
-ALL_METHODS: tuple[str, ...] = ("jpeg", "f1", "f2", "f3", "gan")
+#: The grid's rows: the JPEG itself, then every anti-forensic method.
+ALL_METHODS: tuple[str, ...] = ("jpeg", *METHODS)
 ORIGINAL = "original"
 
 #: Bumped when the meaning of a cached cell changes.
@@ -175,7 +177,7 @@ def make_method(name: str):
 @functools.lru_cache(maxsize=None)
 def method_parameters(name: str) -> str:
     """A text that changes whenever the method's parameters do (part of the cache key)."""
-    if name in ("f1", "f2", "f3"):
+    if name in CLASSICAL_METHODS:
         m = make_method(name)
         text = repr(getattr(m, "config", m))
         if name == "f2":  # its K_F target is read from shipped data: a new reference, new cells

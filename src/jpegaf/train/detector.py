@@ -53,6 +53,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, Dataset
 
 from .. import jpeg
+from ..antiforensics import METHODS, classical_method
 from ..data import JpegCropCache, TestPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
 from ..errors import InputError
@@ -64,7 +65,7 @@ from .checkpoint import CHECKPOINT, Position, hardware, restore, save_checkpoint
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
 
 WEIGHTS = "detector.safetensors"
-NEGATIVES = ("f1", "f2", "f3", "gan")
+NEGATIVES = METHODS  # an adaptive detector learns to see through any anti-forensic method
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -215,15 +216,8 @@ class Negatives:
                                                     f"{'/'.join(map(str, self.generator.qualities))}, not {quality}")
             digest = file_sha256(generator_weights)[:16]
             self.identity = f"gan:{digest}"
-        elif kind == "f1":
-            from ..antiforensics import StammDither
-            self.method = StammDither()
-        elif kind == "f2":
-            from ..antiforensics import StammDeblocking
-            self.method = StammDeblocking()
         else:
-            from ..antiforensics.fan import FanVariational
-            self.method = FanVariational()
+            self.method = classical_method(kind)
         if self.method is not None:  # the parameters, not the object's repr (which may hold an id)
             self.identity = f"{kind}:{getattr(self.method, 'config', None)!r}"
 
