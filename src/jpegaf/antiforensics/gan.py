@@ -34,6 +34,7 @@ import torch
 
 from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients
+from ..data.pairs import from_unit_range, unit_range
 from ..models.conditioning import qtable_plane
 from .common import check_tables, ycbcr_to_rgb
 
@@ -82,7 +83,7 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     device = torch.device(device)
     generator = generator.to(device).eval()
     h, w = img.shape
-    x = torch.from_numpy(img.astype(np.float32) / 127.5 - 1.0)[None]
+    x = torch.from_numpy(unit_range(img))[None]
     if table is not None:
         x = torch.cat([x, torch.from_numpy(qtable_plane(table, h, w))[None]])
     out = np.empty((h, w), np.float32)
@@ -96,7 +97,7 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                 inp = x[:, ey0:ey1, ex0:ex1][None].to(device).contiguous(memory_format=torch.channels_last)
                 y = generator(inp)[0, 0].float().cpu().numpy()
                 out[y0:y1, x0:x1] = y[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
-    return np.clip(np.floor((out.astype(np.float64) + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+    return from_unit_range(out)
 
 
 def rgb_to_ycbcr(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -43,6 +43,7 @@ from .pairs import (
     make_original,
     make_pair,
     to_unit_range,
+    unit_range,
 )
 
 __all__ = [
@@ -50,5 +51,5 @@ __all__ = [
     "CropSpec", "DatasetParts", "FolderScan", "JpegCropCache", "MixedQualityPairs", "Split", "TestPairs", "TrainPairs", "augment",
     "centre_crop_position", "check_image_file", "crop", "dataset_parts", "format_report", "from_unit_range",
     "grid_cells", "image_size", "load_luma", "make_original", "make_pair", "random_augmentation",
-    "scan_folder", "split_files", "to_unit_range", "train_crop_positions",
+    "scan_folder", "split_files", "to_unit_range", "train_crop_positions", "unit_range",
 ]

@@ -47,12 +47,17 @@ from .folder import image_size, load_luma
 IMAGE_CACHE_SIZE = 16
 
 
+def unit_range(pixels: np.ndarray) -> np.ndarray:
+    """uint8 pixels of any shape -> float32 in [-1, 1]: ``x = pixel / 127.5 - 1``, the scale of
+    every network here (the one place it is written; :func:`from_unit_range` is its inverse)."""
+    return pixels.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+
+
 def to_unit_range(img: np.ndarray) -> torch.Tensor:
-    """uint8 (S, S) pixels -> float32 tensor (1, S, S) in [-1, 1]: ``x = img / 127.5 - 1``."""
+    """uint8 (S, S) pixels -> float32 tensor (1, S, S) in [-1, 1]: :func:`unit_range`."""
     if img.dtype != np.uint8 or img.ndim != 2:
         raise ValueError(f"expected a uint8 (H, W) image, got {img.dtype} of shape {img.shape}")
-    x = img.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
-    return torch.from_numpy(x[None])
+    return torch.from_numpy(unit_range(img)[None])
 
 
 def from_unit_range(x: torch.Tensor | np.ndarray) -> np.ndarray:

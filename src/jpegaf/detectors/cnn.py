@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from ..data.crops import centre_crop_position, crop
+from ..data.pairs import unit_range
 from ..errors import InputError, JpegafError
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
 from .base import Calibration
@@ -64,8 +65,7 @@ def predict_proba(model: nn.Module, images: Sequence[np.ndarray], device: torch.
     try:
         with torch.no_grad():
             for i in range(0, len(images), batch_size):
-                chunk = np.stack(images[i:i + batch_size]).astype(np.float32)
-                x = torch.from_numpy(chunk / np.float32(127.5) - np.float32(1.0))[:, None].to(device)
+                x = torch.from_numpy(unit_range(np.stack(images[i:i + batch_size])))[:, None].to(device)
                 out.append(torch.sigmoid(model(x).double()).cpu().numpy())
     finally:
         model.train(was_training)

@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from ..data import MixedQualityPairs, TestPairs, TrainPairs, dataset_parts
+from ..data import MixedQualityPairs, TestPairs, TrainPairs, dataset_parts, from_unit_range, unit_range
 from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
@@ -110,7 +110,7 @@ def prepare_data(config: GanTrainConfig, data_dir: Path) -> tuple[list[Path], li
 def generator_input(jpeg_img: np.ndarray, table: np.ndarray | None) -> torch.Tensor:
     """(1, C, H, W) generator input of a decoded uint8 JPEG: the image in [-1, 1], followed by
     the quantization table's plane when the generator is conditioned (``table`` not None)."""
-    x = jpeg_img.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+    x = unit_range(jpeg_img)
     if table is None:
         return torch.from_numpy(x)[None, None]
     plane = qtable_plane(table, *jpeg_img.shape)
@@ -129,7 +129,7 @@ def validate(generator: nn.Module, pairs: TestPairs, device: torch.device, limit
             original, jpeg_img = pairs.pair_uint8(i)
             x = generator_input(jpeg_img, table).to(device)
             out = generator(x).clamp(-1, 1)[0, 0].cpu().numpy()
-            generated = np.clip(np.floor((out + 1) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+            generated = from_unit_range(out)
             rows.append((psnr(original, jpeg_img), psnr(original, generated),
                          ssim(original, jpeg_img), ssim(original, generated)))
     generator.train()
