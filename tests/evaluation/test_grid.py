@@ -183,3 +183,30 @@ def test_split_all_evaluates_every_image(data_dir, tmp_path):
     assert set(held) < set(every)
     with pytest.raises(ValueError, match="split"):
         config(split="train")
+
+
+def test_workers_after_torch_ran_in_the_parent(data_dir, tmp_path):
+    """The evaluation loads its networks in the parent before the workers start (check_inputs);
+    forked workers of a process whose OpenMP pool runs hang, spawned ones do not. Run in a child
+    process with a time limit, so that a regression fails instead of hanging the suite."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import torch
+        from jpegaf.evaluation.grid import EvalConfig, check_inputs, run_grid
+        from jpegaf.pretrained import shipped_weights
+        torch.set_num_threads(2)
+        torch.ones(256, 256) @ torch.ones(256, 256)  # start torch's thread pool in the parent
+        cfg = EvalConfig(sizes=(64,), qualities=(50,), methods=("jpeg", "gan"), detectors=("K_F",),
+                         generators=tuple(str(p) for p in shipped_weights()), cnn=({str(CNN)!r},),
+                         test_fraction=0.5, limit=2, workers=2)
+        check_inputs(cfg, {str(data_dir)!r})
+        rows = run_grid(cfg, {str(data_dir)!r}, {str(tmp_path / "out")!r}, progress=False)
+        print(len(rows), sum(r["status"] == "ok" for r in rows))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    n, ok = map(int, proc.stdout.split())
+    assert n == ok == 2 * 3  # 2 images x (original, jpeg, gan) at QF 50

@@ -33,6 +33,7 @@ import functools
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -392,7 +393,10 @@ def run_grid(config: EvalConfig, data_dir: str | os.PathLike, out_dir: str | os.
             print(f"[{len(results)}/{len(jobs)}] {job.name}: {n} cells computed", file=sys.stderr)
 
     if config.workers > 1 and max_cells is None:
-        with ProcessPoolExecutor(config.workers) as pool:
+        # "spawn", not Linux's default fork: the parent has loaded torch models (check_inputs,
+        # the figures), and a forked child of a process whose OpenMP thread pool is running hangs
+        # at its first parallel operation.
+        with ProcessPoolExecutor(config.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             for job, (rows, n) in zip(jobs, pool.map(_run_job, [(j, None) for j in jobs])):
                 results.append(rows)
                 report(job, n)
