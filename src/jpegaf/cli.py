@@ -146,8 +146,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 # --- erase -------------------------------------------------------------------------------
 
-
-
 def _erase_method(args: argparse.Namespace):
     """The method object for ``jpegaf erase``; the GAN uses the shipped generators unless
     ``--generator`` names others."""

@@ -2,8 +2,8 @@
 
 For every image of the held-out test split (:func:`jpegaf.data.dataset_parts`: a corpus's test
 part, a folder's own SPLIT.csv, or :func:`jpegaf.data.split_files` of a plain folder by identity
-with the config's seed and test fraction) and every crop size it is large enough for (smaller images are left out of
-that size, as in the paper's protocol, and the tables count the images), the central crop
+with the config's seed and test fraction) and every crop size it is large enough for (smaller
+images are left out of that size, as in the paper's protocol, and the tables count the images), the central crop
 (:func:`jpegaf.data.centre_crop_position`) is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
 ``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
 deblocking and Fan's variational method applied to the JPEG's coefficients, ``"gan"`` is the trained
@@ -52,8 +52,8 @@ from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 
-#: Methods the grid knows, in table order. "original" is always added (not configurable).
-#: The grid's rows: the JPEG itself, then every anti-forensic method.
+#: Methods the grid knows, in table order: the JPEG itself, then every anti-forensic method.
+#: "original" is always added (not configurable).
 ALL_METHODS: tuple[str, ...] = ("jpeg", *METHODS)
 ORIGINAL = "original"
 
