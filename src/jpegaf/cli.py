@@ -223,19 +223,15 @@ def cmd_erase(args: argparse.Namespace) -> int:
 def _select_detectors(spec: str):
     """The classical detectors and the shipped CNNs (``CNN-<size>-q<QF>``) named by ``spec``;
     "all" is every one of them."""
-    from .detectors import classical_detectors
+    from .detectors import classical_detectors, select_detectors
     from .detectors.cnn import CnnDetector
     from .pretrained import shipped_detectors
 
     available = classical_detectors() + tuple(CnnDetector.load(w) for w in shipped_detectors())
-    if spec == "all":
-        return available
-    wanted = [name.strip() for name in spec.split(",") if name.strip()]
-    by_name = {d.name: d for d in available}
-    unknown = [n for n in wanted if n not in by_name]
-    if unknown:
-        raise JpegafError(f"unknown detector(s) {', '.join(unknown)}; choose from {', '.join(by_name)}")
-    return tuple(by_name[n] for n in wanted)
+    try:
+        return select_detectors(available, spec)
+    except ValueError as e:
+        raise JpegafError(str(e)) from None
 
 
 def _own_calibration(detector):

@@ -325,3 +325,15 @@ def test_total_variation_and_kv_shapes():
         max_delta_tv(x, qualities=(50, 52, 54))
     with pytest.raises(ValueError):
         TvDetector(n=0)
+
+
+def test_select_detectors_in_the_order_asked_and_names_unknowns():
+    from jpegaf.detectors import classical_detectors, select_detectors
+
+    available = classical_detectors()
+    picked = select_detectors(available, "lattice, K_F,lattice")
+    assert [d.name for d in picked] == ["lattice", "K_F"]
+    assert [d.name for d in select_detectors(available, ("K_V", "K_L"))] == ["K_V", "K_L"]
+    assert select_detectors(available, "all") == tuple(available)
+    with pytest.raises(ValueError, match="K_X.*choose from K_F"):
+        select_detectors(available, "K_F,K_X")

@@ -3,6 +3,8 @@ JPEG-compressed) and thresholds calibrated on never-compressed images at a state
 rate (``calibrations.json``, made by ``scripts/calibrate_detectors.py``).
 """
 
+from typing import Sequence
+
 from .base import (Calibration, Detector, calibration_for, calibration_for_image,
                    load_calibrations, save_calibrations, verdict)
 from .blocking import BlockingDetector, GradientBlockinessDetector, blocking_kf, gradient_blockiness
@@ -19,10 +21,26 @@ def classical_detectors() -> tuple[Detector, ...]:
             LatticeDetector(), JpegHistoryDetector(), TvDetector())
 
 
+def select_detectors(available: Sequence[Detector], names: str | Sequence[str]) -> tuple[Detector, ...]:
+    """The detectors of ``available`` named in ``names``: "all" is every one, in the order of
+    ``available`` (the tables' order); otherwise a comma-separated text or a sequence of names,
+    in the order asked (a repeated name once). An unknown name is a ValueError listing the known."""
+    if isinstance(names, str):
+        if names == "all":
+            return tuple(available)
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    known = [d.name for d in available]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown detector(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    by_name = {d.name: d for d in available}
+    return tuple(by_name[n] for n in dict.fromkeys(names))
+
+
 __all__ = [
     "BlockingDetector", "Calibration", "CalibrationDetector", "Detector", "GradientBlockinessDetector",
     "JpegHistoryDetector", "LatticeDetector", "QuantizationArtefactDetector", "QuantizationStepDetector",
     "TvDetector", "blocking_kf", "calibration_for", "calibration_for_image",
-    "calibration_kl", "classical_detectors", "estimate_qtable", "gradient_blockiness", "load_calibrations",
+    "calibration_kl", "classical_detectors", "select_detectors", "estimate_qtable", "gradient_blockiness", "load_calibrations",
     "max_delta_tv", "save_calibrations", "verdict",
 ]

@@ -47,7 +47,7 @@ from .. import jpeg
 from ..antiforensics import CLASSICAL_METHODS, METHODS
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
-from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations
+from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
 from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
@@ -157,15 +157,8 @@ def _cnn(path: str):
 
 
 def selected_detectors(names: tuple[str, ...] | str):
-    """The classical detectors named (all when ``names == "all"``), in ``classical_detectors()`` order."""
-    dets = classical_detectors()
-    if names == "all":
-        return dets
-    known = {d.name: d for d in dets}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise ValueError(f"unknown detectors {unknown}; known: {list(known)}")
-    return tuple(d for d in dets if d.name in names)
+    """The classical detectors named (all when ``names == "all"``), as :func:`select_detectors`."""
+    return select_detectors(classical_detectors(), names)
 
 
 def make_method(name: str):
