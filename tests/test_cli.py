@@ -138,7 +138,7 @@ def test_data_check(capsys, tmp_path, png, photo):
 
 
 def test_demo_runs_the_evaluation_on_the_bundled_held_out_crops(capsys, tmp_path):
-    from jpegaf.evaluation import read_rows, test_images
+    from jpegaf.evaluation import read_rows, evaluation_images
     from jpegaf.evaluation.grid import EvalConfig
     from jpegaf.heldout import HELDOUT_DIR, heldout_paths
     from jpegaf.metrics import psnr
@@ -154,7 +154,7 @@ def test_demo_runs_the_evaluation_on_the_bundled_held_out_crops(capsys, tmp_path
     assert "2 bundled crops" in stdout
     rows = read_rows(out / "rows.csv")
     # Every bundled crop is test data (the corpus's test part), and the demo starts from the first.
-    images = test_images(EvalConfig(sizes=(64,), qualities=(50,)), HELDOUT_DIR)
+    images = evaluation_images(EvalConfig(sizes=(64,), qualities=(50,)), HELDOUT_DIR)
     assert images == heldout_paths() and len(images) == 87
     # The J row's PSNR equals an independent computation on the same held-out centre crop.
     first = images[0]

@@ -13,7 +13,7 @@ from jpegaf.data.folder import identity_fraction
 from jpegaf.data import dataset_parts
 from jpegaf.data.corpus import is_corpus, read_corpus_parts
 from jpegaf.errors import InputError
-from jpegaf.evaluation.grid import EvalConfig, test_images
+from jpegaf.evaluation.grid import EvalConfig, evaluation_images
 from jpegaf.imageio import read_image, to_luma, write_image
 from jpegaf.samples import sample_paths
 from jpegaf.train.config import cpu_preset
@@ -92,7 +92,7 @@ def test_training_and_evaluation_use_the_corpus_parts(corpus):
     train, held = prepare_data(cpu_preset(50), corpus)  # 64-px crops
     parts = dataset_parts(corpus)
     assert train == parts.train and held == parts.held_out
-    test = test_images(EvalConfig(sizes=(64,)), corpus)
+    test = evaluation_images(EvalConfig(sizes=(64,)), corpus)
     assert test == parts.test
     # No photograph of a scene is in two of train, validation/calibration and test.
     scenes = [{p.name.split("_")[0] for p in files} for files in (train, held, test)]
@@ -147,7 +147,7 @@ def test_an_images_part_does_not_depend_on_the_crop_size(tmp_path):
         gan_train, gan_held = prepare_data(cpu_preset(50, crop_size=size, discriminator=type(
             cpu_preset(50).discriminator)(input_size=size)), root)
         det_train, det_held = prepare_data(quick_preset(size, 50), root)
-        evaluated = [p for p in test_images(EvalConfig(sizes=(size,)), root) if min(read_image(p).shape) >= size]
+        evaluated = [p for p in evaluation_images(EvalConfig(sizes=(size,)), root) if min(read_image(p).shape) >= size]
         assert gan_train == det_train and gan_held == det_held
         for files, part in ((gan_train, "train"), (gan_held, "held"), (evaluated, "held")):
             for f in files:

@@ -15,7 +15,7 @@ from jpegaf.data import (
     DIHEDRAL,
     CropSpec,
     JpegCropCache,
-    TestPairs,
+    CentreCropPairs,
     TrainPairs,
     augment,
     crop,
@@ -33,7 +33,7 @@ def _psnr(a: np.ndarray, b: np.ndarray) -> float:
     return 10 * math.log10(255.0 ** 2 / mse)
 
 
-def _raw_crop(ds: TrainPairs | TestPairs, i: int) -> np.ndarray:
+def _raw_crop(ds: TrainPairs | CentreCropPairs, i: int) -> np.ndarray:
     spec = ds.spec(i)
     return crop(load_luma(spec.file), spec.top, spec.left, spec.size)
 
@@ -132,11 +132,11 @@ def test_quality_and_sizes_are_validated(real_files):
         with pytest.raises(ValueError):
             TrainPairs(real_files, quality=q)
         with pytest.raises(ValueError):
-            TestPairs(real_files, quality=q, size=64)
+            CentreCropPairs(real_files, quality=q, size=64)
     with pytest.raises(ValueError):
         TrainPairs(real_files, quality=50, crop_size=100)
     with pytest.raises(ValueError):
-        TestPairs(real_files, quality=50, size=60)
+        CentreCropPairs(real_files, quality=50, size=60)
 
 
 def _loader_items(ds, workers: int) -> list[torch.Tensor]:
@@ -206,7 +206,7 @@ def test_different_quality_gives_a_different_jpeg(real_files):
 
 
 def test_jpeg_of_a_real_crop_is_lossy_but_plausible(real_files):
-    ds = TestPairs(real_files, quality=50, size=128)
+    ds = CentreCropPairs(real_files, quality=50, size=128)
     for i in range(len(ds)):
         original, compressed = ds.pair_uint8(i)
         assert not np.array_equal(original, compressed)
@@ -215,7 +215,7 @@ def test_jpeg_of_a_real_crop_is_lossy_but_plausible(real_files):
 
 @pytest.mark.parametrize("size", [64, 128, 256, 512])
 def test_test_pairs_centre_crops_and_skips(real_files, size):
-    ds = TestPairs(real_files, quality=75, size=size)
+    ds = CentreCropPairs(real_files, quality=75, size=size)
     sizes = {f: image_size(f) for f in real_files}
     small = [f for f, (h, w) in sizes.items() if h < size or w < size]
     assert [p for p, _ in ds.skipped] == small
@@ -237,7 +237,7 @@ def test_test_pairs_centre_crops_and_skips(real_files, size):
 
 
 def test_test_pairs_collate_with_file_indices(real_files, tmp_path):
-    ds = TestPairs(real_files, quality=50, size=64, cache_dir=tmp_path / "c")
+    ds = CentreCropPairs(real_files, quality=50, size=64, cache_dir=tmp_path / "c")
     batches = list(DataLoader(ds, batch_size=4))
     indices = torch.cat([b[2] for b in batches]).tolist()
     assert indices == list(range(len(ds)))

@@ -10,7 +10,7 @@ import pytest
 
 from jpegaf import jpeg
 from jpegaf.data import centre_crop_position, crop, load_luma
-from jpegaf.evaluation import EvalConfig, read_rows, run_grid, test_images
+from jpegaf.evaluation import EvalConfig, read_rows, run_grid, evaluation_images
 from jpegaf.evaluation import grid as grid_mod
 from jpegaf.metrics import psnr
 
@@ -44,7 +44,7 @@ def comparable(rows):
 def test_rows_and_j_psnr(data_dir, tmp_path):
     cfg = config()
     rows = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
-    images = test_images(cfg, data_dir)
+    images = evaluation_images(cfg, data_dir)
     assert len(images) == 3
     # original + 3 methods, per image and size
     assert len(rows) == 3 * 2 * 4
@@ -177,8 +177,8 @@ def test_cnns_of_one_size_for_two_qualities_keep_their_own_columns_and_threshold
 
 
 def test_split_all_evaluates_every_image(data_dir, tmp_path):
-    held = test_images(config(limit=None), data_dir)
-    every = test_images(config(limit=None, split="all"), data_dir)
+    held = evaluation_images(config(limit=None), data_dir)
+    every = evaluation_images(config(limit=None, split="all"), data_dir)
     assert [p.name for p in every] == sorted(p.name for p in data_dir.iterdir())
     assert set(held) < set(every)
     with pytest.raises(ValueError, match="split"):

@@ -37,7 +37,7 @@ from .pairs import (
     CropSpec,
     JpegCropCache,
     MixedQualityPairs,
-    TestPairs,
+    CentreCropPairs,
     TrainPairs,
     from_unit_range,
     make_original,
@@ -48,7 +48,7 @@ from .pairs import (
 
 __all__ = [
     "DEFAULT_MIN_SIZE", "DIHEDRAL", "IMAGE_CACHE_SIZE", "IMAGE_SUFFIXES", "JPEG_SUFFIXES",
-    "CropSpec", "DatasetParts", "FolderScan", "JpegCropCache", "MixedQualityPairs", "Split", "TestPairs", "TrainPairs", "augment",
+    "CropSpec", "DatasetParts", "FolderScan", "JpegCropCache", "MixedQualityPairs", "Split", "CentreCropPairs", "TrainPairs", "augment",
     "centre_crop_position", "check_image_file", "crop", "dataset_parts", "format_report", "from_unit_range",
     "grid_cells", "image_size", "load_luma", "make_original", "make_pair", "random_augmentation",
     "scan_folder", "split_files", "to_unit_range", "train_crop_positions", "unit_range",

@@ -323,8 +323,8 @@ class TrainPairs(_CropPairs):
         return to_unit_range(original), to_unit_range(compressed)
 
 
-class TestPairs(_CropPairs):
-    """Test pairs: the central ``size`` x ``size`` crop of every image (paper: 64, 128, 256, 512).
+class CentreCropPairs(_CropPairs):
+    """Evaluation pairs: the central ``size`` x ``size`` crop of every image (paper: 64, 128, 256, 512).
 
     No randomness is involved: the crop is at :func:`centre_crop_position`. Images smaller than
     ``size`` are left out and listed in ``skipped`` with the reason; ``files`` holds the images
@@ -339,8 +339,6 @@ class TestPairs(_CropPairs):
         size: side of the central crop, a multiple of 8.
         cache_dir: folder of the on-disk JPEG cache, or None for no cache.
     """
-
-    __test__ = False  # not a pytest test class, despite its name
 
     def __init__(self, files: Sequence[str | os.PathLike], quality: int, size: int,
                  cache_dir: str | os.PathLike | None = None):

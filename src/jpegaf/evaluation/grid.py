@@ -311,7 +311,7 @@ def _run_job(args: tuple[_Job, int | None]) -> tuple[list[dict], int]:
 
 # --- the grid ------------------------------------------------------------------------------
 
-def test_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
+def evaluation_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
     """The images of ``data_dir`` to evaluate: its held-out test part, or all of it with
     ``config.split == "all"`` (first ``config.limit`` of them)."""
     parts = dataset_parts(data_dir, test_fraction=config.test_fraction, seed=config.seed)
@@ -323,15 +323,13 @@ def test_images(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
     return images if config.limit is None else images[:config.limit]
 
 
-test_images.__test__ = False  # not a pytest test, despite its name
-
 
 def check_inputs(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
     """Everything an evaluation needs, checked before it writes anything: the images to evaluate
     (at least one large enough for the smallest size), the generators' and CNNs' files (each
     loaded once; a bad one is an :class:`InputError` naming it) and the detector names.
     Returns the images."""
-    images = test_images(config, data_dir)
+    images = evaluation_images(config, data_dir)
     if not any(min(image_size(p)) >= min(config.sizes) for p in images):
         which = "" if config.split == "all" else " in its test part (--split all takes every image)"
         raise InputError(data_dir, f"no never-compressed image of at least {min(config.sizes)} px{which}")
@@ -367,7 +365,7 @@ def run_grid(config: EvalConfig, data_dir: str | os.PathLike, out_dir: str | os.
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     cache_dir = out_dir / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    images = test_images(config, data_dir)
+    images = evaluation_images(config, data_dir)
     generators = resolve_generators(config.generators)
     selected_detectors(config.detectors)  # validate names early
     root = data_dir.resolve()

@@ -20,7 +20,7 @@ worker's memory is lost at the end of an epoch. With ``augment``, up to 8 varian
 get processed; F2/F3 are slow, so adaptive runs may prefer ``augment=False``.
 
 Held-out evaluation (rank 0, after every epoch): the held-out split's central crops at ``size``
-(:class:`jpegaf.data.TestPairs`, the paper's protocol; ``eval_crops_per_image`` > 1 takes that many
+(:class:`jpegaf.data.CentreCropPairs`, the paper's protocol; ``eval_crops_per_image`` > 1 takes that many
 non-overlapping grid-aligned crops of each held-out image instead, for small data sets). Reported:
 AUC of originals vs JPEG (and vs processed for adaptive detectors), and detection rates at the
 threshold calibrated on the same held-out never-compressed crops at ``fpr`` (as
@@ -54,7 +54,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from .. import jpeg
 from ..antiforensics import METHODS, classical_method
-from ..data import JpegCropCache, TestPairs, TrainPairs, to_unit_range
+from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
 from ..errors import InputError
 from ..imageio import atomic_write_bytes
@@ -305,7 +305,7 @@ class HeldOut:
 
 def held_out_set(config: DetectorTrainConfig, files: list[Path], negatives: Negatives | None) -> HeldOut:
     if config.eval_crops_per_image == 1:
-        ds = TestPairs(files, config.quality, config.size, cache_dir=config.cache_dir)
+        ds = CentreCropPairs(files, config.quality, config.size, cache_dir=config.cache_dir)
         n_files = len(ds.files)
         specs = [ds.spec(i) for i in range(len(ds))]
     else:

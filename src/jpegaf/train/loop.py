@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from ..data import MixedQualityPairs, TestPairs, TrainPairs, dataset_parts, from_unit_range, unit_range
+from ..data import MixedQualityPairs, CentreCropPairs, TrainPairs, dataset_parts, from_unit_range, unit_range
 from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
@@ -40,7 +40,7 @@ from ..weights import export_model, file_sha256, versions
 from .checkpoint import (CHECKPOINT, Position, hardware, init_generator_from, restore, save_checkpoint,
                          state_to_resume)
 from .config import GanTrainConfig
-from .steps import Weights, gan_step, generator_only_step
+from .steps import LossWeights, gan_step, generator_only_step
 
 
 
@@ -117,7 +117,7 @@ def generator_input(jpeg_img: np.ndarray, table: np.ndarray | None) -> torch.Ten
     return torch.from_numpy(np.stack([x, plane]))[None]
 
 
-def validate(generator: nn.Module, pairs: TestPairs, device: torch.device, limit: int | None,
+def validate(generator: nn.Module, pairs: CentreCropPairs, device: torch.device, limit: int | None,
              conditioned: bool = False) -> dict[str, float]:
     """Mean PSNR/SSIM of the JPEG and of the generator's output against the originals."""
     generator.eval()
@@ -141,7 +141,7 @@ def validate(generator: nn.Module, pairs: TestPairs, device: torch.device, limit
             "val_images": int(n), "val_infinite": int((~finite).sum())}
 
 
-def validate_all(generator: nn.Module, vals: dict[int, TestPairs], device: torch.device, limit: int | None,
+def validate_all(generator: nn.Module, vals: dict[int, CentreCropPairs], device: torch.device, limit: int | None,
                  conditioned: bool) -> dict[str, float]:
     """:func:`validate` at each trained quality. One quality: its figures. Several: the means over
     the qualities, and each quality's PSNR gain and SSIM as ``..._q<quality>``."""
@@ -262,7 +262,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
                            augment=config.augment, cache_dir=config.cache_dir)
     if len(train) < config.batch_size:
         raise InputError(data_dir, f"{len(train)} training crops, fewer than one batch of {config.batch_size}")
-    vals = ({q: TestPairs(val_files, q, config.val_size, cache_dir=config.cache_dir)
+    vals = ({q: CentreCropPairs(val_files, q, config.val_size, cache_dir=config.cache_dir)
              for q in config.trained_qualities} if rk.is_main else None)
     if vals is not None and len(vals[config.quality]) == 0:
         raise InputError(data_dir, f"no held-out image is at least {config.val_size} px for validation")
@@ -288,7 +288,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         ids = [rk.device.index] if rk.device.type == "cuda" else None
         g_run = DistributedDataParallel(generator, device_ids=ids)
         d_run = DistributedDataParallel(discriminator, device_ids=ids)
-    weights = Weights(config.alpha, config.effective_beta, config.gamma,
+    weights = LossWeights(config.alpha, config.effective_beta, config.gamma,
                       non_saturating=config.generator_loss == "non_saturating")
 
     step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None

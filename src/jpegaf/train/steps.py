@@ -24,7 +24,7 @@ from ..losses import (discriminator_bce, generator_adversarial_non_saturating,
 
 
 @dataclass(frozen=True)
-class Weights:
+class LossWeights:
     """The objective's weights (eq. 3) and the generator's adversarial form."""
 
     alpha: float
@@ -59,7 +59,7 @@ def generator_only_step(generator: nn.Module, opt_g: torch.optim.Optimizer, jpeg
 
 def gan_step(generator: nn.Module, discriminator: nn.Module, discriminator_unwrapped: nn.Module,
              vgg: nn.Module | None, opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer,
-             jpeg: Tensor, original: Tensor, w: Weights, bf16: bool = False) -> dict[str, float]:
+             jpeg: Tensor, original: Tensor, w: LossWeights, bf16: bool = False) -> dict[str, float]:
     """Phase 2: one discriminator step, then one generator step on the same generated batch.
 
     ``discriminator`` may be wrapped for data parallelism (its D step synchronises gradients);
