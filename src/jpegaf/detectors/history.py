@@ -134,8 +134,8 @@ def _lattice_weights(steps: np.ndarray, nbins: int) -> np.ndarray:
 # over the multiples m*q, of the "second difference" d = h - (left + right neighbour) / 2. All
 # the multiples of all steps laid end to end (about 3,400 bins instead of 39 x 1,026 dense
 # weights) and summed per step by one np.add.reduceat. Every term is a multiple of 1/2 far below
-# 2**52, so both forms give exactly the same floats; the dense product cost 5-8 ms per offset
-# (most of a 256 px check), the gather well under one.
+# 2**52, so both forms give exactly the same floats; the dense product was most of the cost of a
+# check (benchmarks/bench_history.py measures it).
 _MULTIPLES = [np.arange(q, MAX_ABS_COEF - 1, q) for q in LATTICE_STEPS]
 _MULTIPLE_BINS = np.concatenate(_MULTIPLES)
 _STEP_STARTS = np.cumsum([0] + [len(m) for m in _MULTIPLES[:-1]])

@@ -170,10 +170,7 @@ def quick_preset(size: int, quality: int, **overrides: Any) -> DetectorTrainConf
     instead of 3 (an epoch here is ~30x shorter than on BOSSBase), evaluation on 8 crops per
     held-out image (central crops alone would be 6 images).
 
-    Measured on this project's 2-core machine with one torch thread while another training ran:
-    0.5 s per step, ~12 s per epoch at 64x64, so ~8 minutes; held-out AUC 0.52, 0.54, 0.58 after
-    epochs 1-3 (QF 50). The full run's final AUC was not measured. Larger sizes cost roughly 4x
-    per doubling of the side.
+    Its cost per step and per size: ``benchmarks/bench_detector_training.py``.
     """
     base = DetectorTrainConfig(size=size, quality=quality, network=DetectorCNNConfig(input_size=size),
                                crops_per_image=32, epochs=40, lr_decay_every=10, eval_crops_per_image=8,
