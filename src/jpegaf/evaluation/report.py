@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import html
-import math
 import os
 import platform
 from pathlib import Path
@@ -25,8 +24,8 @@ import numpy as np
 from .. import __version__, jpeg
 from ..detectors import Calibration, load_calibrations
 from ..imageio import atomic_write_bytes
-from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, EvalConfig, method_seed
-from .tables import table1, table2
+from .grid import CALIBRATIONS_JSON, EvalConfig, method_seed
+from .tables import Cell, Layout, table1, table1_layout, table2, table2_layouts
 
 Row = Mapping[str, Any]
 REPORT_HTML = "report.html"
@@ -81,70 +80,31 @@ def _missing(status: str) -> str:
     return f'<td class="missing" title="{_e(status)}">missing</td>'
 
 
-def _fmt_psnr(v: float | None) -> str:
-    return "INF" if v is None or math.isinf(v) else f"{v:.2f}"
+def _html_cell(c: Cell, label: bool) -> str:
+    if c.missing is not None:
+        return _missing(c.missing)
+    text = _e(c.text) + (f' <span class="paper">[{_e(c.paper)}]</span>' if c.paper is not None else "")
+    return f'<td class="l">{text}</td>' if label else f"<td>{text}</td>"
+
+
+def layout_html(layout: Layout, labels: int) -> str:
+    """One table of :mod:`.tables`' layout as HTML; the first ``labels`` columns left-aligned."""
+    parts = [f"<h3>{_e(layout.heading)}</h3>"] if layout.heading else []
+    parts += ["<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in layout.header) + "</tr>"]
+    parts += ["<tr>" + "".join(_html_cell(c, i < labels) for i, c in enumerate(row)) + "</tr>"
+              for row in layout.rows]
+    parts.append("</table>")
+    return "\n".join(parts)
 
 
 def table1_html(t1: Sequence[Row]) -> str:
-    """Table I as HTML: rows size x method, per QF the PSNR and SSIM, the paper's in brackets."""
-    qs = sorted({r["quality"] for r in t1})
-    head = "".join(f"<th>QF={q} PSNR (dB)</th><th>QF={q} SSIM</th>" for q in qs)
-    lines = ["<table>", f"<tr><th>Size</th><th>Method</th><th>n</th>{head}</tr>"]
-    keys = sorted({(r["size"], r["method"]) for r in t1}, key=lambda k: (k[0], ALL_METHODS.index(k[1])))
-    for size, method in keys:
-        cells, n = [], 0
-        for q in qs:
-            r = next((x for x in t1 if x["size"] == size and x["method"] == method and x["quality"] == q), None)
-            if r is None or r["status"] != "ok":
-                why = "missing: no rows" if r is None else r["status"]
-                cells += [_missing(why), _missing(why)]
-                continue
-            n = max(n, r["n"])
-            p = _e(_fmt_psnr(r["psnr"]))
-            if r["n_inf"]:
-                p += _e(f" ({r['n_inf']} inf)")
-            s = _e(f"{r['ssim']:.3f}")
-            if r["paper_psnr"] is not None:
-                p += f' <span class="paper">[{_e(_fmt_psnr(r["paper_psnr"]))}]</span>'
-                s += f' <span class="paper">[{r["paper_ssim"]:.3f}]</span>'
-            cells += [f"<td>{p}</td>", f"<td>{s}</td>"]
-        lines.append(f'<tr><td class="l">{size}x{size}</td><td class="l">{_e(method)}</td><td>{n}</td>'
-                     + "".join(cells) + "</tr>")
-    lines.append("</table>")
-    return "\n".join(lines)
+    """Table I as HTML: the Markdown table's layout (:func:`jpegaf.evaluation.tables.table1_layout`)."""
+    return layout_html(table1_layout(t1), labels=2)
 
 
 def table2_html(t2: Sequence[Row]) -> str:
-    """Table II as HTML, one table per detector: rate % (AUC) [the paper's CNN rate %]."""
-    qs = sorted({r["quality"] for r in t2})
-    order = (ORIGINAL,) + ALL_METHODS
-    parts = []
-    for det in dict.fromkeys(r["detector"] for r in t2):
-        sel = [r for r in t2 if r["detector"] == det]
-        parts.append(f"<h3>{_e(det)}</h3>")
-        parts.append("<table>")
-        parts.append("<tr><th>Size</th><th>Method</th>" + "".join(f"<th>QF={q}</th>" for q in qs) + "</tr>")
-        keys = sorted({(r["size"], r["method"]) for r in sel}, key=lambda k: (k[0], order.index(k[1])))
-        for size, method in keys:
-            cells = []
-            for q in qs:
-                r = next((x for x in sel if x["size"] == size and x["method"] == method and x["quality"] == q),
-                         None)
-                if r is None or r["status"] != "ok":
-                    cells.append(_missing("missing: no rows" if r is None else r["status"]))
-                    continue
-                c = _e(f"{100 * r['rate']:.2f} (n={r['n']})")
-                if method == ORIGINAL:
-                    c += _e(f" 95% CI {100 * r['rate_low']:.1f}–{100 * r['rate_high']:.1f}")
-                if r["auc"] is not None:
-                    c += _e(f" AUC {r['auc']:.3f}")
-                if r["paper_rate"] is not None:
-                    c += f' <span class="paper">[{100 * r["paper_rate"]:.2f}]</span>'
-                cells.append(f"<td>{c}</td>")
-            parts.append(f'<tr><td class="l">{size}x{size}</td><td class="l">{_e(method)}</td>'
-                         + "".join(cells) + "</tr>")
-        parts.append("</table>")
-    return "\n".join(parts)
+    """Table II as HTML, one table per detector, laid out as the Markdown one."""
+    return "\n".join(layout_html(lay, labels=2) for lay in table2_layouts(t2))
 
 
 def _figure_html(path: Path) -> str:
@@ -205,9 +165,11 @@ def render_report(*, config: EvalConfig, rows: Sequence[Row], command: str, data
              "4,000 test images; the paper has no F3).</p>",
              table1_html(t1),
              "<h2>Table II: detection</h2>",
-             "<p>Detection rate (%) at each detector's calibrated threshold, the number of outputs, and "
-             "the ROC AUC of never-compressed originals against the method's outputs. The 'original' row "
-             "is the false-positive rate. Luo et al.'s rates (their CNN detector only) in brackets.</p>",
+             "<p>Detection rate (%) at each detector's calibrated threshold and the ROC AUC of "
+             "never-compressed originals against the method's outputs. The 'original' row is the "
+             "false-positive rate, with its count and 95% Clopper-Pearson interval. In the CNN table a "
+             "row 'CNN-&lt;size&gt;-q&lt;QF&gt;' reads each QF column from that quality's CNN. Luo et "
+             "al.'s rates (their CNN detector only) in brackets.</p>",
              table2_html(t2),
              "<h2>Figures</h2>"]
     body += [_figure_html(Path(f)) for f in figures]

@@ -16,6 +16,7 @@ import csv
 import io
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -149,50 +150,73 @@ def _fmt_psnr(v: float) -> str:
     return "INF" if math.isinf(v) else f"{v:.3f}"
 
 
-def table1_markdown(t1: Sequence[Row]) -> str:
-    """Table I laid out as in the paper; the paper's numbers in brackets."""
+# --- layout: what the tables show, rendered once to Markdown here and to HTML by the report ---
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: our figure, the paper's beside it in brackets, or why there is none."""
+
+    text: str = ""
+    paper: str | None = None
+    missing: str | None = None  # the row's status when there is no figure
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One table: an optional section heading, the column names and the rows of cells."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    heading: str | None = None
+
+
+TABLE1_CAPTION = ("Table I. Average PSNR and SSIM against the never-compressed originals "
+                  "(ours [Luo et al. 2018]; PSNR averages the finite values, infinite ones counted).")
+TABLE2_CAPTION = ("Table II. Detection rate (%) at each detector's calibrated threshold, with the ROC AUC of "
+                  "never-compressed originals vs the method's outputs (ours [Luo et al. 2018, CNN detector]). "
+                  "The 'original' row is the false-positive rate on these never-compressed images, with "
+                  "their count and a 95% Clopper-Pearson interval.")
+
+
+def _missing_cell(r: Row | None) -> Cell:
+    return Cell(missing="missing: no rows" if r is None else r["status"])
+
+
+def table1_layout(t1: Sequence[Row]) -> Layout:
+    """Table I laid out as in the paper: rows size x method, per QF the PSNR and the SSIM."""
     qs = sorted({r["quality"] for r in t1})
-    head = "| Size | Method | n | " + " | ".join(f"QF={q} PSNR (dB) | QF={q} SSIM" for q in qs) + " |"
-    lines = ["Table I. Average PSNR and SSIM against the never-compressed originals "
-             "(ours [Luo et al. 2018]; PSNR averages the finite values, infinite ones counted).", "",
-             head, "|---|---|---|" + "---|---|" * len(qs)]
+    header = ("Size", "Method", "n", *[h for q in qs for h in (f"QF={q} PSNR (dB)", f"QF={q} SSIM")])
+    rows = []
     keys = sorted({(r["size"], r["method"]) for r in t1}, key=lambda k: (k[0], ALL_METHODS.index(k[1])))
     for size, method in keys:
         cells, n = [], 0
         for q in qs:
             r = next((x for x in t1 if x["size"] == size and x["method"] == method and x["quality"] == q), None)
             if r is None or r["status"] != "ok":
-                cells += ["missing", "missing"]
+                cells += [_missing_cell(r), _missing_cell(r)]
                 continue
             n = max(n, r["n"])
-            p = "INF" if r["psnr"] is None else f"{r['psnr']:.2f}"
-            if r["n_inf"]:
-                p += f" ({r['n_inf']} inf)"
-            s = f"{r['ssim']:.3f}"
-            if r["paper_psnr"] is not None:
-                p += f" [{_fmt_psnr(r['paper_psnr'])}]"
-                s += f" [{r['paper_ssim']:.3f}]"
-            cells += [p, s]
-        lines.append(f"| {size}x{size} | {method} | {n} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+            # ours to 0.01 dB; the paper's as published (3 decimals)
+            p = ("INF" if r["psnr"] is None else f"{r['psnr']:.2f}") + (f" ({r['n_inf']} inf)" if r["n_inf"] else "")
+            paper = r["paper_psnr"] is not None
+            cells += [Cell(p, _fmt_psnr(r["paper_psnr"]) if paper else None),
+                      Cell(f"{r['ssim']:.3f}", f"{r['paper_ssim']:.3f}" if paper else None)]
+        rows.append((Cell(f"{size}x{size}"), Cell(method), Cell(str(n)), *cells))
+    return Layout(header, tuple(rows))
 
 
-def table2_markdown(t2: Sequence[Row]) -> str:
+def table2_layouts(t2: Sequence[Row]) -> list[Layout]:
     """Table II laid out as in the paper, one table per detector: detection rate % (ROC AUC of
-    originals vs outputs) [the paper's CNN rate %]."""
+    originals vs outputs) [the paper's CNN rate %]; the CNNs in one table (see _row_group)."""
     qs = sorted({r["quality"] for r in t2})
-    lines = ["Table II. Detection rate (%) at each detector's calibrated threshold, with the ROC AUC of "
-             "never-compressed originals vs the method's outputs (ours [Luo et al. 2018, CNN detector]). "
-             "The 'original' row is the false-positive rate on these never-compressed images, with "
-             "their count and a 95% Clopper-Pearson interval.", ""]
     detectors = list(dict.fromkeys(r["detector"] for r in t2))
     base = sorted({d if not d.startswith("CNN-") else "CNN" for d in detectors}, key=detectors_order(detectors))
+    out = []
     for det in base:
         sel_det = [r for r in t2 if (r["detector"].startswith("CNN-") if det == "CNN" else r["detector"] == det)]
-        lines += [f"### {det}", "", "| Size | Method | " + " | ".join(f"QF={q}" for q in qs) + " |",
-                  "|---|---|" + "---|" * len(qs)]
         keys = sorted({(r["size"], r["method"], _row_group(r["detector"], r["size"], qs)) for r in sel_det},
                       key=lambda k: (k[0], k[2], ((ORIGINAL,) + ALL_METHODS).index(k[1])))
+        rows = []
         for size, method, name in keys:
             cells = []
             for q in qs:
@@ -201,20 +225,43 @@ def table2_markdown(t2: Sequence[Row]) -> str:
                 r = next((x for x in sel_det if x["size"] == size and x["method"] == method
                           and x["detector"] == want and x["quality"] == q), None)
                 if r is None or r["status"] != "ok":
-                    cells.append("missing")
+                    cells.append(_missing_cell(r))
                     continue
                 c = f"{100 * r['rate']:.2f}"
                 if method == ORIGINAL:  # a measured false-positive rate: its count and interval
                     c += f" (n={r['n']}, 95% CI {100 * r['rate_low']:.1f}–{100 * r['rate_high']:.1f})"
                 if r["auc"] is not None:
                     c += f" (AUC {r['auc']:.3f})"
-                if r["paper_rate"] is not None:
-                    c += f" [{100 * r['paper_rate']:.2f}]"
-                cells.append(c)
+                paper = f"{100 * r['paper_rate']:.2f}" if r["paper_rate"] is not None else None
+                cells.append(Cell(c, paper))
             label = method if det != "CNN" else f"{method} ({f'CNN-{size}-q<QF>' if name == _MATCHED else name})"
-            lines.append(f"| {size}x{size} | {label} | " + " | ".join(cells) + " |")
-        lines.append("")
+            rows.append((Cell(f"{size}x{size}"), Cell(label), *cells))
+        out.append(Layout(("Size", "Method", *[f"QF={q}" for q in qs]), tuple(rows), heading=det))
+    return out
+
+
+def _markdown_cell(c: Cell) -> str:
+    if c.missing is not None:
+        return "missing"
+    return c.text + (f" [{c.paper}]" if c.paper is not None else "")
+
+
+def layout_markdown(layout: Layout) -> str:
+    """One table as Markdown lines (its heading as ``### heading`` first)."""
+    lines = [f"### {layout.heading}", ""] if layout.heading else []
+    lines += ["| " + " | ".join(layout.header) + " |", "|" + "---|" * len(layout.header)]
+    lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in layout.rows]
     return "\n".join(lines)
+
+
+def table1_markdown(t1: Sequence[Row]) -> str:
+    """Table I laid out as in the paper; the paper's numbers in brackets."""
+    return TABLE1_CAPTION + "\n\n" + layout_markdown(table1_layout(t1)) + "\n"
+
+
+def table2_markdown(t2: Sequence[Row]) -> str:
+    """Table II laid out as in the paper, one table per detector."""
+    return "\n".join([TABLE2_CAPTION, ""] + [layout_markdown(lay) + "\n" for lay in table2_layouts(t2)])
 
 
 # Row group of the plain CNNs shown in their own quality's column (see _row_group).
