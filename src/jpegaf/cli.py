@@ -15,8 +15,6 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from . import __version__, jpeg
 from .antiforensics import METHODS
 from .errors import InputError, JpegafError
@@ -80,67 +78,19 @@ def cmd_compress(args: argparse.Namespace) -> int:
 
 # --- info ----------------------------------------------------------------------------------
 
-def jpeg_info(path: Path, max_pixels: int) -> dict:
-    """What ``jpegaf info`` reports about one JPEG file, as a JSON-ready dict."""
-    header = jpeg.read_header(path, max_pixels=max_pixels)
-    # Reading every coefficient checks the entropy-coded data too (a damaged file is refused).
-    jpeg.read_coefficients(path, max_pixels=max_pixels)
-    estimates = {}
-    for i, c in enumerate(header.components):
-        role = "luma" if i == 0 else "chroma"
-        if role in estimates:
-            continue
-        est = jpeg.estimate_quality(header.tables[c.table_index], chroma=i > 0)
-        estimates[role] = {"quality": est.quality, "exact": est.exact,
-                           "mean_abs_error": round(est.mean_abs_error, 4)}
-    return {
-        "file": str(path),
-        "bytes": path.stat().st_size,
-        "width": header.width,
-        "height": header.height,
-        "components": [{"id": c.ident, "sampling": [c.v_sampling, c.h_sampling], "table": c.table_index}
-                       for c in header.components],
-        "colour": "gray" if header.n_components == 1 else "YCbCr",
-        "process": header.process,
-        "progressive": header.progressive,
-        "scans": header.n_scans,
-        "quantization_tables": {str(k): v.tolist() for k, v in sorted(header.tables.items())},
-        "estimated_quality": estimates,
-        "libjpeg": jpeg.libjpeg_version(),
-        "jpegaf": __version__,
-    }
-
-
-def _format_info(info: dict) -> str:
-    lines = [
-        f"file:        {info['file']} ({info['bytes']} bytes)",
-        f"size:        {info['width']} x {info['height']}, {info['colour']}, {info['process']}, "
-        f"{info['scans']} scan{'s' if info['scans'] > 1 else ''}",
-    ]
-    if len(info["components"]) > 1:
-        sampling = ", ".join(f"{c['sampling'][1]}x{c['sampling'][0]}" for c in info["components"])
-        lines.append(f"sampling:    {sampling} (horizontal x vertical, Y Cb Cr)")
-    for role, est in info["estimated_quality"].items():
-        kind = "exact IJG table" if est["exact"] else f"nearest IJG table, mean |diff| {est['mean_abs_error']}"
-        lines.append(f"quality:     {role} {est['quality']} ({kind})")
-    for index, table in info["quantization_tables"].items():
-        lines.append(f"table {index}:")
-        lines.extend("  " + " ".join(f"{v:3d}" for v in row) for row in table)
-    lines.append(f"codec:       {info['libjpeg']}")
-    return "\n".join(lines)
-
-
 def cmd_info(args: argparse.Namespace) -> int:
+    from .jpeg.info import file_info, format_info
+
     status = 0
     for path in args.files:
         try:
-            info = jpeg_info(Path(path), args.max_pixels)
+            info = file_info(Path(path), args.max_pixels)
         except InputError as e:
             # Report and go on: one bad file among many should not hide the others' results.
             print(f"jpegaf: {e}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
-        print(json.dumps(info) if args.json else _format_info(info))
+        print(json.dumps(info) if args.json else format_info(info))
     return status
 
 
@@ -234,79 +184,10 @@ def _select_detectors(spec: str):
         raise JpegafError(str(e)) from None
 
 
-def _own_calibration(detector):
-    """The calibration a detector carries itself (a trained CNN's, from its model card), if any."""
-    try:
-        return detector.calibration
-    except (AttributeError, ValueError):
-        return None
-
-
-def detect_file(path: Path, detectors, calibrations, max_pixels: int, fit_only: frozenset = frozenset()) -> dict:
-    """Every detector's score, threshold and verdict on one image file, plus the estimated
-    quantization (from the file's own tables when it is a JPEG, and from its pixels).
-
-    ``fit_only``: names of CNN detectors left out of an image smaller than their size (the
-    shipped ones); any other CNN is reported with no score on such an image."""
-    from .detectors.base import calibration_for_image, verdict
-    from .detectors.qtable import estimate_qtable
-    from .detectors.tv import max_delta_tv
-    from .imageio import looks_like_jpeg
-
-    img = to_luma(read_image(path, allow_jpeg=True, max_pixels=max_pixels))
-    with open(path, "rb") as f:
-        is_jpeg = looks_like_jpeg(f.read(3))
-    file_quality = None
-    if is_jpeg:
-        header = jpeg.read_header(path, max_pixels=max_pixels)
-        est = jpeg.estimate_quality(header.component_table(0))
-        file_quality = {"quality": est.quality, "exact": est.exact}
-    rows = []
-    for det in detectors:
-        if det.name in fit_only and min(img.shape) < det.size:
-            continue  # a shipped CNN runs only on images it fits (a --cnn one is always reported)
-        # A trained CNN carries its own calibration (in its model card) and needs images at
-        # least as large as the size it was trained for.
-        cal = _own_calibration(det) or calibration_for_image(calibrations, det.name, img.shape)
-        try:
-            score = float(det.score(img))
-        except ValueError:
-            score, cal = None, None
-        rows.append({"detector": det.name, "score": score,
-                     "threshold": None if cal is None else cal.threshold,
-                     "fpr": None if cal is None else cal.fpr,
-                     "calibration_size": None if cal is None else cal.size,
-                     "verdict": None if cal is None or score is None else
-                     ("JPEG" if verdict(score, cal) else "never compressed")})
-    table = estimate_qtable(img)
-    return {"file": str(path), "width": img.shape[1], "height": img.shape[0], "jpeg_file": is_jpeg,
-            "file_quality": file_quality, "detectors": rows,
-            "estimated_steps": table.tolist(), "tv_estimated_quality": int(max_delta_tv(img).quality),
-            "libjpeg": jpeg.libjpeg_version()}
-
-
-def _format_detection(r: dict) -> str:
-    what = "JPEG file" if r["jpeg_file"] else "lossless file"
-    if r["file_quality"]:
-        q = r["file_quality"]
-        what += f", its table: quality {q['quality']} ({'exact IJG' if q['exact'] else 'nearest IJG'})"
-    lines = [f"{r['file']}  ({r['width']}x{r['height']}, {what})",
-             f"  {'detector':<14}{'score':>12}{'threshold':>12}  {'calibrated on':<16}verdict"]
-    for d in r["detectors"]:
-        thr = "-" if d["threshold"] is None else f"{d['threshold']:.4g}"
-        score = "too small" if d["score"] is None else f"{d['score']:.4g}"
-        cal = "-" if d["calibration_size"] is None else f"{d['calibration_size']}px, {d['fpr']:.0%} FPR"
-        lines.append(f"  {d['detector']:<14}{score:>12}{thr:>12}  {cal:<16}{d['verdict'] or 'n/a'}")
-    steps = np.array(r["estimated_steps"])
-    lines.append(f"  estimated steps (Fan-de Queiroz, 0 = undetermined), first row: {' '.join(map(str, steps[0]))}")
-    lines.append(f"  quality estimated by K_V (meaningful on dithered images): {r['tv_estimated_quality']}")
-    return "\n".join(lines)
-
-
 def cmd_detect(args: argparse.Namespace) -> int:
     from .detectors.base import load_calibrations
-
     from .detectors.cnn import CnnDetector
+    from .detectors.file import detect_file, format_detection
 
     selected = _select_detectors(args.detectors)
     fit_only = frozenset(d.name for d in selected if isinstance(d, CnnDetector))
@@ -320,7 +201,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
             print(f"jpegaf: {e}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
-        print(json.dumps(result) if args.json else _format_detection(result))
+        print(json.dumps(result) if args.json else format_detection(result))
     return status
 
 
@@ -432,8 +313,6 @@ def cmd_data_build_corpus(args: argparse.Namespace) -> int:
           f"test {summary.counts['test']}); dropped: {dropped}")
     return 0
 
-
-# --- demo ----------------------------------------------------------------------------------
 
 # --- evaluate and demo ----------------------------------------------------------------------
 
