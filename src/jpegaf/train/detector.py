@@ -39,7 +39,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -50,7 +49,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
 
 from .. import jpeg
 from ..antiforensics import METHODS, classical_method
@@ -61,8 +60,9 @@ from ..imageio import atomic_write_bytes
 from ..metrics.forensic import calibrate_threshold, roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
 from ..weights import export_model, versions
-from .checkpoint import CHECKPOINT, Position, hardware, restore, save_checkpoint, state_to_resume
+from .checkpoint import CHECKPOINT, Position, hardware, restore, state_to_resume
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
+from .runner import EpochLoop, run_epochs
 
 WEIGHTS = "detector.safetensors"
 NEGATIVES = METHODS  # an adaptive detector learns to see through any anti-forensic method
@@ -379,8 +379,6 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
     Output in ``out_dir``: config.json, split.json, log.csv (per step), evaluation.csv (per
     epoch), checkpoint.pt, and at the end detector.safetensors + detector.json (model card).
     """
-    from tqdm import tqdm
-
     out = Path(out_dir)
     ckpt_path = out / CHECKPOINT
     state = state_to_resume(out, resume)
@@ -426,57 +424,46 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
 
     step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None
     eval_log = CsvLog(out / "evaluation.csv", EVAL_FIELDS) if rk.is_main else None
-    steps_per_epoch = len(pairs) // crops_per_batch
-    started = time.perf_counter() - position.wall_time
-    last_eval: dict[str, float] | None = history[-1] if history else None
 
-    def checkpoint() -> None:
-        if rk.is_main:
-            position.wall_time = time.perf_counter() - started
-            save_checkpoint(ckpt_path, config_json=config.to_json(), position=position,
-                            models=models, optimizers=optimizers, history=history)
-
-    model.train()
-    while position.epoch < config.epochs:
-        epoch = position.epoch
+    def begin_epoch(epoch: int) -> tuple[str, dict]:
         lr = config.learning_rate(epoch)
         for g in opt.param_groups:
             g["lr"] = lr
         train.set_epoch(epoch)
-        batches = [[2 * c + k for c in crops for k in (0, 1)] for crops in epoch_batches(
-            len(pairs), crops_per_batch, config.seed, epoch, rk.rank, rk.world, position.batch)]
-        loader = DataLoader(train, batch_sampler=batches, num_workers=config.num_workers)
-        bar = tqdm(loader, total=steps_per_epoch, initial=position.batch, disable=not (progress and rk.is_main),
-                   desc=f"epoch {epoch + 1}/{config.epochs}", file=sys.stderr, leave=False)
-        tick = time.perf_counter()
-        for images, labels in bar:
-            stats = detector_step(run, model, opt, images.to(rk.device), labels.to(rk.device))
-            now = time.perf_counter()
-            stats["images_per_s"] = config.batch_size / max(now - tick, 1e-9)
-            tick = now
-            position.batch += 1
-            position.global_step += 1
-            if rk.is_main:
-                bar.set_postfix({k: f"{stats[k]:.4g}" for k in ("loss", "accuracy")})
-                step_log.write({**stats, "global_step": position.global_step, "epoch": epoch, "lr": lr})
-            if position.global_step % config.checkpoint_every == 0:
-                checkpoint()
-            if max_steps is not None and position.global_step >= max_steps:
-                checkpoint()
-                return DetectorTrainResult(model, position, last_eval)
-        bar.close()
-        position.epoch, position.batch = epoch + 1, 0
-        if rk.is_main:
-            last_eval = {"epoch": epoch, "global_step": position.global_step,
-                         **evaluate(model, held, config.fpr, rk.device),
-                         "wall_time": time.perf_counter() - started}
-            history.append(last_eval)
-            eval_log.write(last_eval)
-            extra = (f", vs {config.negatives}: AUC {last_eval['auc_processed']:.3f}, detected "
-                     f"{last_eval['det_processed']:.1%}") if config.negatives else ""
-            print(f"epoch {epoch + 1}/{config.epochs}: held-out AUC {last_eval['auc_jpeg']:.3f}, JPEG detected "
-                  f"{last_eval['det_jpeg']:.1%} at FPR {config.fpr:g}{extra}", file=sys.stderr)
-        checkpoint()
+        return f"epoch {epoch + 1}/{config.epochs}", {"lr": lr}
+
+    def batches(epoch: int, first: int) -> list[list[int]]:
+        # Item 2c is crop c's original, 2c + 1 its positive: both in the same batch.
+        return [[2 * c + k for c in crops for k in (0, 1)] for crops in epoch_batches(
+            len(pairs), crops_per_batch, config.seed, epoch, rk.rank, rk.world, first)]
+
+    def step(batch) -> dict[str, float]:
+        images, labels = batch
+        return detector_step(run, model, opt, images.to(rk.device), labels.to(rk.device))
+
+    def end_epoch(epoch: int) -> dict[str, float]:
+        return {"epoch": epoch, "global_step": loop.position.global_step,
+                **evaluate(model, held, config.fpr, rk.device), "wall_time": loop.elapsed()}
+
+    def report(row: dict) -> str:
+        extra = (f", vs {config.negatives}: AUC {row['auc_processed']:.3f}, detected "
+                 f"{row['det_processed']:.1%}") if config.negatives else ""
+        return (f"epoch {row['epoch'] + 1}/{config.epochs}: held-out AUC {row['auc_jpeg']:.3f}, JPEG detected "
+                f"{row['det_jpeg']:.1%} at FPR {config.fpr:g}{extra}")
+
+    loop = EpochLoop(
+        dataset=train, batches=batches, begin_epoch=begin_epoch, step=step, end_epoch=end_epoch, report=report,
+        total_epochs=config.epochs, steps_per_epoch=len(pairs) // crops_per_batch,
+        images_per_batch=config.batch_size, models=models, optimizers=optimizers, checkpoint_path=ckpt_path,
+        config_json=config.to_json(), checkpoint_every=config.checkpoint_every, is_main=rk.is_main,
+        num_workers=config.num_workers, shown=("loss", "accuracy"),
+        log_step=step_log.write if rk.is_main else None, log_eval=eval_log.write if rk.is_main else None,
+        position=position, history=history)
+    model.train()
+    finished = run_epochs(loop, max_steps=max_steps, progress=progress)
+    last_eval = history[-1] if history else None
+    if not finished:
+        return DetectorTrainResult(model, position, last_eval)
 
     threshold = weights_path = None
     if rk.is_main:

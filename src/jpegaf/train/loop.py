@@ -18,7 +18,6 @@ import io
 import json
 import os
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -28,7 +27,6 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader
 
 from ..data import MixedQualityPairs, CentreCropPairs, TrainPairs, dataset_parts, from_unit_range, unit_range
 from ..errors import InputError, JpegafError
@@ -37,9 +35,9 @@ from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
 from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights, qtable_plane
 from ..weights import export_model, file_sha256, versions
-from .checkpoint import (CHECKPOINT, Position, hardware, init_generator_from, restore, save_checkpoint,
-                         state_to_resume)
+from .checkpoint import CHECKPOINT, Position, hardware, init_generator_from, restore, state_to_resume
 from .config import GanTrainConfig
+from .runner import EpochLoop, run_epochs
 from .steps import LossWeights, gan_step, generator_only_step
 
 
@@ -228,8 +226,6 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     a kill would; ``resume=True`` continues from ``out_dir/checkpoint.pt``, whose saved config then
     wins over ``config``.
     """
-    from tqdm import tqdm
-
     out = Path(out_dir)
     ckpt_path = out / CHECKPOINT
     state = state_to_resume(out, resume)
@@ -297,67 +293,57 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     val_log = CsvLog(out / "validation.csv", VAL_FIELDS + per_quality_fields) if rk.is_main else None
     board = _tensorboard(out) if rk.is_main else None
     total_epochs = config.phase1_epochs + config.phase2_epochs
-    steps_per_epoch = len(train) // config.batch_size
-    started = time.perf_counter() - position.wall_time
-    last_val: dict[str, float] | None = history[-1] if history else None
+    phase_of = {}
 
-    def checkpoint() -> None:
-        if rk.is_main:
-            position.wall_time = time.perf_counter() - started
-            save_checkpoint(ckpt_path, config_json=config.to_json(), position=position,
-                            models=models, optimizers=optimizers, history=history)
-
-    while position.epoch < total_epochs:
-        epoch = position.epoch
+    def begin_epoch(epoch: int) -> tuple[str, dict]:
         lr_g, lr_d, phase = _learning_rates(config, epoch)
         for g in opt_g.param_groups:
             g["lr"] = lr_g
         for g in opt_d.param_groups:
             g["lr"] = lr_d
         train.set_epoch(epoch)
-        loader = DataLoader(train, batch_sampler=list(epoch_batches(
-            len(train), config.batch_size, config.seed, epoch, rk.rank, rk.world, position.batch)),
-            num_workers=config.num_workers)
-        bar = tqdm(loader, total=steps_per_epoch, initial=position.batch, disable=not (progress and rk.is_main),
-                   desc=f"phase {phase} epoch {epoch + 1}/{total_epochs}", file=sys.stderr, leave=False)
-        tick = time.perf_counter()
-        for original, jpeg_batch in bar:
-            original, jpeg_batch = original.to(rk.device), jpeg_batch.to(rk.device)
-            if phase == 1:
-                stats = generator_only_step(g_run, opt_g, jpeg_batch, original, config.bf16)
-            else:
-                stats = gan_step(g_run, d_run, discriminator, vgg, opt_g, opt_d, jpeg_batch, original,
-                                 weights, config.bf16)
-            now = time.perf_counter()
-            stats["images_per_s"] = config.batch_size / max(now - tick, 1e-9)
-            tick = now
-            position.batch += 1
-            position.global_step += 1
-            if rk.is_main:
-                bar.set_postfix({k: f"{v:.4g}" for k, v in stats.items() if k in ("loss_g", "loss_d", "images_per_s")})
-                step_log.write({**stats, "global_step": position.global_step, "epoch": epoch, "phase": phase,
-                                "lr_g": lr_g, "lr_d": lr_d})
-                if board is not None:
-                    for k, v in stats.items():
-                        board.add_scalar(f"train/{k}", v, position.global_step)
-            if position.global_step % config.checkpoint_every == 0:
-                checkpoint()
-            if max_steps is not None and position.global_step >= max_steps:
-                checkpoint()
-                return TrainResult(generator, discriminator, position, last_val)
-        bar.close()
-        position.epoch, position.batch = epoch + 1, 0
-        if rk.is_main:
-            last_val = {"epoch": epoch, "phase": phase, "global_step": position.global_step,
-                        **validate_all(generator, vals, rk.device, config.val_limit, conditioned),
-                        "wall_time": time.perf_counter() - started}
-            history.append(last_val)
-            val_log.write(last_val)
-            print(f"epoch {epoch + 1}/{total_epochs} (phase {phase}): held-out PSNR "
-                  f"{last_val['val_psnr_jpeg']:.2f} dB (JPEG) -> {last_val['val_psnr_out']:.2f} dB "
-                  f"({last_val['val_psnr_gain']:+.2f} dB), SSIM {last_val['val_ssim_jpeg']:.4f} -> "
-                  f"{last_val['val_ssim_out']:.4f}", file=sys.stderr)
-        checkpoint()
+        phase_of[epoch] = phase
+        return f"phase {phase} epoch {epoch + 1}/{total_epochs}", {"phase": phase, "lr_g": lr_g, "lr_d": lr_d}
+
+    def step(batch) -> dict[str, float]:
+        original, jpeg_batch = (t.to(rk.device) for t in batch)
+        if phase_of[loop.position.epoch] == 1:
+            return generator_only_step(g_run, opt_g, jpeg_batch, original, config.bf16)
+        return gan_step(g_run, d_run, discriminator, vgg, opt_g, opt_d, jpeg_batch, original, weights, config.bf16)
+
+    def log_step(row: dict) -> None:
+        step_log.write(row)
+        if board is not None:
+            for k, v in row.items():
+                if k not in ("global_step", "epoch", "phase", "lr_g", "lr_d"):
+                    board.add_scalar(f"train/{k}", v, row["global_step"])
+
+    def end_epoch(epoch: int) -> dict[str, float]:
+        return {"epoch": epoch, "phase": phase_of[epoch], "global_step": loop.position.global_step,
+                **validate_all(generator, vals, rk.device, config.val_limit, conditioned),
+                "wall_time": loop.elapsed()}
+
+    def report(row: dict) -> str:
+        return (f"epoch {row['epoch'] + 1}/{total_epochs} (phase {row['phase']}): held-out PSNR "
+                f"{row['val_psnr_jpeg']:.2f} dB (JPEG) -> {row['val_psnr_out']:.2f} dB "
+                f"({row['val_psnr_gain']:+.2f} dB), SSIM {row['val_ssim_jpeg']:.4f} -> "
+                f"{row['val_ssim_out']:.4f}")
+
+    loop = EpochLoop(
+        dataset=train,
+        batches=lambda epoch, first: list(epoch_batches(len(train), config.batch_size, config.seed, epoch,
+                                                        rk.rank, rk.world, first)),
+        begin_epoch=begin_epoch, step=step, end_epoch=end_epoch, report=report,
+        total_epochs=total_epochs, steps_per_epoch=len(train) // config.batch_size,
+        images_per_batch=config.batch_size, models=models, optimizers=optimizers, checkpoint_path=ckpt_path,
+        config_json=config.to_json(), checkpoint_every=config.checkpoint_every, is_main=rk.is_main,
+        num_workers=config.num_workers, shown=("loss_g", "loss_d", "images_per_s"),
+        log_step=log_step if rk.is_main else None, log_eval=val_log.write if rk.is_main else None,
+        position=position, history=history)
+    finished = run_epochs(loop, max_steps=max_steps, progress=progress)
+    last_val = history[-1] if history else None
+    if not finished:
+        return TrainResult(generator, discriminator, position, last_val)
 
     if rk.is_main:
         card = model_card(config, data_dir, train_files, val_files, position, history, init_card)
