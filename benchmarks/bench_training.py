@@ -17,7 +17,7 @@ import time
 import torch
 
 from jpegaf.models import Discriminator, DiscriminatorConfig, Generator, GeneratorConfig, flops_per_pixel
-from jpegaf.train.steps import Weights, gan_step, generator_only_step
+from jpegaf.train.steps import GanNets, LossWeights, gan_step, generator_only_step
 
 
 def matmul_gflops(n: int = 2048) -> float:
@@ -60,8 +60,8 @@ def main() -> None:
         compressed = (original + 0.02 * torch.randn_like(original)).clamp(-1, 1)
         bound = rate * 1e9 / (3 * flops_per_pixel() * crop * crop)  # images/s if G ran at mm speed
         t1 = median_step(lambda: generator_only_step(g, opt_g, compressed, original), args.repeat)
-        t2 = median_step(lambda: gan_step(g, d, d, None, opt_g, opt_d, compressed, original,
-                                          Weights(1.0, 0.0, 1e-2)), args.repeat)
+        nets = GanNets(g, d, opt_g, opt_d)
+        t2 = median_step(lambda: gan_step(nets, compressed, original, LossWeights(1.0, 0.0, 1e-2)), args.repeat)
         print(f"{crop}x{crop}, batch {batch}: phase 1 {batch / t1:6.2f} images/s ({t1:.2f} s/step), "
               f"phase 2 {batch / t2:6.2f} images/s ({t2:.2f} s/step); generator-only bound "
               f"{bound:.2f} images/s -> phase 1 at {batch / t1 / bound:.0%} of it")

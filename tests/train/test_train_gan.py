@@ -55,7 +55,7 @@ def test_a_generator_step_decreases_l1_on_a_fixed_batch(gray_images):
 
 def test_bf16_autocast_step_runs_and_learns(gray_images):
     from jpegaf.models import Discriminator
-    from jpegaf.train.steps import LossWeights, gan_step
+    from jpegaf.train.steps import GanNets, LossWeights, gan_step
 
     torch.manual_seed(0)
     g = Generator(GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,), global_skip=True))
@@ -64,8 +64,8 @@ def test_bf16_autocast_step_runs_and_learns(gray_images):
     original = torch.tensor(np.stack([img[:64, :64] for img in gray_images[:2]])[:, None] / 127.5 - 1,
                             dtype=torch.float32)
     compressed = (original + 0.05 * torch.randn_like(original)).clamp(-1, 1)
-    stats = [gan_step(g, d, d, None, opt_g, opt_d, compressed, original, LossWeights(1, 0, 1e-2), bf16=True)
-             for _ in range(15)]
+    nets = GanNets(g, d, opt_g, opt_d)
+    stats = [gan_step(nets, compressed, original, LossWeights(1, 0, 1e-2), bf16=True) for _ in range(15)]
     assert all(np.isfinite(list(s.values())).all() for s in stats)
     assert stats[-1]["l1"] < stats[0]["l1"]
     assert all(p.dtype == torch.float32 for p in g.parameters())  # autocast keeps fp32 weights

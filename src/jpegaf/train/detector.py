@@ -338,11 +338,14 @@ def evaluate(model: nn.Module, held: HeldOut, fpr: float, device: torch.device) 
 
 # --- the loop ----------------------------------------------------------------------------------
 
-def detector_step(run: nn.Module, model: DetectorCNN, optimizer: torch.optim.Optimizer,
+def detector_step(model_ddp: nn.Module, model: DetectorCNN, optimizer: torch.optim.Optimizer,
                   images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-    """One SGD step on binary cross-entropy, then the constrained layer's projection."""
+    """One SGD step on binary cross-entropy, then the constrained layer's projection.
+
+    ``model_ddp`` is what the step calls for synchronised gradients (the DistributedDataParallel
+    wrapper of ``model`` with several processes, ``model`` itself with one)."""
     optimizer.zero_grad(set_to_none=True)
-    logits = run(images)
+    logits = model_ddp(images)
     loss = F.binary_cross_entropy_with_logits(logits, labels)
     loss.backward()
     optimizer.step()
@@ -418,9 +421,9 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
     position, history = Position(), []
     if state is not None:
         position, history = restore(state, models, optimizers)
-    run: nn.Module = model
+    model_ddp: nn.Module = model
     if rk.world > 1:
-        run = DistributedDataParallel(model, device_ids=[rk.device.index] if rk.device.type == "cuda" else None)
+        model_ddp = DistributedDataParallel(model, device_ids=[rk.device.index] if rk.device.type == "cuda" else None)
 
     step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None
     eval_log = CsvLog(out / "evaluation.csv", EVAL_FIELDS) if rk.is_main else None
@@ -439,7 +442,7 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
 
     def step(batch) -> dict[str, float]:
         images, labels = batch
-        return detector_step(run, model, opt, images.to(rk.device), labels.to(rk.device))
+        return detector_step(model_ddp, model, opt, images.to(rk.device), labels.to(rk.device))
 
     def end_epoch(epoch: int) -> dict[str, float]:
         return {"epoch": epoch, "global_step": loop.position.global_step,

@@ -38,7 +38,7 @@ from ..weights import export_model, file_sha256, versions
 from .checkpoint import CHECKPOINT, Position, hardware, init_generator_from, restore, state_to_resume
 from .config import GanTrainConfig
 from .runner import EpochLoop, run_epochs
-from .steps import LossWeights, gan_step, generator_only_step
+from .steps import GanNets, LossWeights, gan_step, generator_only_step
 
 
 
@@ -278,14 +278,13 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         init_card = init_generator_from(generator, config.init_generator)
     if state is not None:
         position, history = restore(state, models, optimizers)
-    g_run: nn.Module = generator
-    d_run: nn.Module = discriminator
+    nets = GanNets(generator, discriminator, opt_g, opt_d, vgg)
     if rk.world > 1:
         ids = [rk.device.index] if rk.device.type == "cuda" else None
-        g_run = DistributedDataParallel(generator, device_ids=ids)
-        d_run = DistributedDataParallel(discriminator, device_ids=ids)
+        nets.generator_ddp = DistributedDataParallel(generator, device_ids=ids)
+        nets.discriminator_ddp = DistributedDataParallel(discriminator, device_ids=ids)
     weights = LossWeights(config.alpha, config.effective_beta, config.gamma,
-                      non_saturating=config.generator_loss == "non_saturating")
+                          non_saturating=config.generator_loss == "non_saturating")
 
     step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None
     per_quality_fields = [f"{k}_q{q}" for q in config.qualities
@@ -308,8 +307,8 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     def step(batch) -> dict[str, float]:
         original, jpeg_batch = (t.to(rk.device) for t in batch)
         if phase_of[loop.position.epoch] == 1:
-            return generator_only_step(g_run, opt_g, jpeg_batch, original, config.bf16)
-        return gan_step(g_run, d_run, discriminator, vgg, opt_g, opt_d, jpeg_batch, original, weights, config.bf16)
+            return generator_only_step(nets.generator_ddp, nets.opt_g, jpeg_batch, original, config.bf16)
+        return gan_step(nets, jpeg_batch, original, weights, config.bf16)
 
     def log_step(row: dict) -> None:
         step_log.write(row)

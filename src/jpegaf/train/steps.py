@@ -33,6 +33,28 @@ class LossWeights:
     non_saturating: bool = False
 
 
+@dataclass
+class GanNets:
+    """The GAN's networks and optimizers, which travel together through every step.
+
+    ``generator_ddp`` / ``discriminator_ddp`` are what a step calls to get synchronised gradients:
+    the DistributedDataParallel wrappers with several processes, the networks themselves with
+    one. ``vgg`` is phi (None when beta = 0).
+    """
+
+    generator: nn.Module
+    discriminator: nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    vgg: nn.Module | None = None
+    generator_ddp: nn.Module | None = None
+    discriminator_ddp: nn.Module | None = None
+
+    def __post_init__(self) -> None:
+        self.generator_ddp = self.generator_ddp or self.generator
+        self.discriminator_ddp = self.discriminator_ddp or self.discriminator
+
+
 def _autocast(enabled: bool, device: torch.device):
     if not enabled:
         return contextlib.nullcontext()
@@ -57,15 +79,14 @@ def generator_only_step(generator: nn.Module, opt_g: torch.optim.Optimizer, jpeg
     return {"loss_g": loss.item(), "l1": loss.item()}
 
 
-def gan_step(generator: nn.Module, discriminator: nn.Module, discriminator_unwrapped: nn.Module,
-             vgg: nn.Module | None, opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer,
-             jpeg: Tensor, original: Tensor, w: LossWeights, bf16: bool = False) -> dict[str, float]:
+def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16: bool = False) -> dict[str, float]:
     """Phase 2: one discriminator step, then one generator step on the same generated batch.
 
-    ``discriminator`` may be wrapped for data parallelism (its D step synchronises gradients);
-    the generator step calls ``discriminator_unwrapped`` because D is frozen then and has no
-    gradients to synchronise. ``vgg`` is None when beta = 0.
+    The D step calls ``nets.discriminator_ddp`` (its gradients are synchronised); the G step calls
+    the discriminator itself, because D is frozen then and has no gradients to synchronise.
     """
+    generator, discriminator, discriminator_unwrapped = nets.generator_ddp, nets.discriminator_ddp, nets.discriminator
+    opt_g, opt_d, vgg = nets.opt_g, nets.opt_d, nets.vgg
     with _autocast(bf16, jpeg.device):
         generated = generator(jpeg)
 
