@@ -81,16 +81,21 @@ def cmd_compress(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from .jpeg.info import file_info, format_info
 
+    return _report_each(args.files, lambda path: file_info(path, args.max_pixels), format_info, args.json)
+
+
+def _report_each(files: Sequence[str], measure, as_text, as_json: bool) -> int:
+    """Print ``measure(file)`` for every file, as JSON lines or as text; a bad file is reported in
+    one line and the others go on (one bad file among many should not hide their results)."""
     status = 0
-    for path in args.files:
+    for path in files:
         try:
-            info = file_info(Path(path), args.max_pixels)
+            result = measure(Path(path))
         except InputError as e:
-            # Report and go on: one bad file among many should not hide the others' results.
             print(f"jpegaf: {e}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
-        print(json.dumps(info) if args.json else format_info(info))
+        print(json.dumps(result) if as_json else as_text(result))
     return status
 
 
@@ -193,16 +198,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
     fit_only = frozenset(d.name for d in selected if isinstance(d, CnnDetector))
     detectors = selected + tuple(CnnDetector.load(w) for w in args.cnn)
     calibrations = load_calibrations()
-    status = 0
-    for path in args.files:
-        try:
-            result = detect_file(Path(path), detectors, calibrations, args.max_pixels, fit_only)
-        except InputError as e:
-            print(f"jpegaf: {e}", file=sys.stderr)
-            status = EXIT_BAD_INPUT
-            continue
-        print(json.dumps(result) if args.json else format_detection(result))
-    return status
+    return _report_each(args.files, lambda path: detect_file(path, detectors, calibrations, args.max_pixels,
+                                                              fit_only), format_detection, args.json)
 
 
 # --- train ---------------------------------------------------------------------------------

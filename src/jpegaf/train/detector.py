@@ -56,13 +56,12 @@ from ..antiforensics import METHODS, classical_method
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
 from ..errors import InputError
-from ..imageio import atomic_write_bytes
 from ..metrics.forensic import calibrate_threshold, roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
 from ..weights import export_model, versions
 from .checkpoint import CHECKPOINT, Position, hardware, restore, state_to_resume
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
-from .runner import EpochLoop, run_epochs
+from .runner import EpochLoop, run_epochs, write_run_files
 
 WEIGHTS = "detector.safetensors"
 NEGATIVES = METHODS  # an adaptive detector learns to see through any anti-forensic method
@@ -396,11 +395,7 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
     negatives = (Negatives(config.negatives, config.quality, config.generator_weights, config.cache_dir)
                  if config.negatives else None)
     if rk.is_main:
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(out / "config.json", (config.to_json() + "\n").encode())
-        split = {"data": str(data_dir), "train": [str(p) for p in train_files],
-                 "held_out": [str(p) for p in held_files]}
-        atomic_write_bytes(out / "split.json", (json.dumps(split, indent=1) + "\n").encode())
+        write_run_files(out, config.to_json(), data_dir, train_files, held_files)
 
     pairs = TrainPairs(train_files, config.quality, crop_size=config.size, crops_per_image=config.crops_per_image,
                        seed=config.seed, augment=config.augment, cache_dir=config.cache_dir,

@@ -30,14 +30,13 @@ from torch.nn.parallel import DistributedDataParallel
 
 from ..data import MixedQualityPairs, CentreCropPairs, TrainPairs, dataset_parts, from_unit_range, unit_range
 from ..errors import InputError, JpegafError
-from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
 from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights, qtable_plane
 from ..weights import export_model, file_sha256, versions
 from .checkpoint import CHECKPOINT, Position, hardware, init_generator_from, restore, state_to_resume
 from .config import GanTrainConfig
-from .runner import EpochLoop, run_epochs
+from .runner import EpochLoop, run_epochs, write_run_files
 from .steps import GanNets, LossWeights, gan_step, generator_only_step
 
 
@@ -237,15 +236,12 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     train_files, val_files = prepare_data(config, data_dir)
     vgg = _load_vgg(config)  # before any output: missing weights must stop the run at once
     if rk.is_main:
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(out / "config.json", (config.to_json() + "\n").encode())
+        write_run_files(out, config.to_json(), data_dir, train_files, val_files)
         perceptual = (f"on (beta = {config.beta:g})" if vgg is not None
                       else "off (--no-perceptual: beta = 0, recorded in config.json and the model card)")
         print(f"training the GAN at quality {config.quality} ({config.preset} preset) on {len(train_files)} "
               f"images, {len(val_files)} held out, {rk.world} process(es) on {rk.device}; perceptual term "
               f"{perceptual}", file=sys.stderr)
-        split = {"data": str(data_dir), "train": [str(p) for p in train_files], "held_out": [str(p) for p in val_files]}
-        atomic_write_bytes(out / "split.json", (json.dumps(split, indent=1) + "\n").encode())
 
     conditioned = bool(config.qualities)
     if conditioned:

@@ -12,6 +12,7 @@ log, the checkpoint every ``checkpoint_every`` steps and at the end of every epo
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any, Callable
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from ..imageio import atomic_write_bytes
 from .checkpoint import Position, save_checkpoint
 
 
@@ -77,6 +79,16 @@ class EpochLoop:
             self.position.wall_time = self.elapsed()
             save_checkpoint(self.checkpoint_path, config_json=self.config_json, position=self.position,
                             models=self.models, optimizers=self.optimizers, history=self.history)
+
+
+def write_run_files(out: Path, config_json: str, data_dir: Path, train_files: list[Path],
+                    held_files: list[Path]) -> None:
+    """The run folder and what identifies the run in it: ``config.json`` (the resolved config)
+    and ``split.json`` (which images trained and which were held out). Main rank only."""
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out / "config.json", (config_json + "\n").encode())
+    split = {"data": str(data_dir), "train": [str(p) for p in train_files], "held_out": [str(p) for p in held_files]}
+    atomic_write_bytes(out / "split.json", (json.dumps(split, indent=1) + "\n").encode())
 
 
 def run_epochs(loop: EpochLoop, *, max_steps: int | None = None, progress: bool = True) -> bool:
