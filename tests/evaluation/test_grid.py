@@ -74,7 +74,7 @@ def test_cache_reused_and_deterministic(data_dir, tmp_path, monkeypatch):
         raise AssertionError("a cached cell was recomputed")
 
     monkeypatch.setattr(grid_mod, "_compute_cell", boom)
-    monkeypatch.setattr(grid_mod, "make_method", boom)
+    monkeypatch.setattr(grid_mod, "classical_method", boom)
     again = run_grid(cfg, data_dir, tmp_path / "out", progress=False)
     assert again == first
 

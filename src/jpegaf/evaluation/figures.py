@@ -39,13 +39,13 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..antiforensics import CLASSICAL_METHODS
+from ..antiforensics import CLASSICAL_METHODS, classical_method
 from ..data import centre_crop_position, crop, load_luma
 from ..detectors import Calibration, load_calibrations
 from ..imageio import atomic_write_bytes
 from ..jpeg.dct import block_dct
 from ..metrics import psnr, roc_auc, roc_curve
-from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, make_method, method_seed, run_gan, score_columns
+from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, method_seed, run_gan, score_columns
 from .tables import table1, table2
 
 Row = Mapping[str, Any]
@@ -112,7 +112,7 @@ def processed_images(data_dir: str | os.PathLike, image: str, index: int, *, siz
             if generator is not None:
                 out[m] = run_gan(generator, out["jpeg"], quality)
         elif m in CLASSICAL_METHODS:
-            out[m] = make_method(m)(jpeg.read_coefficients(data), mseed)
+            out[m] = classical_method(m)(jpeg.read_coefficients(data), mseed)
         else:
             raise ValueError(f"unknown method {m!r}; known: {list(ALL_METHODS)}")
     return out

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..antiforensics import CLASSICAL_METHODS, METHODS
+from ..antiforensics import CLASSICAL_METHODS, METHODS, classical_method
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
@@ -161,18 +161,11 @@ def selected_detectors(names: tuple[str, ...] | str):
     return select_detectors(classical_detectors(), names)
 
 
-def make_method(name: str):
-    """The anti-forensic method object of ``f1``/``f2``/``f3``."""
-    from ..antiforensics import classical_method
-
-    return classical_method(name)
-
-
 @functools.lru_cache(maxsize=None)
 def method_parameters(name: str) -> str:
     """A text that changes whenever the method's parameters do (part of the cache key)."""
     if name in CLASSICAL_METHODS:
-        m = make_method(name)
+        m = classical_method(name)
         text = repr(getattr(m, "config", m))
         if name == "f2":  # its K_F target is read from shipped data: a new reference, new cells
             text += f" kf_reference={kf_reference_digest()}"
@@ -295,7 +288,7 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                     elif method == "gan":
                         output = run_gan(_generator(job.generators[quality]), decoded, quality)
                     else:
-                        output = make_method(method)(jpeg.read_coefficients(data), mseed)
+                        output = classical_method(method)(jpeg.read_coefficients(data), mseed)
                 row = {**base, "status": "ok", **_compute_cell(original, output, job, size)}
                 atomic_write_bytes(cache_file, json.dumps(row).encode(), fsync=False)
                 computed += 1
