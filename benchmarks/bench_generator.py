@@ -47,7 +47,8 @@ import torch
 from jpegaf.antiforensics.gan import tiled_generate
 from jpegaf.imageio import read_image
 from jpegaf.jpeg import compress, decompress, quality_to_table
-from jpegaf.models import Generator, GeneratorConfig, count_parameters, flops_per_pixel, qtable_plane
+from jpegaf.models import Generator, GeneratorConfig, count_parameters, flops_per_pixel
+from jpegaf.data.conditioning import qtable_plane
 from jpegaf.models.inference import FusedCpuGenerator, fast_cpu_generator, fold_batchnorm
 from jpegaf.samples import sample_paths
 

@@ -194,3 +194,30 @@ def test_atomic_writes_get_the_usual_permissions(tmp_path):
         assert stat.S_IMODE((tmp_path / "b.bin").stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+def test_training_options_reach_the_config():
+    """Each `jpegaf train` option sets its config field; an option not given keeps the preset's value."""
+    from jpegaf.cli import build_parser, detector_config, gan_config
+    from jpegaf.train import cpu_preset, paper_preset
+    from jpegaf.train.detector import quick_preset
+
+    parse = build_parser().parse_args
+    base = ["train", "gan", "--data", "d", "--out", "o", "--quality"]
+    assert gan_config(parse(base + ["50"])) == cpu_preset(50)
+    assert gan_config(parse(base + ["50", "--preset", "paper"])) == paper_preset(50)
+    config = gan_config(parse(base + ["75", "25", "--no-perceptual", "--non-saturating", "--bf16", "--seed", "3",
+                                      "--workers", "2", "--d-lr", "1e-4", "--gamma", "0.5", "--phase2-epochs", "4",
+                                      "--vgg-preprocessing", "caffe", "--cache-dir", "c"]))
+    assert config.qualities == (25, 75) and config.conditioned and config.generator.global_skip
+    assert (config.perceptual, config.generator_loss, config.bf16, config.seed, config.num_workers) == (
+        False, "non_saturating", True, 3, 2)
+    assert (config.d_lr, config.gamma, config.phase2_epochs, config.phase1_epochs) == (1e-4, 0.5, 4, 10)
+    assert (config.vgg_preprocessing, config.cache_dir, config.preset) == ("caffe", "c", "cpu")
+
+    base = ["train", "detector", "--data", "d", "--out", "o", "--size", "128", "--quality", "50"]
+    assert detector_config(parse(base)) == quick_preset(128, 50)
+    config = detector_config(parse(base + ["--negatives", "f3", "--vary-content", "--seed", "4"]))
+    assert (config.negatives, config.vary_content, config.seed, config.generator_weights) == ("f3", True, 4, None)
+    config = detector_config(parse(base + ["--negatives", "gan", "--generator", "g.safetensors"]))
+    assert config.generator_weights == "g.safetensors"

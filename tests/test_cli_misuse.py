@@ -58,6 +58,10 @@ MISUSES = [
      "g.safetensors", "--out", "out"],
     ["train", "detector", "--data", "photos", "--size", "64", "--quality", "90", "--negatives", "gan",
      "--out", "out"],
+    ["train", "detector", "--data", "photos", "--size", "64", "--quality", "50", "--workers", "-3", "--out", "out"],
+    ["train", "gan", "--data", "photos", "--quality", "50", "--phase1-epochs", "-1", "--out", "out"],
+    ["train", "gan", "--data", "photos", "--quality", "50", "--d-lr", "0", "--no-perceptual", "--out", "out"],
+    ["train", "gan", "--data", "photos", "--quality", "50", "--gamma", "-1", "--no-perceptual", "--out", "out"],
     # data
     ["data", "check", "missing"],
     ["data", "build-corpus", "notes.txt/corpus", "--from", "empty"],

@@ -47,3 +47,17 @@ def test_metrics_do_not_import_detectors():
     # a measure of scores is not a detector: detectors use metrics, never the reverse
     for path in (SRC / "metrics").rglob("*.py"):
         assert not [m for m in _imported_modules(path) if m.startswith("jpegaf.detectors")], path
+
+
+def test_data_imports_no_model_method_detector_or_evaluation():
+    # reading and pairing images comes first: the models, methods and detectors build on it. The
+    # corpus builder is the exception that proves it: it vets photographs with the JPEG detectors.
+    upper = ("jpegaf.models", "jpegaf.antiforensics", "jpegaf.detectors", "jpegaf.evaluation", "jpegaf.train")
+    offenders = {}
+    for path in (SRC / "data").rglob("*.py"):
+        if path.relative_to(SRC).as_posix() == "data/corpus/build.py":
+            continue
+        bad = sorted(m for m in _imported_modules(path) if m.startswith(upper))
+        if bad:
+            offenders[path.relative_to(SRC).as_posix()] = bad
+    assert offenders == {}

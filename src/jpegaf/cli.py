@@ -12,6 +12,7 @@ import dataclasses
 import json
 import os
 import sys
+from argparse import SUPPRESS
 from pathlib import Path
 from typing import Sequence
 
@@ -38,25 +39,20 @@ def _quality(text: str) -> int:
         raise argparse.ArgumentTypeError(f"quality must be an integer in 1..100, got {text!r}") from None
 
 
-def _crop_size(text: str) -> int:
-    """A test crop side: a multiple of 8 (whole JPEG blocks), at least 16."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 16 or value % 8:
-        raise argparse.ArgumentTypeError(f"sizes must be multiples of 8 of at least 16, got {text!r}")
-    return value
+def _whole(minimum: int, step: int = 1, what: str = "a positive integer"):
+    """An argparse type: an integer of at least ``minimum``, a multiple of ``step``."""
+    def parse(text: str) -> int:
+        value = int(text) if text.strip().lstrip("+-").isdigit() else minimum - 1
+        if value < minimum or value % step:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+_positive_int = _whole(1)
+_count = _whole(0, what="a non-negative integer")
+# A test crop side: whole JPEG blocks, at least 16.
+_crop_size = _whole(16, 8, "sizes that are multiples of 8 of at least 16")
 
 
 # --- compress ------------------------------------------------------------------------------
@@ -101,102 +97,46 @@ def _report_each(files: Sequence[str], measure, as_text, as_json: bool) -> int:
 
 # --- erase -------------------------------------------------------------------------------
 
-def _erase_method(args: argparse.Namespace):
-    """The method object for ``jpegaf erase``; the GAN uses the shipped generators unless
-    ``--generator`` names others."""
-    from .antiforensics import classical_method
-
-    if args.method != "gan":
-        return classical_method(args.method)
-    from .antiforensics.gan import GanEraser
-    from .evaluation.grid import resolve_generators
-
-    import torch
-
-    from .pretrained import shipped_generators
-
-    if args.device == "cuda" and not torch.cuda.is_available():
-        raise JpegafError("--device cuda was asked for, but no CUDA device is available")
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    generators = resolve_generators(args.generator) if args.generator else shipped_generators()
-    return GanEraser(generators, device=args.device)
-
-
-def _erase_one(method, src: Path, dst: Path, seed: int, max_pixels: int) -> None:
-    refuse_overwriting_input(dst, src)
-    coefs = jpeg.read_coefficients(src, max_pixels=max_pixels)
-    img = method(coefs, seed)
-    note = getattr(method, "last_note", None)  # the GAN says when no generator matches the quality
-    if note:
-        print(f"jpegaf: {src}: {note}", file=sys.stderr)
-    write_image(dst, img)
-
-
-def _jpeg_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in (".jpg", ".jpeg", ".jpe", ".jfif"))
-
-
 def cmd_erase(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    method = _erase_method(args)
-    src = Path(args.input)
+    from .antiforensics.files import check_lossless_output, erase_file, folder_jobs, make_method
+
+    method = make_method(args.method, args.generator, args.device, args.threads)
+    src, dst = Path(args.input), Path(args.output)
     if not src.is_dir():
-        dst = Path(args.output)
-        if dst.suffix.lower() not in (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm"):
-            raise InputError(dst, "output must be a lossless image (.png, .tif, .bmp, .pgm): "
-                                  "re-encoding as JPEG would put JPEG traces back")
-        _erase_one(method, src, dst, args.seed, args.max_pixels)
+        check_lossless_output(dst)
+        _say_note(src, erase_file(method, src, dst, args.seed, args.max_pixels), print)
         return 0
-    out_dir = Path(args.output)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(out_dir, "input is a folder, so the output must be a folder")
-    files = _jpeg_files(src)
-    if not files:  # checked before the output folder is made: a misuse leaves nothing behind
-        raise InputError(src, "no JPEG files (*.jpg, *.jpeg) in this folder")
-    make_output_folder(out_dir)
+    jobs = folder_jobs(src, dst, args.format)  # checked before the folder is made: a misuse leaves nothing
+    make_output_folder(dst)
     status, done, skipped = 0, 0, 0
-    for path in tqdm(files, desc=f"erase ({args.method})", unit="img", disable=None, file=sys.stderr):
-        dst = out_dir / f"{path.stem}.{args.format}"
-        if dst.exists():
+    for path, out in tqdm(jobs, desc=f"erase ({args.method})", unit="img", disable=None, file=sys.stderr):
+        if out.exists():
             skipped += 1  # finished by an earlier run: resuming skips it
             continue
         try:
-            _erase_one(method, path, dst, args.seed, args.max_pixels)
+            _say_note(path, erase_file(method, path, out, args.seed, args.max_pixels), tqdm.write)
             done += 1
         except InputError as e:
             tqdm.write(f"jpegaf: {e}", file=sys.stderr)
             status = EXIT_BAD_INPUT
-    print(f"{done} written, {skipped} already there, {len(files) - done - skipped} failed -> {out_dir}")
+    print(f"{done} written, {skipped} already there, {len(jobs) - done - skipped} failed -> {dst}")
     return status
+
+
+def _say_note(path: Path, note: str | None, write) -> None:
+    if note:  # the GAN says when no generator has the file's quality
+        write(f"jpegaf: {path}: {note}", file=sys.stderr)
 
 
 # --- detect --------------------------------------------------------------------------------
 
-def _select_detectors(spec: str):
-    """The classical detectors and the shipped CNNs (``CNN-<size>-q<QF>``) named by ``spec``;
-    "all" is every one of them."""
-    from .detectors import classical_detectors, select_detectors
-    from .detectors.cnn import CnnDetector
-    from .pretrained import shipped_detectors
-
-    available = classical_detectors() + tuple(CnnDetector.load(w) for w in shipped_detectors())
-    try:
-        return select_detectors(available, spec)
-    except ValueError as e:
-        raise JpegafError(str(e)) from None
-
-
 def cmd_detect(args: argparse.Namespace) -> int:
     from .detectors.base import load_calibrations
-    from .detectors.cnn import CnnDetector
-    from .detectors.file import detect_file, format_detection
+    from .detectors.file import detect_file, detectors_for_files, format_detection
 
-    selected = _select_detectors(args.detectors)
-    fit_only = frozenset(d.name for d in selected if isinstance(d, CnnDetector))
-    detectors = selected + tuple(CnnDetector.load(w) for w in args.cnn)
+    detectors, fit_only = detectors_for_files(args.detectors, args.cnn)
     calibrations = load_calibrations()
     return _report_each(args.files, lambda path: detect_file(path, detectors, calibrations, args.max_pixels,
                                                               fit_only), format_detection, args.json)
@@ -204,31 +144,35 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 # --- train ---------------------------------------------------------------------------------
 
-def cmd_train_gan(args: argparse.Namespace) -> int:
-    from .train import cpu_preset, paper_preset, train_gan
+def _overrides(args: argparse.Namespace, config_class: type, *, leave: tuple[str, ...] = ()) -> dict:
+    """The options given on the command line that set a field of ``config_class``: the parser names
+    such options after the field and gives them no default, so one not given keeps the preset's
+    value. ``leave``: fields the preset takes as arguments."""
+    fields = {f.name for f in dataclasses.fields(config_class)} - set(leave)
+    return {name: value for name, value in vars(args).items() if name in fields}
 
-    preset = paper_preset if args.preset == "paper" else cpu_preset
-    overrides = {"seed": args.seed, "num_workers": args.workers, "bf16": args.bf16}
-    if args.no_perceptual:
-        overrides["perceptual"] = False
-    if args.vgg_weights:
-        overrides["vgg_weights"] = args.vgg_weights
-    if args.vgg_preprocessing:
-        overrides["vgg_preprocessing"] = args.vgg_preprocessing
-    if args.non_saturating:
-        overrides["generator_loss"] = "non_saturating"
-    if args.cache_dir:
-        overrides["cache_dir"] = args.cache_dir
-    for name in ("phase1_epochs", "phase2_epochs", "lr_decay_epoch", "init_generator", "d_lr", "gamma"):
-        if getattr(args, name) is not None:
-            overrides[name] = getattr(args, name)
-    qualities = sorted(set(args.quality))
-    if len(qualities) > 1:
-        # One conditioned generator; its nominal quality (logs) is the middle one.
-        overrides["qualities"] = tuple(qualities)
-        base = preset(qualities[len(qualities) // 2])
-        overrides["generator"] = dataclasses.replace(base.generator, condition_channels=1)
-    config = preset(qualities[len(qualities) // 2], **overrides)
+
+def _checked(make):
+    """A configuration whose own checks refuse the options: one line, before any output."""
+    try:
+        return make()
+    except ValueError as e:
+        raise InputError(None, f"options: {e}") from None
+
+
+def gan_config(args: argparse.Namespace):
+    """The run's configuration: the preset, with the options given. Several qualities: one
+    generator conditioned on the file's table (not in the paper)."""
+    from .train import GanTrainConfig, cpu_preset, paper_preset
+
+    preset = paper_preset if args.preset_name == "paper" else cpu_preset
+    return _checked(lambda: preset(args.quality, **_overrides(args, GanTrainConfig)))
+
+
+def cmd_train_gan(args: argparse.Namespace) -> int:
+    from .train import train_gan
+
+    config = gan_config(args)
     if args.resume:
         print(f"resuming {args.out} with the configuration saved in its checkpoint", file=sys.stderr)
     result = train_gan(config, args.data, args.out, resume=args.resume, max_steps=args.max_steps,
@@ -239,31 +183,27 @@ def cmd_train_gan(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train_detector(args: argparse.Namespace) -> int:
-    from .train.detector import paper_preset, quick_preset, train_detector
+def detector_config(args: argparse.Namespace):
+    """The run's configuration: the preset, with the options given."""
+    from .train.detector import DetectorTrainConfig, paper_preset, quick_preset
 
-    preset = paper_preset if args.preset == "paper" else quick_preset
-    overrides = {"seed": args.seed, "num_workers": args.workers}
-    if args.generator and args.negatives != "gan":
+    preset = paper_preset if args.preset_name == "paper" else quick_preset
+    overrides = _overrides(args, DetectorTrainConfig, leave=("size", "quality"))
+    if overrides.get("negatives") == "gan" and "generator_weights" not in overrides:
+        # The generator the adaptive detector learns to see through: the shipped one unless --generator.
+        from .pretrained import shipped_generator
+
+        overrides["generator_weights"] = str(shipped_generator(args.quality))
+    elif "generator_weights" in overrides and overrides.get("negatives") != "gan":
         raise JpegafError("--generator is for --negatives gan only")
-    if args.negatives:
-        overrides["negatives"] = args.negatives
-    if args.negatives == "gan":
-        # The generator the adaptive detector learns to see through: the shipped one of this
-        # quality unless --generator names another.
-        from .pretrained import shipped_generators
+    return _checked(lambda: preset(args.size, args.quality, **overrides))
 
-        generator = args.generator or shipped_generators().get(args.quality)
-        if generator is None:
-            raise JpegafError(f"no shipped generator for QF {args.quality}: pass --generator WEIGHTS")
-        overrides["generator_weights"] = str(generator)
-    if args.cache_dir:
-        overrides["cache_dir"] = args.cache_dir
-    if args.vary_content:
-        overrides["vary_content"] = True
-    config = preset(args.size, args.quality, **overrides)
-    result = train_detector(config, args.data, args.out, resume=args.resume, max_steps=args.max_steps,
-                            device=args.device)
+
+def cmd_train_detector(args: argparse.Namespace) -> int:
+    from .train.detector import train_detector
+
+    result = train_detector(detector_config(args), args.data, args.out, resume=args.resume,
+                            max_steps=args.max_steps, device=args.device)
     if result.evaluation:
         auc = {k: v for k, v in result.evaluation.items() if k.startswith("auc")}
         print(f"held-out {', '.join(f'{k} {v:.3f}' for k, v in auc.items())}; threshold "
@@ -275,7 +215,7 @@ def cmd_train_detector(args: argparse.Namespace) -> int:
 
 def cmd_data_check(args: argparse.Namespace) -> int:
     from .data.corpus import is_corpus
-    from .data.folder import dataset_parts, format_report, scan_folder
+    from .data.folder import format_corpus_parts, format_report, scan_folder
 
     folder = Path(args.dir)
     if not folder.is_dir():
@@ -283,31 +223,19 @@ def cmd_data_check(args: argparse.Namespace) -> int:
     scan = scan_folder(folder, recursive=not args.no_recursive, min_size=args.min_size, workers=args.workers)
     print(format_report(scan))
     if is_corpus(folder):
-        parts = dataset_parts(folder, min_size=args.min_size)
-        print(f"corpus: train {len(parts.train)}, calibration {len(parts.held_out)}, test {len(parts.test)} "
-              f"images of at least {args.min_size} px (its own split, by scene; see PROVENANCE.csv)")
+        print(format_corpus_parts(folder, args.min_size))
     return 0 if scan.usable else EXIT_BAD_INPUT
 
 
 def cmd_data_build_corpus(args: argparse.Namespace) -> int:
-    from .data.corpus.build import CorpusOptions, build_corpus, check_output
+    from .data.corpus.build import CorpusOptions, build_corpus
 
-    out = Path(args.out_dir)
-    # Options and the output place are checked before anything is downloaded or written.
-    try:
+    try:  # build_corpus checks the output place and --from before anything is downloaded or written
         options = CorpusOptions(stride=args.stride, seed=args.seed)
     except ValueError as e:
         raise InputError(None, str(e)) from None
-    check_output(out.absolute(), args.overwrite)
-    if args.from_dir is not None and not Path(args.from_dir).is_dir():
-        raise InputError(args.from_dir, "no such folder (--from)")
-    summary = build_corpus(out, options=options, cache=args.cache, from_dir=args.from_dir,
-                           overwrite=args.overwrite)
-    total = sum(summary.counts.values())
-    dropped = ", ".join(f"{n} {k}" for k, n in sorted(summary.rejected.items())) or "none"
-    print(f"{out}: {total} crops of {options.crop_size}x{options.crop_size} from {summary.n_photos} "
-          f"photographs (train {summary.counts['train']}, calibration {summary.counts['calibration']}, "
-          f"test {summary.counts['test']}); dropped: {dropped}")
+    print(build_corpus(args.out_dir, options=options, cache=args.cache, from_dir=args.from_dir,
+                       overwrite=args.overwrite).describe())
     return 0
 
 
@@ -315,62 +243,32 @@ def cmd_data_build_corpus(args: argparse.Namespace) -> int:
 
 def _evaluation_config(args: argparse.Namespace):
     from .evaluation import EvalConfig
-    from .pretrained import shipped_detectors, shipped_weights
+    from .evaluation.run import with_shipped_models
 
-    # The GAN row uses the shipped generators unless --generator names others; the CNN rows the
-    # shipped detectors (trained on the corpus) unless --cnn names others.
-    generators = tuple(args.generator) or (tuple(str(p) for p in shipped_weights()) if "gan" in args.methods else ())
-    cnn = tuple(args.cnn) or tuple(str(p) for p in shipped_detectors())
-    return EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
-                      generators=generators, cnn=cnn,
-                      detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
-                      limit=args.limit, seed=args.seed, workers=args.workers,
-                      split=getattr(args, "split", "test"))
+    return with_shipped_models(EvalConfig(
+        sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
+        generators=tuple(args.generator), cnn=tuple(args.cnn),
+        detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
+        limit=args.limit, seed=args.seed, workers=args.workers, split=getattr(args, "split", "test")))
+
+
+def _command_line(default: str) -> str:
+    return "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else default
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .data.corpus import is_corpus
+    from .evaluation.run import evaluate_folder
 
-    data = Path(args.data)
-    if not data.is_dir():
-        raise InputError(data, "no such folder")
-    config = _evaluation_config(args)
-    command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf evaluate"
-    if config.split == "all":
-        which = "every image (--split all: a folder no model or threshold was fitted on)"
-    elif is_corpus(data):
-        which = "the corpus's test part (never trained or calibrated on)"
-    else:
-        which = f"held-out split (test fraction {config.test_fraction}, seed {config.seed})"
-    from .evaluation.run import run_evaluation
-
-    t1, t2 = run_evaluation(config, data, Path(args.out), command=command, note="",
-                            data_description=f"never-compressed images of {data}, {which}")
-    print(t1 + "\n" + t2)
-    print(f"report: {Path(args.out) / 'report.html'}")
+    tables = evaluate_folder(_evaluation_config(args), Path(args.data), Path(args.out), _command_line("jpegaf evaluate"))
+    print("\n".join(tables) + f"\nreport: {Path(args.out) / 'report.html'}")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .heldout import HELDOUT_DIR, heldout_paths
+    from .evaluation.run import run_demo
 
-    if not heldout_paths():
-        raise JpegafError("the bundled held-out crops are missing from the installation "
-                          f"({HELDOUT_DIR}; rebuild them with scripts/bundle_heldout.py)")
-    config = _evaluation_config(args)
-    n = len(heldout_paths()) if args.limit is None else min(args.limit, len(heldout_paths()))
-    note = (f"{n} bundled crops of never-compressed photographs (the training corpus's test part, "
-            "src/jpegaf/heldout), not BOSSBase/BOWS2: no shipped model or threshold has seen them, "
-            "but they are few and not the paper's images, so these figures are not the paper's.")
-    command = "jpegaf " + " ".join(sys.argv[1:]) if sys.argv[1:] else "jpegaf demo"
-    from .evaluation.run import run_evaluation
-
-    t1, t2 = run_evaluation(config, HELDOUT_DIR, Path(args.out), command=command, note=note,
-                            data_description="the bundled held-out crops (src/jpegaf/heldout: the corpus's "
-                                             "test part, PROVENANCE.csv), never trained or calibrated on")
-    print(note + "\n")
-    print(t1 + "\n" + t2)
-    print(f"report: {Path(args.out) / 'report.html'}")
+    note, *tables = run_demo(_evaluation_config(args), Path(args.out), _command_line("jpegaf demo"))
+    print(note + "\n\n" + "\n".join(tables) + f"\nreport: {Path(args.out) / 'report.html'}")
     return 0
 
 
@@ -394,12 +292,14 @@ def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int], 
 # --- parser --------------------------------------------------------------------------------
 
 def _add_run_arguments(parser: argparse.ArgumentParser, cache_help: str) -> None:
-    """Options every training command shares: resuming, device, loader workers, seed, cache, stop."""
+    """Options every training command shares: resuming, device, loader workers, seed, cache, stop.
+    Options named after a config field (dest) have no default: not given, the preset's value holds."""
     parser.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--workers", type=int, default=0, help="data-loader worker processes per rank")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cache-dir", help=cache_help)
+    parser.add_argument("--workers", dest="num_workers", type=_count, default=SUPPRESS,
+                        help="data-loader worker processes per rank (default 0)")
+    parser.add_argument("--seed", type=int, default=SUPPRESS, help="default 0")
+    parser.add_argument("--cache-dir", default=SUPPRESS, help=cache_help)
     parser.add_argument("--max-steps", type=_positive_int, help="stop (with a checkpoint) after this many steps")
 
 
@@ -462,26 +362,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JPEG quality to undo; several (e.g. 25 50 75): one generator for all of them, "
                         "conditioned on the file's quantization table (not in the paper)")
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported generator")
-    t.add_argument("--init-generator", metavar="WEIGHTS",
+    t.add_argument("--init-generator", metavar="WEIGHTS", default=SUPPRESS,
                    help="start the generator from these exported weights (e.g. another quality's)")
-    t.add_argument("--phase1-epochs", type=int, help="override the preset's generator-only epochs")
-    t.add_argument("--phase2-epochs", type=int, help="override the preset's adversarial epochs")
-    t.add_argument("--lr-decay-epoch", type=int, help="override the phase-2 epoch where rates drop")
-    t.add_argument("--d-lr", type=float, help="override the discriminator's learning rate (paper: 5e-6)")
-    t.add_argument("--gamma", type=float, help="override the adversarial weight gamma (paper: 1e-2)")
-    t.add_argument("--preset", choices=("paper", "cpu"), default="cpu",
+    t.add_argument("--phase1-epochs", type=_count, default=SUPPRESS, help="override the preset's generator-only epochs")
+    t.add_argument("--phase2-epochs", type=_count, default=SUPPRESS, help="override the preset's adversarial epochs")
+    t.add_argument("--lr-decay-epoch", type=_count, default=SUPPRESS, help="override the phase-2 epoch where rates drop")
+    t.add_argument("--d-lr", type=float, default=SUPPRESS,
+                   help="override the discriminator's learning rate (paper: 5e-6)")
+    t.add_argument("--gamma", type=float, default=SUPPRESS, help="override the adversarial weight gamma (paper: 1e-2)")
+    t.add_argument("--preset", dest="preset_name", choices=("paper", "cpu"), default="cpu",
                    help="paper: the paper's schedule (GPU); cpu: a reduction for ~1 h on 2 cores")
-    t.add_argument("--no-perceptual", action="store_true",
+    t.add_argument("--no-perceptual", dest="perceptual", action="store_false", default=SUPPRESS,
                    help="train without the VGG-16 perceptual term (beta = 0); recorded in the run")
-    t.add_argument("--vgg-weights", help="path of the VGG-16 weights file (or a .safetensors copy); default: "
-                                        "torch's hub cache")
-    t.add_argument("--vgg-preprocessing", choices=("caffe", "torchvision"),
+    t.add_argument("--vgg-weights", default=SUPPRESS,
+                   help="path of the VGG-16 weights file (or a .safetensors copy); default: torch's hub cache")
+    t.add_argument("--vgg-preprocessing", choices=("caffe", "torchvision"), default=SUPPRESS,
                    help="caffe (the paper's [12]; default of --preset paper): the Caffe VGG-16 "
                         "vgg16-00b39a1b.pth, 0..255 BGR minus the mean pixel; torchvision (default of "
                         "--preset cpu): vgg16-397923af.pth, ImageNet mean/std on [0, 1]")
-    t.add_argument("--non-saturating", action="store_true",
+    t.add_argument("--non-saturating", dest="generator_loss", action="store_const", const="non_saturating",
+                   default=SUPPRESS,
                    help="generator adversarial loss -log D(G(x')) instead of the paper's log(1 - D(G(x')))")
-    t.add_argument("--bf16", action="store_true", help="bfloat16 autocast (mixed precision)")
+    t.add_argument("--bf16", action="store_true", default=SUPPRESS, help="bfloat16 autocast (mixed precision)")
     _add_run_arguments(t, cache_help="cache JPEG crops on disk here")
     t.set_defaults(func=cmd_train_gan)
 
@@ -490,13 +392,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--size", type=int, choices=(64, 128, 256, 512), required=True, help="image side")
     t.add_argument("--quality", "-q", type=_quality, required=True, help="JPEG quality of the positives")
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported detector")
-    t.add_argument("--negatives", choices=METHODS,
+    t.add_argument("--negatives", choices=METHODS, default=SUPPRESS,
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
-    t.add_argument("--generator", help="generator weights (.safetensors) for --negatives gan "
-                                      "(default: the shipped one of --quality)")
-    t.add_argument("--preset", choices=("paper", "quick"), default="quick",
+    t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
+                   help="generator weights (.safetensors) for --negatives gan (default: the shipped one of --quality)")
+    t.add_argument("--preset", dest="preset_name", choices=("paper", "quick"), default="quick",
                    help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
-    t.add_argument("--vary-content", action="store_true",
+    t.add_argument("--vary-content", action="store_true", default=SUPPRESS,
                    help="not in the paper: random tone curve and sensor-like noise on the training "
                         "originals before compression (for photographs unlike the training set)")
     _add_run_arguments(t, cache_help="cache JPEG crops and processed negatives on disk here")
@@ -507,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = data_sub.add_parser("check", help="count usable never-compressed images in a folder")
     c.add_argument("dir", help="folder of PGM/PNG/TIFF/BMP images (e.g. BOSSBase 1.01, BOWS2)")
     c.add_argument("--no-recursive", action="store_true", help="do not look in sub-folders")
-    c.add_argument("--recursive", action="store_true", help=argparse.SUPPRESS)  # the default now
+    c.add_argument("--recursive", action="store_true", help=SUPPRESS)  # the default now
     c.add_argument("--min-size", type=_positive_int, default=64,
                    help="smallest usable side in pixels (default 64, the smallest test crop)")
     c.add_argument("--workers", type=_positive_int, default=1, help="processes reading images")

@@ -15,7 +15,7 @@ import json
 import os
 import platform
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -79,9 +79,9 @@ def load_generator(weights_path: str | os.PathLike):
     """Rebuild a trained generator from its safetensors file and model card; returns
     ``(generator in eval mode, card)``.
 
-    The weights are laid out channels-last: on CPU that makes fp32 inference about 1.4x faster
-    (benchmarks/bench_generator.py) with outputs equal to the default layout's within 1e-6;
-    inputs in either layout work.
+    The weights are laid out channels-last, which oneDNN's CPU convolutions run faster
+    (results/inference.md), with outputs equal to the default layout's within 1e-6; inputs in
+    either layout work.
     """
     from .models import Generator, GeneratorConfig
 
@@ -99,3 +99,20 @@ def load_generator(weights_path: str | os.PathLike):
     except RuntimeError as e:
         raise JpegafError(f"{weights_path}: weights do not match the card's generator ({str(e).splitlines()[0]})") from None
     return generator.to(memory_format=torch.channels_last).eval(), card
+
+
+def generators_by_quality(generators: Mapping[int, str] | Sequence[str]) -> dict[int, str]:
+    """quality -> generator weights path. A list of paths is mapped through their model cards; a
+    generator conditioned on the quantization table is mapped from each quality it was trained
+    on. Two generators for one quality are a ValueError."""
+    if isinstance(generators, Mapping):
+        return {int(q): os.fspath(p) for q, p in generators.items()}
+    out: dict[int, str] = {}
+    for p in generators:
+        card = read_model_card(Path(p))
+        for q in (card.get("qualities") or [card["quality"]]):
+            q = int(q)
+            if q in out:
+                raise ValueError(f"two generators for QF {q}: {out[q]} and {p}")
+            out[q] = os.fspath(p)
+    return out

@@ -166,12 +166,12 @@ def test_real_generator_improves_psnr(gray_images):
 
 
 def test_conditioned_generator_gets_the_file_table_and_tiles_exactly(tmp_path, image):
-    from jpegaf.evaluation.grid import resolve_generators
+    from jpegaf.weights import generators_by_quality
     from jpegaf.jpeg import quality_to_table
-    from jpegaf.models import qtable_plane
+    from jpegaf.data.conditioning import qtable_plane
 
     weights = _tiny_weights(tmp_path / "cond.safetensors", seed=5, conditioned=True)
-    mapping = resolve_generators([str(weights)])
+    mapping = generators_by_quality([str(weights)])
     assert mapping == {25: str(weights), 50: str(weights), 75: str(weights)}
     g, _ = load_generator(weights)
     decoded = decompress(compress(image, 60))

@@ -245,7 +245,7 @@ def test_test_pairs_collate_with_file_indices(real_files, tmp_path):
 
 
 def test_mixed_quality_pairs_follow_train_pairs_and_carry_the_table(real_files):
-    from jpegaf.models import qtable_plane
+    from jpegaf.data.conditioning import qtable_plane
 
     files = real_files[:3]
     mixed = MixedQualityPairs(files, (25, 50, 75), crop_size=64, crops_per_image=3, seed=4)

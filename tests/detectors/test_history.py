@@ -157,7 +157,7 @@ def test_sparse_lattice_value_equals_the_dense_weights(camera, quality):
     img = camera if quality is None else _jpeg_roundtrip(camera, quality)
     weights = h._lattice_weights(h.LATTICE_STEPS, h.MAX_ABS_COEF)
     for dy, dx in [(0, 0), (3, 5)]:
-        rounded = np.rint(h._block_dct(h._blocks(img, dy, dx)))
+        rounded = np.rint(h.grid_coefficients(img, dy, dx))
         mags = np.minimum(np.abs(rounded), h.MAX_ABS_COEF - 1).astype(np.intp).reshape(-1, 64)
         hist = np.stack([np.bincount(mags[:, k], minlength=h.MAX_ABS_COEF) for k in range(64)])
         excess = (hist.astype(np.float64) @ weights.T) * h._EVIDENCE

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from jpegaf.jpeg import quality_to_table
-from jpegaf.models import Generator, GeneratorConfig, count_parameters, flops_per_pixel, qtable_plane
+from jpegaf.models import Generator, GeneratorConfig, count_parameters, flops_per_pixel
+from jpegaf.data.conditioning import qtable_plane
 from jpegaf.train.checkpoint import init_generator_from
 from jpegaf.weights import export_model
 

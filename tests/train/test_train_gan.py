@@ -20,7 +20,7 @@ from jpegaf.train.steps import generator_only_step
 
 
 def tiny_config(**kw) -> GanTrainConfig:
-    base = dict(quality=50, crop_size=64, crops_per_image=2, val_size=64, batch_size=4,
+    base = dict(qualities=(50,), crop_size=64, crops_per_image=2, val_size=64, batch_size=4,
                 phase1_epochs=1, phase2_epochs=1, perceptual=False, checkpoint_every=1000,
                 generator=GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,), global_skip=True),
                 discriminator=DiscriminatorConfig(input_size=64, base_channels=4, fc_channels=8),
@@ -136,7 +136,7 @@ def test_two_process_ddp_leaves_identical_weights(tmp_path, data_dir):
         from jpegaf.models import DiscriminatorConfig, GeneratorConfig
         from jpegaf.train import GanTrainConfig, train_gan
         torch.set_num_threads(1)
-        config = GanTrainConfig(quality=50, crop_size=64, crops_per_image=2, val_size=64, batch_size=4,
+        config = GanTrainConfig(qualities=(50,), crop_size=64, crops_per_image=2, val_size=64, batch_size=4,
                                 phase1_epochs=1, phase2_epochs=1, perceptual=False,
                                 generator=GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,)),
                                 discriminator=DiscriminatorConfig(input_size=64, base_channels=4, fc_channels=8))
@@ -183,7 +183,24 @@ def test_conditioned_run_started_from_a_plain_generator(tmp_path, data_dir):
     with pytest.raises(ValueError):
         tiny_config(qualities=(25, 50))  # a conditioned run needs a conditioned generator
     with pytest.raises(ValueError):
-        tiny_config(qualities=(25, 75), generator=cond_gen)  # quality 50 not among them
+        tiny_config(generator=cond_gen)  # and a conditioned generator needs several qualities
+    with pytest.raises(ValueError):
+        tiny_config(qualities=(50, 50), generator=cond_gen)
+    assert GanTrainConfig.from_dict({**tiny_config().to_dict(), "qualities": [], "quality": 75}).qualities == (75,), \
+        "a config saved with the former quality field (old checkpoints) loads"
+
+
+def test_presets_take_one_quality_or_several():
+    """One quality: the paper's plain generator; several: one table-conditioned generator, whose
+    logs speak of the middle quality."""
+    from jpegaf.train.config import cpu_preset, paper_preset
+
+    for preset in (cpu_preset, paper_preset):
+        one, several = preset(50), preset([75, 25, 50, 25])
+        assert one.qualities == (50,) and not one.conditioned and one.generator.condition_channels == 0
+        assert several.qualities == (25, 50, 75) and several.conditioned
+        assert several.generator.condition_channels == 1 and several.nominal_quality == 50
+    assert cpu_preset([25, 50]).generator.global_skip, "the preset's other generator settings are kept"
 
 
 def test_paper_preset_is_section_iv_a():

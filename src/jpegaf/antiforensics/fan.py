@@ -49,7 +49,6 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.fft
 from scipy import sparse
 from scipy.ndimage import correlate1d
 from scipy.optimize import linear_sum_assignment, minimize_scalar
@@ -57,12 +56,12 @@ from scipy.optimize import linear_sum_assignment, minimize_scalar
 from ..detectors.blocking import blocking_kf
 from ..detectors.calibration import (
     HF28,
-    block_coefficients,
     calibration_pair,
     kl_from_variances,
     subband_variances,
 )
 from ..jpeg import JpegCoefficients
+from ..jpeg.dct import block_dct, block_idct, idct_8x8, round_half_away
 from ..jpeg.tables import ZIGZAG
 from .common import apply_per_component, decode_plane
 
@@ -151,26 +150,9 @@ def _check_mu(mu: float) -> None:
 # Shared helpers
 # --------------------------------------------------------------------------------------------
 
-def _round_half_away(x: np.ndarray) -> np.ndarray:
-    """MATLAB's ``round``: halves away from zero (the bins' boundaries depend on it)."""
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
-
-
 def _pixels_round(x: np.ndarray) -> np.ndarray:
     """MATLAB's ``double(uint8(x))``: round half up, clip to [0, 255], stay float64."""
     return np.clip(np.floor(x + 0.5), 0.0, 255.0)
-
-
-def _dct(img: np.ndarray) -> np.ndarray:
-    """Block DCT of ``img - 128``: (8 bh, 8 bw) -> (bh, bw, 8, 8)."""
-    return block_coefficients(img)
-
-
-def _idct(coef: np.ndarray) -> np.ndarray:
-    """Inverse block DCT plus 128, real-valued: (bh, bw, 8, 8) -> (8 bh, 8 bw)."""
-    bh, bw = coef.shape[:2]
-    blocks = scipy.fft.idctn(coef, axes=(2, 3), norm="ortho")
-    return blocks.swapaxes(1, 2).reshape(8 * bh, 8 * bw) + 128.0
 
 
 def _block_view(img: np.ndarray) -> np.ndarray:
@@ -378,7 +360,7 @@ def project_coefficients(coef: np.ndarray, k: np.ndarray, table: np.ndarray, mu:
     """
     _check_mu(mu)
     q = np.broadcast_to(np.asarray(table, dtype=np.float64), coef.shape)
-    out = np.abs(_round_half_away(coef / q) - k) > mu - 0.5
+    out = np.abs(round_half_away(coef / q) - k) > mu - 0.5
     n = int(out.sum())
     result = np.array(coef, dtype=np.float64, copy=True)
     if n == 0:
@@ -401,8 +383,8 @@ def project_qcs(img: np.ndarray, k: np.ndarray, table: np.ndarray, mu: float,
     Shapes: img (8 bh, 8 bw), k (bh, bw, 8, 8), table (8, 8) -> float64 (8 bh, 8 bw) with integer
     values in [0, 255].
     """
-    coef = project_coefficients(_dct(np.asarray(img, dtype=np.float64)), k, table, mu, rng)
-    return _pixels_round(_idct(coef))
+    coef = project_coefficients(block_dct(np.asarray(img, dtype=np.float64)), k, table, mu, rng)
+    return _pixels_round(block_idct(coef))
 
 
 def tv_deblock(img: np.ndarray, k: np.ndarray, table: np.ndarray, rng: np.random.Generator, *,
@@ -519,9 +501,9 @@ def _bin_laplacian_parameters(coefs: np.ndarray, q: int, is_dc: bool,
     edge must reach the next bin's uniform level N_{b+1}/Q. When no lambda of the search grid
     satisfies them, this bin and every bin further out are uniform.
     """
-    k = _round_half_away(coefs / q).astype(np.int64)
+    k = round_half_away(coefs / q).astype(np.int64)
     m = float(np.abs(coefs).max())
-    r = int(_round_half_away(m / q))
+    r = int(round_half_away(m / q))
     lam = np.full(2 * r + 1, np.nan)
     if is_dc:
         return r, lam
@@ -529,10 +511,10 @@ def _bin_laplacian_parameters(coefs: np.ndarray, q: int, is_dc: bool,
     coef_max = r * q + (q + 1) // 2 - 1  # largest integer of bin r
     x = np.arange(-coef_max, coef_max + 1)
     # MATLAB's hist puts values beyond the outer centres into the end bins: clip likewise.
-    hist = np.bincount(np.clip(_round_half_away(coefs).astype(np.int64), -coef_max, coef_max)
+    hist = np.bincount(np.clip(round_half_away(coefs).astype(np.int64), -coef_max, coef_max)
                        + coef_max, minlength=x.size).astype(np.float64)
     hist /= hist.sum()
-    x_bin = _round_half_away(x / q)
+    x_bin = round_half_away(x / q)
     odd = q % 2 == 1
 
     def fit(b: int, lo: float, hi: float) -> float:
@@ -592,7 +574,7 @@ def dither_reference(coefs: np.ndarray, q: int, is_dc: bool, rng: np.random.Gene
     """
     coefs = np.asarray(coefs, dtype=np.float64)
     r, lam_bins = _bin_laplacian_parameters(coefs, q, is_dc, zero_bin_border)
-    k = _round_half_away(coefs / q)
+    k = round_half_away(coefs / q)
     lam = lam_bins[k.astype(np.int64) + r]
     n = coefs.size
     u = rng.random(n)
@@ -615,7 +597,7 @@ def _dct_basis(s: int) -> np.ndarray:
     """Pixel pattern (8, 8) of a unit coefficient in subband s (natural order), orthonormal."""
     e = np.zeros(64)
     e[s] = 1.0
-    return scipy.fft.idctn(e.reshape(8, 8), norm="ortho")
+    return idct_8x8(e.reshape(8, 8))
 
 
 class _PatchGeometry:
@@ -659,7 +641,7 @@ def _assignment_cost(img: np.ndarray, coef: np.ndarray, s: int, basis: np.ndarra
     if geo.ok:
         rows, cols, oi, oj = geo.patches(blocks)
         ref = img[rows[:, :, None], cols[:, None, :]]
-        real = scipy.fft.idctn(coef[blocks].reshape(m, 8, 8), axes=(1, 2), norm="ortho") + 128.0
+        real = idct_8x8(coef[blocks].reshape(m, 8, 8)) + 128.0
         changed = _pixels_round(real + noise[:, None, None] * basis[None])
         test = ref.copy()
         r8 = np.arange(8)
@@ -706,7 +688,7 @@ def smooth_histograms(img: np.ndarray, table: np.ndarray, rng: np.random.Generat
     tv_img = np.asarray(img, dtype=np.float64)
     bh, bw = tv_img.shape[0] // 8, tv_img.shape[1] // 8
     nb = bh * bw
-    tv = _dct(tv_img).reshape(nb, 64)
+    tv = block_dct(tv_img).reshape(nb, 64)
     coef = tv.copy()
     out = tv_img.copy()
     out_blocks = _block_view(out)
@@ -718,18 +700,18 @@ def smooth_histograms(img: np.ndarray, table: np.ndarray, rng: np.random.Generat
     for s in ZIGZAG:
         q = int(table[s])
         c = tv[:, s]
-        r = int(_round_half_away(np.abs(c).max() / q))
+        r = int(round_half_away(np.abs(c).max() / q))
         if r == 0:
             continue  # a single bin: nothing to smooth
-        kc = _round_half_away(c / q).astype(np.int64)
+        kc = round_half_away(c / q).astype(np.int64)
         if s != 0 and max(np.sum(kc == -1), np.sum(kc == 1)) / q < skip_border:
             continue  # (nearly) empty neighbours of bin 0: left alone, as in the code
         z = dither_reference(c, q, s == 0, rng, zero_bin_border)
         rank = _block_variances(out) if s == 0 else tv_ssim.block_sums(out)
         basis = _dct_basis(s)
-        kz = _round_half_away(z / q).astype(np.int64)
-        c_int = _round_half_away(c).astype(np.int64)
-        z_int = _round_half_away(z).astype(np.int64)
+        kz = round_half_away(z / q).astype(np.int64)
+        c_int = round_half_away(c).astype(np.int64)
+        z_int = round_half_away(z).astype(np.int64)
         from_order = np.argsort(kc, kind="stable")
         to_order = np.argsort(kz, kind="stable")
         from_edges = np.searchsorted(kc[from_order], np.arange(-r, r + 2))
@@ -765,7 +747,7 @@ def smooth_histograms(img: np.ndarray, table: np.ndarray, rng: np.random.Generat
                 row, col = linear_sum_assignment(cost)
                 mv = mv[row]
                 coef[mv, s] = tg[col]
-                blocks = scipy.fft.idctn(coef[mv].reshape(-1, 8, 8), axes=(1, 2), norm="ortho")
+                blocks = idct_8x8(coef[mv].reshape(-1, 8, 8))
                 out_blocks[bi[mv], :, bj[mv], :] = _pixels_round(blocks + 128.0)
     return out
 
@@ -807,8 +789,8 @@ def hf_perturb(img: np.ndarray, rng: np.random.Generator, *, trigger: float = 0.
     x = _pixels_round(np.asarray(img, dtype=np.float64))
     bh, bw = x.shape[0] // 8, x.shape[1] // 8
     nb = bh * bw
-    coef = _dct(x).reshape(nb, 64)
-    rounded = _round_half_away(coef).astype(np.int64)
+    coef = block_dct(x).reshape(nb, 64)
+    rounded = round_half_away(coef).astype(np.int64)
     out = x.copy()
     out_blocks = _block_view(out)
     bi, bj = np.divmod(np.arange(nb), bw)
@@ -829,7 +811,7 @@ def hf_perturb(img: np.ndarray, rng: np.random.Generator, *, trigger: float = 0.
             neg, pos = neg / total, pos / total
         p3 = neg[2] + pos[2]
         excess = nb * target - np.sum(mult3 & (np.abs(rs) >= 3)) - np.sum(rs == 0)
-        n_mod = int(_round_half_away(excess / (p3 - 1.0))) if p3 < 1 else nb
+        n_mod = int(round_half_away(excess / (p3 - 1.0))) if p3 < 1 else nb
         n_mod = min(n_mod, nb)
         if n_mod <= 0:
             continue
@@ -843,15 +825,15 @@ def hf_perturb(img: np.ndarray, rng: np.random.Generator, *, trigger: float = 0.
         values = []
         for i in range(len(_PERTURB_LEVELS) - 1, -1, -1):  # m = 5, 4, .., 1 as in the code
             m = _PERTURB_LEVELS[i]
-            n_m = int(_round_half_away(n_mod * (neg[i] + pos[i])))
-            n_neg = min(int(_round_half_away(n_mod * neg[i])), n_m)
+            n_m = int(round_half_away(n_mod * (neg[i] + pos[i])))
+            n_neg = min(int(round_half_away(n_mod * neg[i])), n_m)
             v = rng.random(n_m) - 0.5 + m
             v[rng.permutation(n_m)[:n_neg]] *= -1.0
             values.append(v)
         v = np.concatenate(values)[:nb]
         mv = order[:v.size]
         dcoef[mv, s] = v
-        blocks = scipy.fft.idctn(dcoef[mv].reshape(-1, 8, 8), axes=(1, 2), norm="ortho")
+        blocks = idct_8x8(dcoef[mv].reshape(-1, 8, 8))
         out_blocks[bi[mv], :, bj[mv], :] = _pixels_round(blocks + 128.0)
     return out
 
@@ -866,7 +848,7 @@ def _decalibration_step(x: np.ndarray) -> tuple[float, np.ndarray]:
     to HF28 and signed by sgn(var_X - var_cal).
     """
     xa, xc = calibration_pair(x)
-    ya, yc = block_coefficients(xa), block_coefficients(xc)
+    ya, yc = block_dct(xa), block_dct(xc)
     va, vc = subband_variances(ya), subband_variances(yc)
     kl = kl_from_variances(va, vc)
     sgn = np.sign(va - vc) * HF28
@@ -874,7 +856,7 @@ def _decalibration_step(x: np.ndarray) -> tuple[float, np.ndarray]:
     def grad(y: np.ndarray) -> np.ndarray:
         n = y.shape[0] * y.shape[1]
         g = (2.0 / n) * (y - y.mean(axis=(0, 1))) * sgn
-        return _idct(g) - 128.0
+        return block_idct(g) - 128.0
 
     gr = np.zeros_like(x)
     gr[:-8, :-8] += grad(ya)

@@ -12,7 +12,7 @@ image), and only the tile's central part is kept. The result equals the untiled 
 floating-point differences (convolution kernels may sum in a different order on another size).
 
 A generator conditioned on the quantization table (one model for several qualities, not in the
-paper; :mod:`jpegaf.models.conditioning`) gets the plane of the file's own luma table as a second
+paper; :mod:`jpegaf.data.conditioning`) gets the plane of the file's own luma table as a second
 input channel; the plane is built for the whole image and cut into tiles with it, so tiling stays
 exact.
 
@@ -35,7 +35,7 @@ import torch
 from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients
 from ..data.pairs import from_unit_range, unit_range
-from ..models.conditioning import qtable_plane
+from ..data.conditioning import qtable_plane
 from .common import check_tables, ycbcr_to_rgb
 
 
@@ -166,8 +166,8 @@ class GanEraser:
     YCbCr, Y replaced, back to RGB, rounded and clipped), so the chroma keeps its JPEG traces.
 
     On CPU the networks run on the fast inference path (:func:`load_trained_generator`;
-    ``fast=False``: plain fp32). Tiles of 1024 px keep a 12-megapixel image under 1.2 GB of
-    memory and run about 1.2x faster than 512-px tiles (benchmarks/bench_generator.py).
+    ``fast=False``: plain fp32). Tiles of 1024 px: the faster of the sizes measured, with a
+    12-megapixel image still well within memory (results/inference.md).
 
     ``seed`` is accepted for the common signature and unused: the generator is deterministic.
     """

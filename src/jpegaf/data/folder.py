@@ -190,6 +190,13 @@ def scan_folder(directory: str | os.PathLike, *, recursive: bool = False,
     return scan
 
 
+def format_corpus_parts(corpus: str | os.PathLike, min_size: int) -> str:
+    """The line ``jpegaf data check`` adds for a corpus: its parts' sizes (its own split)."""
+    parts = dataset_parts(corpus, min_size=min_size)
+    return (f"corpus: train {len(parts.train)}, calibration {len(parts.held_out)}, test {len(parts.test)} "
+            f"images of at least {min_size} px (its own split, by scene; see PROVENANCE.csv)")
+
+
 def format_report(scan: FolderScan) -> str:
     """The text of ``jpegaf data check DIR``: counts, then one ``path: reason`` line per refused file."""
     where = f"{scan.root}{' (with sub-folders)' if scan.recursive else ''}"

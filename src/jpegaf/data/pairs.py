@@ -19,9 +19,7 @@ concurrent DataLoader workers never read a partial file.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
-import json
 import operator
 import os
 from dataclasses import dataclass
@@ -37,8 +35,9 @@ from .. import __version__, jpeg
 from .crops import augment as apply_augmentation
 from .crops import (centre_crop_position, crop, grid_cells, random_augmentation, random_content_variation,
                     train_crop_positions, vary_content)
+from ..determinism import stable_hash
 from ..imageio import atomic_write_bytes
-from ..models.conditioning import qtable_plane
+from .conditioning import qtable_plane
 from .folder import image_size, load_luma
 
 #: Decoded source images kept per process. Small on purpose: each DataLoader worker holds its own
@@ -130,7 +129,7 @@ class JpegCropCache:
             "codec": jpeg.libjpeg_version(),
             "jpegaf": __version__,
         }
-        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+        return stable_hash(fields)
 
     def path(self, key: str) -> Path:
         # Two-level layout: 80,000 training crops in one folder slow down some file systems.
@@ -384,7 +383,7 @@ class CentreCropPairs(_CropPairs):
 
 class MixedQualityPairs(Dataset):
     """Training pairs at several JPEG qualities for a generator conditioned on the quantization
-    table (one model for all qualities; not in the paper, see :mod:`jpegaf.models.conditioning`).
+    table (one model for all qualities; not in the paper, see :mod:`jpegaf.data.conditioning`).
 
     Item ``i`` is item ``i`` of a :class:`TrainPairs` (same crops, same augmentation), compressed
     at a quality drawn from ``qualities`` by ``default_rng([seed, epoch, i, 1])`` (uniformly, so

@@ -30,7 +30,8 @@ such an image is a pure product of the block grid. Neither case occurs in a phot
 from __future__ import annotations
 
 import numpy as np
-import scipy.fft
+
+from ..jpeg.dct import block_dct
 
 #: Boolean (8, 8) mask of the 28 high-frequency subbands u + v >= 8 (Lai & Böhme's HF28).
 HF28 = np.add.outer(np.arange(8), np.arange(8)) >= 8
@@ -61,14 +62,6 @@ def calibration_pair(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pixels[:-8, :-8], pixels[_SHIFT:-_SHIFT, _SHIFT:-_SHIFT]
 
 
-def block_coefficients(x: np.ndarray) -> np.ndarray:
-    """Orthonormal 8x8 block DCT of ``x - 128``: (8 bh, 8 bw) -> (bh, bw, 8, 8), [u, v] =
-    (vertical, horizontal) frequency. Strided blocks go straight into the transform (no copy)."""
-    bh, bw = x.shape[0] // 8, x.shape[1] // 8
-    blocks = (x - 128.0).reshape(bh, 8, bw, 8).swapaxes(1, 2)
-    return scipy.fft.dctn(blocks, axes=(2, 3), norm="ortho")
-
-
 def subband_variances(coef: np.ndarray) -> np.ndarray:
     """Population variance over blocks of each subband: (bh, bw, 8, 8) -> (8, 8)."""
     return coef.reshape(-1, 8, 8).var(axis=0)
@@ -92,8 +85,8 @@ def calibration_kl(img: np.ndarray) -> float:
     common qualities are well above 0.1.
     """
     x, x_cal = calibration_pair(_as_pixels(img))
-    return kl_from_variances(subband_variances(block_coefficients(x)),
-                             subband_variances(block_coefficients(x_cal)))
+    return kl_from_variances(subband_variances(block_dct(x)),
+                             subband_variances(block_dct(x_cal)))
 
 
 class CalibrationDetector:

@@ -4,14 +4,34 @@ verdict, and the quantization estimated from the file's own tables and from its 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from .. import jpeg
+from ..errors import JpegafError
 from ..imageio import looks_like_jpeg, read_image, to_luma
 from .base import calibration_for_image, verdict
 from .qtable import estimate_qtable
 from .tv import max_delta_tv
+
+
+def detectors_for_files(names: str, extra_cnn: Sequence[str | Path] = ()) -> tuple[tuple, frozenset]:
+    """What `jpegaf detect` runs: the classical detectors and the shipped CNNs named by ``names``
+    ("all": every one, in the tables' order), then the CNNs of ``extra_cnn`` (weight files).
+    Also returns the names of the shipped CNNs, which :func:`detect_file` runs only on images
+    they fit."""
+    from ..pretrained import shipped_detectors
+    from . import classical_detectors, select_detectors
+    from .cnn import CnnDetector
+
+    available = classical_detectors() + tuple(CnnDetector.load(w) for w in shipped_detectors())
+    try:
+        selected = select_detectors(available, names)
+    except ValueError as e:
+        raise JpegafError(str(e)) from None
+    fit_only = frozenset(d.name for d in selected if isinstance(d, CnnDetector))
+    return selected + tuple(CnnDetector.load(w) for w in extra_cnn), fit_only
 
 
 def _own_calibration(detector):

@@ -25,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.fft import dctn
+
+from ..jpeg.dct import block_dct
 
 BLOCK = 8
 # Quantisation steps searched by the lattice test. 1 is left out (it is the integer test's job);
@@ -89,20 +90,11 @@ def _check_image(img: np.ndarray) -> None:
         raise ValueError(f"image must be at least 16x16, got {img.shape[0]}x{img.shape[1]}")
 
 
-def _blocks(img: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    """Tile img[dy:, dx:] into whole 8x8 blocks, level-shifted by -128.
-
-    img: (H, W) uint8. Returns float64 (bh, bw, 8, 8), bh = (H - dy) // 8, bw = (W - dx) // 8.
-    """
-    bh = (img.shape[0] - dy) // BLOCK
-    bw = (img.shape[1] - dx) // BLOCK
-    crop = img[dy : dy + bh * BLOCK, dx : dx + bw * BLOCK].astype(np.float64) - 128.0
-    return crop.reshape(bh, BLOCK, bw, BLOCK).transpose(0, 2, 1, 3)
-
-
-def _block_dct(blocks: np.ndarray) -> np.ndarray:
-    """Orthonormal 2-D DCT-II of each block. blocks: (bh, bw, 8, 8) -> (bh, bw, 8, 8)."""
-    return dctn(blocks, axes=(-2, -1), norm="ortho")
+def grid_coefficients(img: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Block DCT of ``img - 128`` on the 8x8 grid that starts at (dy, dx): the whole blocks of
+    img[dy:, dx:], (bh, bw, 8, 8) with bh = (H - dy) // 8, bw = (W - dx) // 8."""
+    bh, bw = (img.shape[0] - dy) // BLOCK, (img.shape[1] - dx) // BLOCK
+    return block_dct(img[dy:dy + bh * BLOCK, dx:dx + bw * BLOCK])
 
 
 def _lattice_weights(steps: np.ndarray, nbins: int) -> np.ndarray:
@@ -237,7 +229,7 @@ def jpeg_history_scores(img: np.ndarray) -> HistoryScores:
     integer = np.empty(BLOCK * BLOCK)
     for dy in range(BLOCK):
         for dx in range(BLOCK):
-            coefs = _block_dct(_blocks(img, dy, dx))
+            coefs = grid_coefficients(img, dy, dx)
             rounded = np.rint(coefs)
             lattice[dy * BLOCK + dx] = _lattice_value(rounded)
             integer[dy * BLOCK + dx] = _integer_value(coefs, rounded)

@@ -60,7 +60,7 @@ class LatticeResult:
 
 #: Side of the central region the detectors analyse. Testing 64 grid offsets costs 64 block DCTs
 #: of the region; 256x256 (about 1,000 blocks per offset) already gives JPEGs z-scores in the
-#: hundreds, and keeps a 512x512 image near 70 ms instead of 270 ms (benchmarks/bench_detectors.py).
+#: hundreds, and costs a quarter of a 512x512 image's time (benchmarks/bench_detectors.py).
 DEFAULT_MAX_SIDE = 256
 
 

@@ -47,6 +47,8 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
+from ..jpeg.dct import dct_8x8, round_half_away
+
 BLOCK = 8
 #: Table entry meaning "undetermined" (no coefficient beyond the error bound).
 UNDETERMINED = 0
@@ -54,17 +56,6 @@ UNDETERMINED = 0
 _SIGMA = math.sqrt(1.0 / 12.0)
 # log-weight of a residual that no error within the bound can produce (qtable_est.m's INF_neg).
 _IMPOSSIBLE = -100.0
-
-
-def _dct_matrix() -> np.ndarray:
-    """Orthonormal 8-point DCT-II matrix C (8, 8): the 1-D transform of a column x is C @ x."""
-    n = np.arange(BLOCK)
-    c = np.sqrt(2.0 / BLOCK) * np.cos(np.pi * (2 * n[None, :] + 1) * n[:, None] / (2 * BLOCK))
-    c[0] /= np.sqrt(2.0)
-    return c
-
-
-_DCT = _dct_matrix()
 
 
 def _bound_factor(u: int) -> float:
@@ -80,11 +71,6 @@ def _bound_factor(u: int) -> float:
 ERROR_BOUND = np.array([[_bound_factor(u) * _bound_factor(v) for v in range(BLOCK)] for u in range(BLOCK)])
 
 
-def _round_half_away(x: np.ndarray) -> np.ndarray:
-    """MATLAB's round: halves go away from zero (numpy's rint sends them to the even integer)."""
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
-
-
 def usable_coefficients(img: np.ndarray) -> np.ndarray:
     """Rounded, unshifted block-DCT coefficients of the blocks the estimator may use.
 
@@ -98,8 +84,7 @@ def usable_coefficients(img: np.ndarray) -> np.ndarray:
     clipped = ((blocks == 0) | (blocks == 255)).any(axis=(1, 2))
     flat = blocks.max(axis=(1, 2)) == blocks.min(axis=(1, 2))
     kept = blocks[~clipped & ~flat].astype(np.float64)
-    coefs = _DCT @ kept @ _DCT.T  # batched matmul: (N, 8, 8)
-    return _round_half_away(coefs).astype(np.int64)
+    return round_half_away(dct_8x8(kept)).astype(np.int64)
 
 
 def _divisors(n: int) -> list[int]:
@@ -131,7 +116,7 @@ def log_likelihood(values: np.ndarray, counts: np.ndarray, q: int, bound: float,
     values, counts: the subband's histogram, (K,) integer values and (K,) their counts.
     """
     half = q // 2
-    residual = values - q * _round_half_away(values / q).astype(np.int64)
+    residual = values - q * round_half_away(values / q).astype(np.int64)
     n_i = np.bincount(residual + half, weights=counts, minlength=2 * half + 1)
     return float(n_i @ residual_log_weights(q, bound) + n_blocks * math.log(q))
 

@@ -3,12 +3,12 @@ and II (:mod:`.grid`), the tables made from it (:mod:`.tables`) and the paper's 
 (:mod:`.paper`)."""
 
 from .grid import (ALL_METHODS, ORIGINAL, EvalConfig, grid_calibrations, method_seed, read_rows,
-                   resolve_generators, run_grid, evaluation_images, write_rows)
+                   run_grid, evaluation_images, write_rows)
 from .paper import PAPER_METHOD, TABLE1, TABLE2, paper_table1, paper_table2
 from .tables import table1, table1_markdown, table2, table2_markdown, write_tables
 
 __all__ = [
     "ALL_METHODS", "ORIGINAL", "PAPER_METHOD", "TABLE1", "TABLE2", "EvalConfig", "grid_calibrations",
-    "method_seed", "paper_table1", "paper_table2", "read_rows", "resolve_generators", "run_grid",
+    "method_seed", "paper_table1", "paper_table2", "read_rows", "run_grid",
     "table1", "table1_markdown", "table2", "table2_markdown", "evaluation_images", "write_rows", "write_tables",
 ]

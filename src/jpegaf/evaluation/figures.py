@@ -34,7 +34,7 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -219,25 +219,35 @@ def _scatter(t1: Sequence[Row], t2: Sequence[Row], methods: Sequence[str], quali
             points.append((r["method"], r["detector"], float(psnrs[r["method"]]), float(r["rate"])))
     if not points:
         return None
-    fig = _figure(5.6, 4.4)
-    ax = fig.subplots()
-    seen_m, seen_d = set(), set()
-    for m, d, x, y in points:
-        marker = _MARKERS[detectors.index(d) % len(_MARKERS)]
-        ax.scatter([x], [100 * y], color=_COLOURS.get(m, "gray"), marker=marker, s=36, edgecolors="none")
-        seen_m.add(m)
-        seen_d.add(d)
+    return _method_scatter(path, [(m, d, x, 100 * y) for m, d, x, y in points], methods, detectors, str, size_pt=36,
+                           xlabel="mean PSNR against the originals (dB; finite values)",
+                           ylabel="detection rate at the calibrated threshold (%)",
+                           title=f"Quality vs detectability, QF {quality}, {size}x{size} (lower right is better)")
+
+
+def _method_scatter(path: Path, points: Sequence[tuple[str, Any, float, float]], methods: Sequence[str],
+                    shapes: Sequence[Any], shape_label: Callable[[Any], str], *, size_pt: int, xlabel: str,
+                    ylabel: str, title: str, zero_line: bool = False) -> Path:
+    """Points (method, key, x, y in %): coloured by method, shaped by key (a detector, a quality;
+    ``shapes`` orders them), with a legend of both in the given orders; y from 0 to 100 %."""
     from matplotlib.lines import Line2D
 
+    fig = _figure(5.6, 4.4)
+    ax = fig.subplots()
+    for m, k, x, y in points:
+        ax.scatter([x], [y], color=_COLOURS.get(m, "gray"), marker=_MARKERS[shapes.index(k) % len(_MARKERS)],
+                   s=size_pt, edgecolors="none")
     handles = [Line2D([], [], color=_COLOURS.get(m, "gray"), marker="o", linestyle="", label=_LABELS.get(m, m))
-               for m in methods if m in seen_m]
-    handles += [Line2D([], [], color="gray", marker=_MARKERS[detectors.index(d) % len(_MARKERS)],
-                       linestyle="", label=d) for d in detectors if d in seen_d]
+               for m in methods if any(p[0] == m for p in points)]
+    handles += [Line2D([], [], color="gray", marker=_MARKERS[i % len(_MARKERS)], linestyle="", label=shape_label(k))
+                for i, k in enumerate(shapes) if any(p[1] == k for p in points)]
     ax.legend(handles=handles, fontsize=7, loc="best")
+    if zero_line:
+        ax.axvline(0, color="lightgray", linewidth=0.8, zorder=0)
     ax.set_ylim(-5, 105)
-    ax.set_xlabel("mean PSNR against the originals (dB; finite values)", fontsize=8)
-    ax.set_ylabel("detection rate at the calibrated threshold (%)", fontsize=8)
-    ax.set_title(f"Quality vs detectability, QF {quality}, {size}x{size} (lower right is better)", fontsize=9)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_title(title, fontsize=9)
     fig.tight_layout()
     return _save(fig, path)
 
@@ -262,27 +272,11 @@ def _tradeoff(t1: Sequence[Row], t2: Sequence[Row], size: int, path: Path) -> Pa
     points = tradeoff_points(t1, t2, size)
     if not points:
         return None
-    qualities = sorted({q for _, q, _, _, _ in points})
-    fig = _figure(5.6, 4.4)
-    ax = fig.subplots()
-    for m, q, x, y, _ in points:
-        ax.scatter([x], [100 * y], color=_COLOURS.get(m, "gray"), marker=_MARKERS[qualities.index(q) % len(_MARKERS)],
-                   s=48, edgecolors="none")
-    from matplotlib.lines import Line2D
-
-    methods = list(dict.fromkeys(m for m, *_ in points))
-    handles = [Line2D([], [], color=_COLOURS.get(m, "gray"), marker="o", linestyle="", label=_LABELS.get(m, m))
-               for m in methods]
-    handles += [Line2D([], [], color="gray", marker=_MARKERS[i % len(_MARKERS)], linestyle="", label=f"QF {q}")
-                for i, q in enumerate(qualities)]
-    ax.legend(handles=handles, fontsize=7, loc="best")
-    ax.axvline(0, color="lightgray", linewidth=0.8, zorder=0)
-    ax.set_ylim(-5, 105)
-    ax.set_xlabel("PSNR gain over the JPEG (dB)", fontsize=8)
-    ax.set_ylabel("worst detection rate over all detectors (%)", fontsize=8)
-    ax.set_title(f"Better than the JPEG, and undetected? {size}x{size} (bottom right is best)", fontsize=9)
-    fig.tight_layout()
-    return _save(fig, path)
+    return _method_scatter(path, [(m, q, x, 100 * y) for m, q, x, y, _ in points],
+                           list(dict.fromkeys(m for m, *_ in points)), sorted({q for _, q, *_ in points}),
+                           lambda q: f"QF {q}", size_pt=48, zero_line=True,
+                           xlabel="PSNR gain over the JPEG (dB)", ylabel="worst detection rate over all detectors (%)",
+                           title=f"Better than the JPEG, and undetected? {size}x{size} (bottom right is best)")
 
 
 def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 import json
 import multiprocessing
@@ -48,9 +47,11 @@ from ..antiforensics import CLASSICAL_METHODS, METHODS, classical_method
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
+from ..determinism import derived_seed, stable_hash
 from ..errors import InputError, JpegafError
 from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
+from ..weights import generators_by_quality
 
 #: Methods the grid knows, in table order: the JPEG itself, then every anti-forensic method.
 #: "original" is always added (not configurable).
@@ -124,24 +125,6 @@ def file_sha256(path: str) -> str:
     return sha256_of_file(path)
 
 
-def resolve_generators(generators: Mapping[int, str] | Sequence[str]) -> dict[int, str]:
-    """quality -> generator weights path (a list of paths is mapped through their model cards; a
-    generator conditioned on the quantization table is mapped from each quality it was trained on)."""
-    if isinstance(generators, Mapping):
-        return {int(q): os.fspath(p) for q, p in generators.items()}
-    from ..weights import read_model_card
-
-    out: dict[int, str] = {}
-    for p in generators:
-        card = read_model_card(Path(p))
-        for q in (card.get("qualities") or [card["quality"]]):
-            q = int(q)
-            if q in out:
-                raise ValueError(f"two generators for QF {q}: {out[q]} and {p}")
-            out[q] = os.fspath(p)
-    return out
-
-
 @functools.lru_cache(maxsize=None)
 def _generator(path: str):
     from ..antiforensics.gan import load_trained_generator
@@ -175,7 +158,7 @@ def method_parameters(name: str) -> str:
 
 def method_seed(seed: int, index: int) -> int:
     """The seed given to the methods for image ``index`` of the test split."""
-    return int(np.random.SeedSequence([seed, index]).generate_state(1, dtype=np.uint32)[0])
+    return derived_seed(seed, index, bits=32)
 
 
 def run_gan(generator, img: np.ndarray, quality: int) -> np.ndarray:
@@ -209,7 +192,7 @@ def _cell_key(job: _Job, size: int, quality: int | None, method: str, extra: dic
                "libjpeg": jpeg.libjpeg_version(), "params": method_parameters(method),
                "detectors": [d.name for d in selected_detectors(job.detectors)],
                "cnn": sorted(file_sha256(p) for p in job.cnn), **extra}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return stable_hash(payload)
 
 
 def _load_cached(path: Path) -> dict | None:
@@ -327,7 +310,7 @@ def check_inputs(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
         which = "" if config.split == "all" else " in its test part (--split all takes every image)"
         raise InputError(data_dir, f"no never-compressed image of at least {min(config.sizes)} px{which}")
     try:
-        generators = resolve_generators(config.generators)
+        generators = generators_by_quality(config.generators)
         selected_detectors(config.detectors)
     except ValueError as e:
         raise JpegafError(str(e)) from None
@@ -359,7 +342,7 @@ def run_grid(config: EvalConfig, data_dir: str | os.PathLike, out_dir: str | os.
     cache_dir = out_dir / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
     images = evaluation_images(config, data_dir)
-    generators = resolve_generators(config.generators)
+    generators = generators_by_quality(config.generators)
     selected_detectors(config.detectors)  # validate names early
     root = data_dir.resolve()
     jobs = [_Job(path=os.fspath(p.resolve()), name=p.resolve().relative_to(root).as_posix()

@@ -3,12 +3,15 @@ Tables I and II, the figures and report.html, in that order, into one output fol
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..antiforensics.gan import load_trained_generator
+from ..errors import InputError, JpegafError
 from ..imageio import make_output_folder
 from .figures import write_figures
-from .grid import EvalConfig, check_inputs, resolve_generators, run_grid
+from ..weights import generators_by_quality
+from .grid import EvalConfig, check_inputs, run_grid
 from .report import write_report
 from .tables import write_tables
 
@@ -21,7 +24,7 @@ def run_evaluation(config: EvalConfig, data_dir: Path, out_dir: Path, *, command
     make_output_folder(out_dir)
     rows = run_grid(config, data_dir, out_dir)
     write_tables(rows, out_dir)
-    generators = resolve_generators(config.generators)
+    generators = generators_by_quality(config.generators)
     # The figures show the largest size that some image is large enough for.
     figure_size = max(r["size"] for r in rows if r["status"] == "ok")
     figures = []
@@ -33,3 +36,48 @@ def run_evaluation(config: EvalConfig, data_dir: Path, out_dir: Path, *, command
     write_report(out_dir, config=config, rows=rows, command=command, data_description=data_description,
                  figures=figures, note=note)
     return (out_dir / "table1.md").read_text(), (out_dir / "table2.md").read_text()
+
+
+def with_shipped_models(config: EvalConfig) -> EvalConfig:
+    """The GAN row runs the shipped generators unless ``config`` names others, and the CNN rows
+    the shipped detectors (trained on the corpus) unless it names others."""
+    from ..pretrained import shipped_detectors, shipped_weights
+
+    generators = config.generators or (tuple(str(p) for p in shipped_weights()) if "gan" in config.methods else ())
+    return dataclasses.replace(config, generators=generators,
+                               cnn=config.cnn or tuple(str(p) for p in shipped_detectors()))
+
+
+def evaluate_folder(config: EvalConfig, data_dir: Path, out_dir: Path, command: str) -> tuple[str, str]:
+    """`jpegaf evaluate`: :func:`run_evaluation` on a folder of never-compressed images, its
+    test part (a corpus's own, or the seeded identity split) or, with ``split="all"``, all of it."""
+    from ..data.corpus import is_corpus
+
+    if not data_dir.is_dir():
+        raise InputError(data_dir, "no such folder")
+    if config.split == "all":
+        which = "every image (--split all: a folder no model or threshold was fitted on)"
+    elif is_corpus(data_dir):
+        which = "the corpus's test part (never trained or calibrated on)"
+    else:
+        which = f"held-out split (test fraction {config.test_fraction}, seed {config.seed})"
+    return run_evaluation(config, data_dir, out_dir, command=command, note="",
+                          data_description=f"never-compressed images of {data_dir}, {which}")
+
+
+def run_demo(config: EvalConfig, out_dir: Path, command: str) -> tuple[str, str, str]:
+    """`jpegaf demo`: :func:`run_evaluation` on the bundled held-out crops. Returns the note that
+    says what these figures are, and the Markdown of Tables I and II."""
+    from ..heldout import HELDOUT_DIR, heldout_paths
+
+    if not heldout_paths():
+        raise JpegafError("the bundled held-out crops are missing from the installation "
+                          f"({HELDOUT_DIR}; rebuild them with scripts/bundle_heldout.py)")
+    n = len(heldout_paths()) if config.limit is None else min(config.limit, len(heldout_paths()))
+    note = (f"{n} bundled crops of never-compressed photographs (the training corpus's test part, "
+            "src/jpegaf/heldout), not BOSSBase/BOWS2: no shipped model or threshold has seen them, "
+            "but they are few and not the paper's images, so these figures are not the paper's.")
+    t1, t2 = run_evaluation(config, HELDOUT_DIR, out_dir, command=command, note=note,
+                            data_description="the bundled held-out crops (src/jpegaf/heldout: the corpus's "
+                                             "test part, PROVENANCE.csv), never trained or calibrated on")
+    return note, t1, t2

@@ -15,7 +15,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Callable, Iterator, TypeVar, Union
 
 import jpeglib
 import numpy as np
@@ -31,6 +31,7 @@ LIBJPEG_VERSION = "turbo210"
 JPEGLIB_VERSION = jpeglib.__version__
 
 Source = Union[str, os.PathLike, bytes]
+T = TypeVar("T")
 
 
 def libjpeg_version() -> str:
@@ -131,19 +132,26 @@ def read_header(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> JpegHea
     return _read_source(source, max_pixels)[2]
 
 
-def _decode(source: Source, max_pixels: int, colour_space=None) -> np.ndarray:
-    """libjpeg's spatial output (H, W, C) of a checked JPEG; damage reported as an InputError."""
-    data, path, _ = _read_source(source, max_pixels)
+def _with_libjpeg(source: Source, max_pixels: int, read: Callable[[str], T]) -> tuple[T, JpegHeader]:
+    """``read(file)`` by the pinned libjpeg on a checked JPEG (written to a private temporary file),
+    and its header; damage that libjpeg reports, even as a warning, is an InputError."""
+    data, path, header = _read_source(source, max_pixels)
     _pin_libjpeg()
     with _temp_path() as tmp:
         Path(tmp).write_bytes(data)
         with _libjpeg_messages() as messages:
             try:
-                img = jpeglib.read_spatial(tmp, out_color_space=colour_space).spatial
+                result = read(tmp)
             except OSError as e:
                 raise InputError(path, f"corrupt JPEG ({e})") from None
         _raise_on_damage(messages, path)
-    return img
+    return result, header
+
+
+def _decode(source: Source, max_pixels: int, colour_space=None) -> np.ndarray:
+    """libjpeg's spatial output (H, W, C) of a checked JPEG."""
+    return _with_libjpeg(source, max_pixels,
+                         lambda tmp: jpeglib.read_spatial(tmp, out_color_space=colour_space).spatial)[0]
 
 
 def decompress(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
@@ -168,17 +176,12 @@ def decompress_luma(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.
 
 def read_coefficients(source: Source, max_pixels: int = DEFAULT_MAX_PIXELS) -> JpegCoefficients:
     """Read the quantized DCT coefficients and tables of a JPEG (baseline or progressive)."""
-    data, path, header = _read_source(source, max_pixels)
-    _pin_libjpeg()
-    with _temp_path() as tmp:
-        Path(tmp).write_bytes(data)
-        with _libjpeg_messages() as messages:
-            try:
-                jpeg = jpeglib.read_dct(tmp)
-                jpeg.load()
-            except OSError as e:
-                raise InputError(path, f"corrupt JPEG ({e})") from None
-        _raise_on_damage(messages, path)
+    def read(tmp: str):
+        jpeg = jpeglib.read_dct(tmp)
+        jpeg.load()  # the coefficients are read while the file still exists
+        return jpeg
+
+    jpeg, header = _with_libjpeg(source, max_pixels, read)
     planes = [jpeg.Y] + ([jpeg.Cb, jpeg.Cr] if jpeg.Cb is not None else [])
     tables = tuple(header.component_table(i).copy() for i in range(len(planes)))
     return JpegCoefficients(

@@ -12,34 +12,41 @@ import numpy as np
 import scipy.fft
 
 
-def to_blocks(img: np.ndarray) -> np.ndarray:
-    """View an (H, W) array (H, W multiples of 8) as (H/8, W/8, 8, 8) blocks (a copy)."""
-    h, w = img.shape
-    if h % 8 or w % 8:
-        raise ValueError(f"height and width must be multiples of 8, got {h}x{w}")
-    return img.reshape(h // 8, 8, w // 8, 8).swapaxes(1, 2).copy()
-
-
-def from_blocks(blocks: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`to_blocks`: (bh, bw, 8, 8) -> (8 bh, 8 bw)."""
-    bh, bw = blocks.shape[:2]
-    return blocks.swapaxes(1, 2).reshape(bh * 8, bw * 8)
-
-
 def block_dct(img: np.ndarray) -> np.ndarray:
-    """Orthonormal 8x8 block DCT of ``img - 128`` in float64.
+    """Orthonormal 8x8 block DCT of ``img - 128`` in float64 — the one block DCT of the project.
 
     Shape: (H, W) with H, W multiples of 8 -> (H/8, W/8, 8, 8); ``out[i, j, u, v]`` has vertical
-    frequency u and horizontal frequency v, the layout of :class:`JpegCoefficients`.
+    frequency u and horizontal frequency v, the layout of :class:`JpegCoefficients`. A strided view
+    of the image goes straight into the transform (no copy of the blocks).
     """
-    blocks = to_blocks(np.asarray(img, dtype=np.float64) - 128.0)
-    return scipy.fft.dctn(blocks, axes=(2, 3), norm="ortho")
+    x = np.asarray(img, dtype=np.float64)
+    h, w = x.shape
+    if h % 8 or w % 8:
+        raise ValueError(f"height and width must be multiples of 8, got {h}x{w}")
+    return dct_8x8((x - 128.0).reshape(h // 8, 8, w // 8, 8).swapaxes(1, 2))
+
+
+def dct_8x8(blocks: np.ndarray) -> np.ndarray:
+    """Orthonormal 2-D DCT-II over the last two axes (8, 8) of ``blocks``, as they are (no level shift)."""
+    return scipy.fft.dctn(np.asarray(blocks, dtype=np.float64), axes=(-2, -1), norm="ortho")
 
 
 def block_idct(coef: np.ndarray) -> np.ndarray:
     """Inverse of :func:`block_dct`: real-valued pixels (not rounded), (bh, bw, 8, 8) -> (H, W)."""
-    blocks = scipy.fft.idctn(np.asarray(coef, dtype=np.float64), axes=(2, 3), norm="ortho")
-    return from_blocks(blocks) + 128.0
+    bh, bw = coef.shape[:2]
+    return idct_8x8(coef).swapaxes(1, 2).reshape(bh * 8, bw * 8) + 128.0
+
+
+def idct_8x8(coef: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`dct_8x8` (no level shift)."""
+    return scipy.fft.idctn(np.asarray(coef, dtype=np.float64), axes=(-2, -1), norm="ortho")
+
+
+def round_half_away(x: np.ndarray) -> np.ndarray:
+    """MATLAB's ``round``: halves go away from zero (numpy's rint sends them to the even integer).
+    The published reference codes (Fan et al.'s, Neelamani's estimator) round this way, and the
+    bins' boundaries depend on it."""
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
 def to_uint8(pixels: np.ndarray) -> np.ndarray:

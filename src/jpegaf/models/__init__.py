@@ -4,7 +4,6 @@ and the Bayar-Stamm constrained CNN JPEG detector.
 One model per file, each with a frozen dataclass config that a checkpoint can store and rebuild from.
 """
 
-from .conditioning import qtable_plane
 from .detector_cnn import ConstrainedConv2d, DetectorCNN, DetectorCNNConfig
 from .discriminator import Discriminator, DiscriminatorConfig
 from .generator import Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel
@@ -14,7 +13,7 @@ from .vgg import (CAFFE_MEAN_BGR, IMAGENET_MEAN, IMAGENET_STD, VGG16_CAFFE_WEIGH
                   VGGFeatures, convert_vgg_to_safetensors, find_vgg_weights)
 
 __all__ = [
-    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel", "qtable_plane",
+    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel",
     "Discriminator", "DiscriminatorConfig", "ConstrainedConv2d", "DetectorCNN", "DetectorCNNConfig",
     "KV_KERNEL", "SRMResidual", "srm_residual",
     "VGGFeatures", "VGGConfig", "find_vgg_weights", "convert_vgg_to_safetensors",

@@ -61,7 +61,7 @@ class GeneratorConfig:
     # form). A departure from the paper: record it with any result it produced.
     global_skip: bool = False
     # NOT in the paper. Extra input channels after the image's: 1 = the quantization-table plane of
-    # :func:`jpegaf.models.conditioning.qtable_plane` (one generator for several qualities). The
+    # :func:`jpegaf.data.conditioning.qtable_plane` (one generator for several qualities). The
     # output keeps ``in_channels`` channels; the global skip adds the image channels only.
     condition_channels: int = 0
 

@@ -9,30 +9,12 @@ Two explicit steps, both for eval-mode inference only:
 - :func:`fast_cpu_generator` -> the fastest path measured to be exact enough: a
   :class:`FusedCpuGenerator` built from the folded generator.
 
-Measured (AMD EPYC, 2 cores with AVX512-BF16, torch 2.13 CPU; the trained QF 50 generator,
-results/gan-cpu-q50, on a real 512x512 photograph JPEG-compressed at QF 50; speed-up against the
-plain fp32 eager NCHW ``Generator`` timed in the same run, medians of 3, a training job sharing the
-cores; "gl" = grey levels of the [0, 255] output before rounding; dPSNR = PSNR(variant, original)
-- PSNR(fp32, original) against the never-compressed image; the requirement is |dPSNR| < 0.05 dB)::
-
-    variant                                           speed-up  max diff  dPSNR      note
-    fp32 eager, channels-last                           1.32x    0         0
-    fp32 eager, BN folded, channels-last                1.66x    0         0
-    fp32 oneDNN fused convs, pre-packed weights         2.27x    0         0          fast_cpu_generator(bf16=False)
-    ONNX Runtime 1.32 fp32 (BN folded), 2 threads       2.24x    0         0          own run (fast path 4.03x there)
-    bf16 autocast, channels-last                        2.51x    0.24 gl   -0.0001 dB
-    bf16 weights, BN folded, channels-last (eager)      2.86x    0.21 gl   +0.0004 dB  own run (fast path 3.85x there)
-    bf16 oneDNN fused convs, pre-packed weights         4.27x    0.18 gl   +0.0001 dB  the default here
-    torch.compile (inductor, freezing, static), bf16    4.12x    0.18 gl   +0.0001 dB  own run (fast 3.85x); unusable
-    torch.jit trace+freeze+optimize_for_inference fp32  1.00x    0         0          at 256x256; no gain
-    torch.jit trace+freeze, bf16 weights                 ~ eager bf16 weights          at 256x256; no gain
-
-12 megapixels (4000x3000, real content, JPEG QF 50) through ``tiled_generate``, one pass each:
-plain fp32 (tile 512) 0.0172 MP/s, peak RSS 740 MB; the bf16 fused path 0.0556 MP/s with tile
-512 (3.2x; 820 MB) and 0.066 MP/s with tile 1024 (3.8x; 1165 MB), dPSNR -0.0003 dB, uint8
-outputs within 1 of fp32's. (The 12 MP fp32 baseline gets channels-last tiles from
-``tiled_generate``, which makes it faster per pixel than the pure-NCHW 512x512 baseline; hence
-3.2x there against 4.3x at 512x512.) Absolute rates were about half the idle machine's.
+Why these choices: every variant (channels-last, BN folding, oneDNN fusion, bf16 autocast and
+weights, ONNX Runtime, torch.compile, TorchScript) was timed in one run against the plain fp32
+generator and checked against it (the requirement: PSNR against the never-compressed original
+within 0.05 dB of fp32's); the figures, and the command that remeasures them
+(benchmarks/bench_generator.py), are in results/inference.md. The bf16 fused path was the
+fastest that met the requirement, with the fp32 fused path next.
 
 torch.compile is not used: with ``freezing=True`` it is barely faster than the fused path and not
 shape-generic (it recompiles for every new tile shape, several seconds each, and once dynamo
@@ -254,23 +236,14 @@ def fast_cpu_generator(generator: Generator, bf16: bool | None = None) -> nn.Mod
     weights) in bfloat16 when ``bf16`` is True, or None and the CPU has native bf16
     (:func:`has_native_bf16`), float32 otherwise. Where the oneDNN ops are missing (a torch built
     without oneDNN) or fail the construction-time check against the folded generator, it returns
-    the BN-folded channels-last :class:`~jpegaf.models.Generator` instead (exact, 1.66x). The
+    the BN-folded channels-last :class:`~jpegaf.models.Generator` instead (exact, slower). The
     module takes and returns float32 NCHW in [-1, 1] like ``generator``, any size, with
     ``condition_channels`` too; ``tiled_generate`` accepts it.
 
-    Why this path (AMD EPYC, 2 cores, AVX512-BF16, torch 2.13; the trained QF 50 generator on a
-    real JPEG at QF 50; all variants timed in one run against the plain fp32 eager NCHW
-    ``Generator``; table in the module docstring): at 512x512 the bf16 fused path is 4.27x
-    (3.94 s against 16.8 s under a background load; about 2 s idle), the fp32 fused path 2.27x.
-    Exactness of bf16 against the fp32 output: max 0.18 grey level before rounding, uint8 outputs
-    differ by at most 1 (PSNR 66.8 dB against the fp32 output), PSNR against the never-compressed
-    original within 0.0001 dB of fp32's at 512x512 and 0.0003 dB at 12 MP (requirement < 0.05 dB;
-    the worst seen, 0.018 dB, was on a smooth 128x128 crop where a few flipped grey levels weigh
-    more). At 12 MP through ``tiled_generate``: 3.2x the plain fp32 with tile 512 (peak RSS 820 MB)
-    and 3.8x with tile 1024 (1165 MB). Faster than bf16 autocast (2.5x) and eager bf16 weights
-    (2.9x), which run BN, activation and residual sums as separate passes over memory and do not
-    pre-pack weights; ONNX Runtime (an fp32 model, 2.2x) and torch.compile (not
-    shape-generic, see the module docstring) were measured and not chosen.
+    Why this path: it does BN, activation and residual sums inside the convolution and pre-packs
+    the weights, where bf16 autocast and eager bf16 weights make separate passes over memory;
+    in bf16 its uint8 outputs differ from fp32's by at most one grey level. Speed-ups, exactness
+    and memory at 512x512 and 12 MP: results/inference.md (benchmarks/bench_generator.py).
     """
     if not isinstance(generator, Generator):
         raise TypeError(f"expected a jpegaf Generator, got {type(generator).__name__}")

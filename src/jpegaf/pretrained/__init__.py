@@ -34,13 +34,21 @@ def shipped_detectors() -> list[Path]:
 
 def shipped_generators() -> dict[int, Path]:
     """JPEG quality -> shipped generator weights (through their model cards)."""
-    from ..evaluation.grid import resolve_generators
+    from ..weights import generators_by_quality
 
     weights = shipped_weights()
     if not weights:
         raise JpegafError(f"no generator weights are shipped in {PRETRAINED_DIR}; rebuild them with "
                           "`make generators`, or pass --generator WEIGHTS")
-    return {q: Path(p) for q, p in resolve_generators([str(w) for w in weights]).items()}
+    return {q: Path(p) for q, p in generators_by_quality([str(w) for w in weights]).items()}
 
 
-__all__ = ["PRETRAINED_DIR", "shipped_detectors", "shipped_generators", "shipped_weights"]
+def shipped_generator(quality: int) -> Path:
+    """The shipped generator for JPEG ``quality`` (a one-line error when none is)."""
+    generator = shipped_generators().get(quality)
+    if generator is None:
+        raise JpegafError(f"no shipped generator for QF {quality}: pass --generator WEIGHTS")
+    return generator
+
+
+__all__ = ["PRETRAINED_DIR", "shipped_detectors", "shipped_generator", "shipped_generators", "shipped_weights"]

@@ -16,11 +16,14 @@ import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import torch
+
 from ..errors import InputError, JpegafError
 from ..weights import load_weights, read_model_card, versions
+
+C = TypeVar("C")  # a training config class
 
 CHECKPOINT = "checkpoint.pt"
 
@@ -79,15 +82,17 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         raise InputError(path, f"not a readable jpegaf checkpoint ({e.__class__.__name__})") from None
 
 
-def state_to_resume(out: Path, resume: bool) -> dict[str, Any] | None:
-    """The checkpoint a run in ``out`` continues from: None for a fresh run. A folder that holds a
-    checkpoint is never trained over from scratch without ``resume`` (that would lose the run)."""
+def state_to_resume(out: Path, resume: bool, config: C, from_dict: Callable[[dict], C]) -> tuple[dict | None, C]:
+    """The checkpoint a run in ``out`` continues from (None for a fresh run) and the run's config:
+    the checkpoint's own when resuming (``from_dict`` rebuilds it), else ``config``. A folder that
+    holds a checkpoint is never trained over from scratch without ``resume`` (that would lose the run)."""
     path = out / CHECKPOINT
     if resume and path.exists():
-        return load_checkpoint(path)
+        state = load_checkpoint(path)
+        return state, from_dict(json.loads(state["config"]))
     if path.exists():
         raise InputError(out, "holds a checkpoint already; pass --resume to continue it or use another --out")
-    return None
+    return None, config
 
 
 def restore(state: dict[str, Any], models: dict[str, torch.nn.Module],

@@ -7,7 +7,7 @@ Two presets:
   beta = 1e-6, gamma = 1e-2, generator lr 5e-4 and discriminator lr 5e-6 for 30 epochs then both
   divided by 10; Adam(0.9, 0.999, 1e-8); one discriminator step then one generator step.
 - :func:`cpu_preset` — a documented reduction for 2 CPU cores and about an hour: 64x64 crops
-  (a step of batch 16 costs ~0.5 TFLOP at 64x64, 2-4 s on such a CPU; 4x that at 128x128), 16
+  (a step of batch 16 costs ~0.5 TFLOP at 64x64, 4x that at 128x128; benchmarks/bench_training.py), 16
   crops per image (the bundled sample set is small), 10 + 16 epochs (about 550 steps on the 21
   training images of the bundled set), the learning-rate drop at about the same fraction of phase 2
   (10/16 against 30/50), validation on 128x128 centre crops, and the generator's global input
@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from ..jpeg import check_quality
 from ..models import VGG_PREPROCESSING, DiscriminatorConfig, GeneratorConfig
@@ -32,7 +32,11 @@ GENERATOR_LOSSES = ("paper", "non_saturating")
 class GanTrainConfig:
     """Everything a GAN training run depends on (saved with every checkpoint and model card)."""
 
-    quality: int
+    # The JPEG qualities the generator learns to undo: one, as in the paper (one generator per
+    # quality), or several for one generator conditioned on the file's quantization table (NOT in
+    # the paper, issue 7): each training crop is then compressed at one of them and the generator
+    # gets the table's plane as a second input channel (jpegaf.data.conditioning).
+    qualities: tuple[int, ...]
     seed: int = 0
     # --- data (paper Sec. IV-A) ---
     crop_size: int = 128
@@ -73,25 +77,21 @@ class GanTrainConfig:
     num_workers: int = 0            # DataLoader worker processes per rank
     cache_dir: str | None = None    # on-disk cache of JPEG crops
     preset: str = "custom"
-    # --- beyond the paper (issue 7) ---
-    # One generator for several qualities, conditioned on the quantization table (NOT in the
-    # paper, which trains one generator per quality): each training crop is compressed at one of
-    # these qualities and the generator gets the table's plane as a second input channel
-    # (jpegaf.models.conditioning). Empty: the paper's one quality, ``quality``.
-    qualities: tuple[int, ...] = ()
+    # --- beyond the paper ---
     # Start the generator from these exported weights (safetensors + model card) instead of
     # PyTorch's initialisation, e.g. a QF 50 generator to train a QF 25 one in fewer steps. A
     # conditioned generator started from an unconditioned one gets zero weights on its extra input.
     init_generator: str | None = None
 
     def __post_init__(self):
-        check_quality(self.quality)
+        if not isinstance(self.qualities, tuple) or not self.qualities:
+            raise ValueError(f"qualities must be a non-empty tuple of JPEG qualities, got {self.qualities!r}")
         for q in self.qualities:
             check_quality(q)
-        if self.qualities and self.quality not in self.qualities:
-            raise ValueError(f"quality {self.quality} must be one of qualities {self.qualities}")
-        if bool(self.qualities) != (self.generator.condition_channels == 1):
-            raise ValueError("a generator conditioned on the table (qualities given) needs "
+        if len(set(self.qualities)) != len(self.qualities):
+            raise ValueError(f"qualities repeat a value: {self.qualities}")
+        if self.conditioned != (self.generator.condition_channels == 1):
+            raise ValueError("a generator for several qualities is conditioned on the table: it needs "
                              "generator.condition_channels = 1, and only then")
         if self.vgg_preprocessing not in VGG_PREPROCESSING:
             raise ValueError(f"vgg_preprocessing must be one of {VGG_PREPROCESSING}")
@@ -104,11 +104,20 @@ class GanTrainConfig:
                              f"equal crop_size ({self.crop_size})")
         if self.batch_size < 1 or self.phase1_epochs < 0 or self.phase2_epochs < 0:
             raise ValueError("batch_size must be >= 1 and epoch counts >= 0")
+        if min(self.phase1_lr, self.g_lr, self.d_lr) <= 0 or min(self.alpha, self.beta, self.gamma) < 0:
+            raise ValueError("learning rates must be > 0 and the loss weights alpha, beta, gamma >= 0")
 
     @property
-    def trained_qualities(self) -> tuple[int, ...]:
-        """The JPEG qualities the generator learns to undo."""
-        return self.qualities if self.qualities else (self.quality,)
+    def conditioned(self) -> bool:
+        """One generator for several qualities, told the file's quantization table (not in the paper)."""
+        return len(self.qualities) > 1
+
+    @property
+    def nominal_quality(self) -> int:
+        """The quality that logs and the early-stopping validation speak of: the only one, or the
+        middle one of a conditioned generator's."""
+        ordered = sorted(self.qualities)
+        return ordered[len(ordered) // 2]
 
     @property
     def effective_beta(self) -> float:
@@ -124,6 +133,9 @@ class GanTrainConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "GanTrainConfig":
         d = _tuples(d)
+        if "quality" in d:  # configs saved before one field held the qualities (checkpoints, cards)
+            quality = d.pop("quality")
+            d["qualities"] = d.get("qualities") or (quality,)
         d["generator"] = GeneratorConfig(**_tuples(d["generator"]))
         d["discriminator"] = DiscriminatorConfig(**_tuples(d["discriminator"]))
         return cls(**d)
@@ -134,25 +146,34 @@ def _tuples(d: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
 
 
-def paper_preset(quality: int, **overrides: Any) -> GanTrainConfig:
+def _qualities(quality: int | Sequence[int]) -> tuple[int, ...]:
+    return (quality,) if isinstance(quality, int) else tuple(sorted(set(quality)))
+
+
+def paper_preset(quality: int | Sequence[int], **overrides: Any) -> GanTrainConfig:
     """The paper's schedule (Sec. IV-A), unchanged: in particular no data augmentation, which the
     paper does not use (the dataclass default turns it on for the small CPU data sets), and the
-    VGG-16 of its reference [12] with that network's own (Caffe) input convention."""
-    base = GanTrainConfig(quality=quality, augment=False, vgg_preprocessing="caffe", preset="paper")
+    VGG-16 of its reference [12] with that network's own (Caffe) input convention. Several
+    qualities: one table-conditioned generator for all of them (not in the paper)."""
+    qualities = _qualities(quality)
+    base = GanTrainConfig(qualities=qualities, augment=False, vgg_preprocessing="caffe", preset="paper",
+                          generator=GeneratorConfig(condition_channels=int(len(qualities) > 1)))
     return dataclasses.replace(base, **overrides)
 
 
-def cpu_preset(quality: int, **overrides: Any) -> GanTrainConfig:
-    """A reduction that trains a useful generator on 2 CPU cores in about an hour (module doc)."""
+def cpu_preset(quality: int | Sequence[int], **overrides: Any) -> GanTrainConfig:
+    """A reduction that trains a useful generator on 2 CPU cores in about an hour (module doc).
+    Several qualities: one table-conditioned generator for all of them (not in the paper)."""
+    qualities = _qualities(quality)
     base = GanTrainConfig(
-        quality=quality,
+        qualities=qualities,
         crop_size=64,
         crops_per_image=16,
         val_size=128,
         phase1_epochs=10,
         phase2_epochs=16,
         lr_decay_epoch=10,  # about 30/50 of phase 2, as the paper
-        generator=GeneratorConfig(global_skip=True),
+        generator=GeneratorConfig(global_skip=True, condition_channels=int(len(qualities) > 1)),
         discriminator=DiscriminatorConfig(input_size=64),
         checkpoint_every=100,
         preset="cpu",

@@ -35,7 +35,6 @@ uninterrupted one (tested).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import sys
@@ -55,6 +54,7 @@ from .. import jpeg
 from ..antiforensics import METHODS, classical_method
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
+from ..determinism import derived_seed, stable_hash
 from ..errors import InputError
 from ..metrics.forensic import calibrate_threshold, roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
@@ -179,11 +179,6 @@ def quick_preset(size: int, quality: int, **overrides: Any) -> DetectorTrainConf
 
 # --- data --------------------------------------------------------------------------------------
 
-def derived_seed(*parts: int) -> int:
-    """A 31-bit seed derived from integers (e.g. (config seed, stream, index))."""
-    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0] >> 1)
-
-
 class Negatives:
     """Makes the processed ("anti-forensic") version of a JPEG crop, with caching.
 
@@ -232,8 +227,7 @@ class Negatives:
             return hit
         disk_key = None
         if self.disk is not None:
-            disk_key = hashlib.sha256(json.dumps([repr(key), seed, self.quality, self.identity,
-                                                  jpeg.libjpeg_version()]).encode()).hexdigest()
+            disk_key = stable_hash([repr(key), seed, self.quality, self.identity, jpeg.libjpeg_version()])
             hit = self.disk.load(disk_key, original.shape[0])
         if hit is None:
             hit = self.make(original, decoded, seed)
@@ -383,9 +377,7 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
     """
     out = Path(out_dir)
     ckpt_path = out / CHECKPOINT
-    state = state_to_resume(out, resume)
-    if state is not None:
-        config = DetectorTrainConfig.from_dict(json.loads(state["config"]))
+    state, config = state_to_resume(out, resume, config, DetectorTrainConfig.from_dict)
     rk = init_distributed(device)
     if (config.batch_size // 2) % rk.world:
         raise ValueError(f"batch_size / 2 = {config.batch_size // 2} crops is not divisible by {rk.world} ranks")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from ..data import MixedQualityPairs, CentreCropPairs, TrainPairs, dataset_parts
 from ..errors import InputError, JpegafError
 from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
-from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights, qtable_plane
+from ..data.conditioning import qtable_plane
+from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights
 from ..weights import export_model, file_sha256, versions
 from .checkpoint import CHECKPOINT, Position, hardware, init_generator_from, restore, state_to_resume
 from .config import GanTrainConfig
@@ -227,9 +227,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     """
     out = Path(out_dir)
     ckpt_path = out / CHECKPOINT
-    state = state_to_resume(out, resume)
-    if state is not None:
-        config = GanTrainConfig.from_dict(json.loads(state["config"]))
+    state, config = state_to_resume(out, resume, config, GanTrainConfig.from_dict)
     rk = init_distributed(device)
     torch.manual_seed(config.seed)
     data_dir = Path(data_dir)
@@ -239,24 +237,23 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         write_run_files(out, config.to_json(), data_dir, train_files, val_files)
         perceptual = (f"on (beta = {config.beta:g})" if vgg is not None
                       else "off (--no-perceptual: beta = 0, recorded in config.json and the model card)")
-        print(f"training the GAN at quality {config.quality} ({config.preset} preset) on {len(train_files)} "
+        print(f"training the GAN at quality {'/'.join(map(str, config.qualities))} ({config.preset} preset) on {len(train_files)} "
               f"images, {len(val_files)} held out, {rk.world} process(es) on {rk.device}; perceptual term "
               f"{perceptual}", file=sys.stderr)
 
-    conditioned = bool(config.qualities)
-    if conditioned:
+    if config.conditioned:
         train = MixedQualityPairs(train_files, config.qualities, crop_size=config.crop_size,
                                   crops_per_image=config.crops_per_image, seed=config.seed,
                                   augment=config.augment, cache_dir=config.cache_dir)
     else:
-        train = TrainPairs(train_files, config.quality, crop_size=config.crop_size,
+        train = TrainPairs(train_files, config.qualities[0], crop_size=config.crop_size,
                            crops_per_image=config.crops_per_image, seed=config.seed,
                            augment=config.augment, cache_dir=config.cache_dir)
     if len(train) < config.batch_size:
         raise InputError(data_dir, f"{len(train)} training crops, fewer than one batch of {config.batch_size}")
     vals = ({q: CentreCropPairs(val_files, q, config.val_size, cache_dir=config.cache_dir)
-             for q in config.trained_qualities} if rk.is_main else None)
-    if vals is not None and len(vals[config.quality]) == 0:
+             for q in config.qualities} if rk.is_main else None)
+    if vals is not None and len(vals[config.nominal_quality]) == 0:
         raise InputError(data_dir, f"no held-out image is at least {config.val_size} px for validation")
 
     generator = Generator(config.generator).to(rk.device)
@@ -283,7 +280,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
                           non_saturating=config.generator_loss == "non_saturating")
 
     step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None
-    per_quality_fields = [f"{k}_q{q}" for q in config.qualities
+    per_quality_fields = [f"{k}_q{q}" for q in (config.qualities if config.conditioned else ())
                           for k in ("val_psnr_gain", "val_ssim_jpeg", "val_ssim_out")]
     val_log = CsvLog(out / "validation.csv", VAL_FIELDS + per_quality_fields) if rk.is_main else None
     board = _tensorboard(out) if rk.is_main else None
@@ -315,7 +312,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
 
     def end_epoch(epoch: int) -> dict[str, float]:
         return {"epoch": epoch, "phase": phase_of[epoch], "global_step": loop.position.global_step,
-                **validate_all(generator, vals, rk.device, config.val_limit, conditioned),
+                **validate_all(generator, vals, rk.device, config.val_limit, config.conditioned),
                 "wall_time": loop.elapsed()}
 
     def report(row: dict) -> str:
@@ -363,9 +360,9 @@ def model_card(config: GanTrainConfig, data_dir: Path, train_files: list[Path], 
     return {
         "model": "jpegaf generator (Luo et al. 2018)",
         "generator": config.to_dict()["generator"],
-        "quality": None if config.qualities else config.quality,
-        "qualities": list(config.trained_qualities),
-        "conditioning": "qtable_plane" if config.qualities else None,
+        "quality": None if config.conditioned else config.qualities[0],
+        "qualities": list(config.qualities),
+        "conditioning": "qtable_plane" if config.conditioned else None,
         "initialised_from": init,
         "preset": config.preset,
         "perceptual": config.perceptual,

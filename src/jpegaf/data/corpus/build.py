@@ -129,6 +129,14 @@ class CorpusSummary:
     counts: dict[str, int]
     rejected: dict[str, int]
     n_photos: int
+    crop_size: int
+
+    def describe(self) -> str:
+        """One line: how many crops of how many photographs went to each part, and what was dropped."""
+        dropped = ", ".join(f"{n} {k}" for k, n in sorted(self.rejected.items())) or "none"
+        return (f"{self.out_dir}: {sum(self.counts.values())} crops of {self.crop_size}x{self.crop_size} from "
+                f"{self.n_photos} photographs (train {self.counts['train']}, calibration "
+                f"{self.counts['calibration']}, test {self.counts['test']}); dropped: {dropped}")
 
 
 # --- steps 2-3: luma and route ---------------------------------------------------------------
@@ -467,4 +475,5 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
             os.rename(old, out_dir)  # interrupted between the two renames: the old corpus stays
         raise
     shutil.rmtree(old, ignore_errors=True)
-    return CorpusSummary(out_dir=out_dir, counts=counts, rejected=rejected, n_photos=len(photos))
+    return CorpusSummary(out_dir=out_dir, counts=counts, rejected=rejected, n_photos=len(photos),
+                         crop_size=options.crop_size)
