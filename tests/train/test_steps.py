@@ -1,0 +1,103 @@
+"""The GAN's phase-2 step: the generator is trained against the discriminator that was trained.
+
+D has BatchNorm; in training mode its answer about an image depends on the batch around it. The D
+step sees originals + generated images; the G step must ask D in that same composition (issue 14:
+asked about generated images alone, a D that tells JPEGs from originals called them real).
+"""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from jpegaf import jpeg
+from jpegaf.losses import discriminator_bce, generator_adversarial_paper
+from jpegaf.models import Discriminator, DiscriminatorConfig, Generator, GeneratorConfig
+from jpegaf.train.steps import GanNets, LossWeights, gan_step, running_stats_frozen
+
+
+def _to_tensor(images) -> torch.Tensor:
+    return torch.tensor(np.stack(images)[:, None] / 127.5 - 1, dtype=torch.float32)
+
+
+@pytest.fixture(scope="module")
+def batch(gray_images):
+    """Eight real 64x64 crops and their QF 50 JPEGs."""
+    crops = [img[y:y + 64, x:x + 64] for img in gray_images[:4] for y, x in ((0, 0), (64, 64))]
+    return _to_tensor([jpeg.jpeg_roundtrip(c, 50) for c in crops]), _to_tensor(crops)
+
+
+@pytest.fixture(scope="module")
+def trained_d(batch):
+    """A small D trained (in mixed batches, as the D step does) to tell the JPEGs from originals."""
+    compressed, original = batch
+    torch.manual_seed(0)
+    d = Discriminator(DiscriminatorConfig(input_size=64, base_channels=8, fc_channels=16))
+    opt = torch.optim.Adam(d.parameters(), lr=1e-3)
+    for _ in range(60):
+        opt.zero_grad()
+        real, fake = d(torch.cat([original, compressed]), return_logits=True).chunk(2)
+        discriminator_bce(real, fake).backward()
+        opt.step()
+    return d
+
+
+def _identity_generator() -> Generator:
+    """A generator whose output is its input (global skip, zero residual): G(x') = x'."""
+    g = Generator(GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,), global_skip=True))
+    with torch.no_grad():
+        last = [m for m in g.modules() if isinstance(m, torch.nn.Conv2d)][-1]
+        last.weight.zero_()
+        if last.bias is not None:
+            last.bias.zero_()
+    return g
+
+
+def _frozen_step(d: Discriminator, compressed, original) -> tuple[dict, Generator]:
+    """One gan_step in which neither network moves (learning rates 0), so every value it reports
+    can be recomputed afterwards."""
+    g = _identity_generator()
+    nets = GanNets(g, d, torch.optim.SGD(g.parameters(), lr=0.0), torch.optim.SGD(d.parameters(), lr=0.0))
+    return gan_step(nets, compressed, original, LossWeights(1.0, 0.0, 1e-2)), g
+
+
+def test_every_call_of_d_sees_originals_and_generated_together(batch, trained_d):
+    compressed, original = batch
+    seen = []
+    d = copy.deepcopy(trained_d)
+    d.register_forward_hook(lambda module, args, out: seen.append((args[0].shape[0], module.training)))
+    _frozen_step(d, compressed, original)
+    assert seen == [(2 * len(original), True), (2 * len(original), True)]  # the D step, the G step
+
+
+def test_the_generator_is_told_what_the_trained_d_says(batch, trained_d):
+    """The adversarial term G gets is log(1 - D(G(x'))) with D asked in the mixed batch — where D
+    knows the JPEGs are JPEGs — not in a fake-only batch, where the same D calls them real."""
+    compressed, original = batch
+    d = copy.deepcopy(trained_d)
+    stats, g = _frozen_step(d, compressed, original)
+    with torch.no_grad(), running_stats_frozen(d):
+        mixed = d(torch.cat([original, g(compressed)]), return_logits=True).chunk(2)[1]
+        alone = d(g(compressed), return_logits=True)
+    assert stats["adversarial"] == pytest.approx(generator_adversarial_paper(mixed).item(), rel=1e-5)
+    p_mixed, p_alone = torch.sigmoid(mixed).mean().item(), torch.sigmoid(alone).mean().item()
+    assert p_mixed < 0.2, "the trained D sees the JPEGs in the batch it was trained on"
+    assert p_alone > 10 * p_mixed, "a fake-only batch makes them look far more real: the bug the step avoids"
+    assert stats["d_fake"] == pytest.approx(p_mixed, abs=1e-5)
+
+
+def test_running_statistics_move_once_per_step(batch, trained_d):
+    """The G step normalises with the batch's statistics but leaves D's running averages to the
+    D step (momentum 0 while it runs, restored after)."""
+    compressed, original = batch
+    d = copy.deepcopy(trained_d)
+    expected = copy.deepcopy(trained_d)
+    expected.train()
+    with torch.no_grad():
+        expected(torch.cat([original, compressed]))  # what one D-step forward does to the buffers
+    _frozen_step(d, compressed, original)
+    for (name, got), want in zip(d.named_buffers(), expected.buffers()):
+        if "running" in name:
+            torch.testing.assert_close(got, want, rtol=0, atol=1e-6)
+    assert all(m.momentum == 0.1 for m in d.modules() if isinstance(m, torch.nn.BatchNorm2d))
