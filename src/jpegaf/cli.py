@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__, jpeg
-from .antiforensics import METHODS
+from .antiforensics import GENERATOR_METHODS, METHODS
 from .errors import InputError, JpegafError
 from .imageio import (atomic_write_bytes, make_output_folder, read_image, refuse_overwriting_input, to_luma,
                       write_image)
@@ -189,13 +189,13 @@ def detector_config(args: argparse.Namespace):
 
     preset = paper_preset if args.preset_name == "paper" else quick_preset
     overrides = _overrides(args, DetectorTrainConfig, leave=("size", "quality"))
-    if overrides.get("negatives") == "gan" and "generator_weights" not in overrides:
+    if overrides.get("negatives") in GENERATOR_METHODS and "generator_weights" not in overrides:
         # The generator the adaptive detector learns to see through: the shipped one unless --generator.
         from .pretrained import shipped_generator
 
         overrides["generator_weights"] = str(shipped_generator(args.quality))
-    elif "generator_weights" in overrides and overrides.get("negatives") != "gan":
-        raise JpegafError("--generator is for --negatives gan only")
+    elif "generator_weights" in overrides and overrides.get("negatives") not in GENERATOR_METHODS:
+        raise JpegafError("--generator is for --negatives gan or gan+f3 only")
     return _checked(lambda: preset(args.size, args.quality, **overrides))
 
 
@@ -330,13 +330,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
     p.add_argument("--method", choices=METHODS, default="gan",
                    help="gan (default): the paper's generator, the shipped weights unless --generator; "
-                        "f1: Stamm 2010 dither; f2: Stamm & Liu 2011 dither + deblocking; "
-                        "f3: Fan et al. 2014 variational")
+                        "gan+f3: the generator, then F3's histogram smoothing, constrained TV and "
+                        "de-calibration (not in any paper); f1: Stamm 2010 dither; f2: Stamm & Liu 2011 "
+                        "dither + deblocking; f3: Fan et al. 2014 variational")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
-                   help="for --method gan: trained generators instead of the shipped ones; the one "
+                   help="for --method gan/gan+f3: trained generators instead of the shipped ones; the one "
                         "nearest the file's quality is used")
-    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for --method gan")
-    p.add_argument("--threads", type=_positive_int, help="torch threads for --method gan")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for --method gan/gan+f3")
+    p.add_argument("--threads", type=_positive_int, help="torch threads for --method gan/gan+f3")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
     p.add_argument("--format", choices=("png", "tif", "bmp"), default="png",
                    help="output format in folder mode (default png)")
@@ -395,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--negatives", choices=METHODS, default=SUPPRESS,
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
     t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
-                   help="generator weights (.safetensors) for --negatives gan (default: the shipped one of --quality)")
+                   help="generator weights (.safetensors) for --negatives gan or gan+f3 (default: the shipped "
+                        "one of --quality)")
     t.add_argument("--preset", dest="preset_name", choices=("paper", "quick"), default="quick",
                    help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
     t.add_argument("--vary-content", action="store_true", default=SUPPRESS,

@@ -13,10 +13,13 @@ from .stamm import (StammDeblocking, StammDeblockingConfig, StammDither, dither_
 
 #: The one table of anti-forensic methods: command-line name -> the class, built with its
 #: published defaults. Every tool (erase, the evaluation grid and figures, the adaptive detector's
-#: negatives) takes its methods from here; "gan" is the trained generator
-#: (:class:`jpegaf.antiforensics.gan.GanEraser`), which needs weights.
+#: negatives) takes its methods from here and from :data:`GENERATOR_METHODS`.
 CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, "f3": FanVariational}
-METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, "gan")
+#: Methods that run a trained generator, so need weights (:func:`generator_method`): "gan", the
+#: paper's (:class:`~jpegaf.antiforensics.gan.GanEraser`); "gan+f3", the generator followed by
+#: F3's later stages (:class:`~jpegaf.antiforensics.hybrid.GanThenFan`; not in any paper).
+GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3")
+METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 
 
 def classical_method(name: str) -> AntiForensicMethod:
@@ -27,8 +30,20 @@ def classical_method(name: str) -> AntiForensicMethod:
         raise ValueError(f"unknown method {name!r}; choose from {', '.join(CLASSICAL_METHODS)}") from None
 
 
+def generator_method(name: str, eraser) -> AntiForensicMethod:
+    """The method behind a generator-based name, around ``eraser`` (a
+    :class:`~jpegaf.antiforensics.gan.GanEraser`, which picks the generator for each file)."""
+    if name == "gan":
+        return eraser
+    if name == "gan+f3":
+        from .hybrid import GanThenFan
+
+        return GanThenFan(eraser)
+    raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
+
+
 __all__ = [
-    "CLASSICAL_METHODS", "METHODS", "classical_method",
+    "CLASSICAL_METHODS", "GENERATOR_METHODS", "METHODS", "classical_method", "generator_method",
     "AntiForensicMethod", "FanConfig", "FanVariational", "StammDeblocking", "StammDeblockingConfig", "StammDither",
     "apply_per_component", "coefficients_from_image", "dither_coefficients", "laplacian_lambda",
 ]

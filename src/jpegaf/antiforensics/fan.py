@@ -903,20 +903,29 @@ def de_calibrate(img: np.ndarray, *, threshold: float = 0.0533, tolerance: float
 # --------------------------------------------------------------------------------------------
 
 def fan_plane(coef: np.ndarray, table: np.ndarray, rng: np.random.Generator,
-              config: FanConfig = FanConfig()) -> np.ndarray:
+              config: FanConfig = FanConfig(), start: np.ndarray | None = None) -> np.ndarray:
     """F3 on one component: quantization indices (bh, bw, 8, 8) and table (8, 8) -> float64
     pixel plane (8 bh, 8 bw), integer-valued in [0, 255].
 
     Planes under 16x16 pixels (tiny chroma) have no K_F or K_L: both TV rounds then keep their
     last iterate and de-calibration is skipped.
+
+    ``start`` (not in F3): a restored plane (8 bh, 8 bw) that takes the place of F3's first stage,
+    the TV deblocking of the decoded JPEG (the ``gan+f3`` method gives the generator's output);
+    the later stages run on it unchanged, still constrained by the file's own coefficients.
     """
     c = config
     k = np.asarray(coef).astype(np.int64)
     table = np.asarray(table, dtype=np.float64)
     x = _pixels_round(decode_plane(k, table))
     measurable = _measurable(x)
-    x = tv_deblock(x, k, table, rng, alpha=c.alpha1, iterations=c.iterations1,
-                   step_offset=c.step_offset1, mu=c.mu1, select_by_kf=measurable)
+    if start is not None:
+        if np.shape(start) != x.shape:
+            raise ValueError(f"start must have the plane's shape {x.shape}, got {np.shape(start)}")
+        x = _pixels_round(np.asarray(start, dtype=np.float64))
+    else:
+        x = tv_deblock(x, k, table, rng, alpha=c.alpha1, iterations=c.iterations1,
+                       step_offset=c.step_offset1, mu=c.mu1, select_by_kf=measurable)
     if c.smoothing:
         x = smooth_histograms(x, table.astype(np.int64), rng, dim_max=c.dim_max,
                               skip_border=c.skip_border, zero_bin_border=c.zero_bin_border)

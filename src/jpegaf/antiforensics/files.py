@@ -9,7 +9,7 @@ from typing import Sequence
 from .. import jpeg
 from ..errors import InputError, JpegafError
 from ..imageio import refuse_overwriting_input, write_image
-from . import classical_method
+from . import GENERATOR_METHODS, classical_method, generator_method
 
 JPEG_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".jfif")
 # A re-encoded JPEG would put JPEG traces back, so outputs are lossless formats only.
@@ -17,9 +17,9 @@ LOSSLESS_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm")
 
 
 def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None):
-    """The method of the command-line ``name`` with its published defaults; "gan" runs the
-    ``generators`` weight files (the one nearest each file's quality), the shipped ones if none."""
-    if name != "gan":
+    """The method of the command-line ``name`` with its published defaults; "gan" and "gan+f3" run
+    the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none."""
+    if name not in GENERATOR_METHODS:
         return classical_method(name)
     import torch
 
@@ -31,7 +31,8 @@ def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", 
         raise JpegafError("--device cuda was asked for, but no CUDA device is available")
     if threads:
         torch.set_num_threads(threads)
-    return GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device)
+    eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device)
+    return generator_method(name, eraser)
 
 
 def check_lossless_output(path: Path) -> None:

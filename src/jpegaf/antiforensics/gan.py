@@ -183,6 +183,13 @@ class GanEraser:
         self.last_note: str | None = None
         self._loaded: dict[Path, TrainedGenerator] = {}
 
+    @classmethod
+    def of(cls, generator: TrainedGenerator) -> "GanEraser":
+        """An eraser around one generator already loaded (for each quality it was trained on)."""
+        eraser = cls({q: generator.path for q in generator.qualities})
+        eraser._loaded[generator.path] = generator
+        return eraser
+
     def select(self, quality: int) -> int:
         """The trained quality used for a file of estimated ``quality``."""
         return min(self.paths, key=lambda q: (abs(q - quality), -q))
@@ -194,8 +201,9 @@ class GanEraser:
             self._loaded[path] = load_trained_generator(path, self.device, self.fast)
         return self._loaded[path]
 
-    def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
-        del seed  # deterministic method
+    def restore_luma(self, coefs: JpegCoefficients) -> tuple[np.ndarray, np.ndarray]:
+        """The generator's output for the luma of the JPEG ``coefs`` (uint8 (H, W)) and the decoded
+        JPEG it was computed from (gray or RGB); sets :attr:`last_note`."""
         check_tables(coefs)
         quality = estimate_quality(coefs.qt[0]).quality
         chosen = self.select(quality)
@@ -207,8 +215,11 @@ class GanEraser:
                               if g.conditioned else
                               f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
-        luma = to_luma(decoded)
-        out = g.apply(luma, np.asarray(coefs.qt[0]), tile=self.tile, device=self.device)
+        return g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device), decoded
+
+    def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
+        del seed  # deterministic method
+        out, decoded = self.restore_luma(coefs)
         if decoded.ndim == 2:
             return out
         _, cb, cr = rgb_to_ycbcr(decoded)

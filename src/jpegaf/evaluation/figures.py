@@ -39,13 +39,13 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..antiforensics import CLASSICAL_METHODS, classical_method
+from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, classical_method
 from ..data import centre_crop_position, crop, load_luma
 from ..detectors import Calibration, load_calibrations
 from ..imageio import atomic_write_bytes
 from ..jpeg.dct import block_dct
 from ..metrics import psnr, roc_auc, roc_curve
-from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, method_seed, run_gan, score_columns
+from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, method_seed, run_gan, run_generator_method, score_columns
 from .tables import table1, table2
 
 Row = Mapping[str, Any]
@@ -57,10 +57,11 @@ ZOOM = 64
 FIGURES_DIR = "figures"
 
 _COLOURS = {ORIGINAL: "black", "jpeg": "tab:red", "f1": "tab:blue", "f2": "tab:green",
-            "f3": "tab:purple", "gan": "tab:orange"}
+            "f3": "tab:purple", "gan": "tab:orange", "gan+f3": "tab:brown"}
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p")
 _LABELS = {ORIGINAL: "original", "jpeg": "JPEG", "f1": "F1 (Stamm dither)",
-           "f2": "F2 (Stamm deblocking)", "f3": "F3 (Fan variational)", "gan": "GAN (ours)"}
+           "f2": "F2 (Stamm deblocking)", "f3": "F3 (Fan variational)", "gan": "GAN (ours)",
+           "gan+f3": "GAN + F3 stages"}
 
 
 def _figure(width: float, height: float):
@@ -111,6 +112,9 @@ def processed_images(data_dir: str | os.PathLike, image: str, index: int, *, siz
         if m == "gan":
             if generator is not None:
                 out[m] = run_gan(generator, out["jpeg"], quality)
+        elif m in GENERATOR_METHODS:
+            if generator is not None:
+                out[m] = run_generator_method(m, generator, data, mseed)
         elif m in CLASSICAL_METHODS:
             out[m] = classical_method(m)(jpeg.read_coefficients(data), mseed)
         else:

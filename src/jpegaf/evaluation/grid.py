@@ -7,7 +7,8 @@ images are left out of that size, as in the paper's protocol, and the tables cou
 (:func:`jpegaf.data.centre_crop_position`) is the never-compressed original. For every quality it is compressed by the project's real libjpeg;
 ``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
 deblocking and Fan's variational method applied to the JPEG's coefficients, ``"gan"`` is the trained
-generator for that quality applied to the decoded JPEG. Each output gets PSNR and SSIM against the
+generator for that quality applied to the decoded JPEG, ``"gan+f3"`` that generator's output
+through F3's later stages (:mod:`jpegaf.antiforensics.hybrid`). Each output gets PSNR and SSIM against the
 original and the score of every detector. The original itself is scored too (method
 ``"original"``, one row per image and size, ``quality`` None): Table II's ROC AUCs compare it with
 each method's outputs.
@@ -43,7 +44,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..antiforensics import CLASSICAL_METHODS, METHODS, classical_method
+from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, METHODS, classical_method, generator_method
+from ..antiforensics.fan import FanConfig
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
@@ -153,6 +155,8 @@ def method_parameters(name: str) -> str:
         if name == "f2":  # its K_F target is read from shipped data: a new reference, new cells
             text += f" kf_reference={kf_reference_digest()}"
         return text
+    if name == "gan+f3":  # F3's stages run after the generator: their parameters count too
+        return f"gan+f3 {FanConfig()!r}"
     return name
 
 
@@ -165,6 +169,14 @@ def run_gan(generator, img: np.ndarray, quality: int) -> np.ndarray:
     """Apply a :class:`~jpegaf.antiforensics.gan.TrainedGenerator` to a uint8 (H, W) JPEG made at
     IJG ``quality`` (whose table a conditioned generator is given), as ``jpegaf erase`` does."""
     return generator.apply(img, jpeg.quality_to_table(quality))
+
+
+def run_generator_method(name: str, generator, data: bytes, seed: int) -> np.ndarray:
+    """A generator-based method (``"gan"``, ``"gan+f3"``) with a loaded generator on a JPEG file's
+    bytes, as ``jpegaf erase --method NAME`` runs it."""
+    from ..antiforensics.gan import GanEraser
+
+    return generator_method(name, GanEraser.of(generator))(jpeg.read_coefficients(data), seed)
 
 
 # --- one image ----------------------------------------------------------------------------
@@ -245,11 +257,11 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
         per_quality: dict[int, tuple[bytes, np.ndarray]] = {}
         for quality, method in cells:
             base = {"image": job.name, "size": size, "quality": quality, "method": method}
-            if method == "gan" and quality not in job.generators:
+            if method in GENERATOR_METHODS and quality not in job.generators:
                 rows.append({**base, "status": f"missing: no generator for QF {quality}", "psnr": None,
                              "ssim": None, **{f"score:{c}": None for c in columns}})
                 continue
-            extra = {"generator": file_sha256(job.generators[quality])} if method == "gan" else {}
+            extra = {"generator": file_sha256(job.generators[quality])} if method in GENERATOR_METHODS else {}
             cache_file = cache / f"{_cell_key(job, size, quality, method, extra)}.json"
             row = _load_cached(cache_file)
             if row is None:
@@ -270,6 +282,8 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                         output = decoded
                     elif method == "gan":
                         output = run_gan(_generator(job.generators[quality]), decoded, quality)
+                    elif method in GENERATOR_METHODS:
+                        output = run_generator_method(method, _generator(job.generators[quality]), data, mseed)
                     else:
                         output = classical_method(method)(jpeg.read_coefficients(data), mseed)
                 row = {**base, "status": "ok", **_compute_cell(original, output, job, size)}

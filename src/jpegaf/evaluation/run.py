@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ..antiforensics import GENERATOR_METHODS
 from ..antiforensics.gan import load_trained_generator
 from ..errors import InputError, JpegafError
 from ..imageio import make_output_folder
@@ -29,7 +30,8 @@ def run_evaluation(config: EvalConfig, data_dir: Path, out_dir: Path, *, command
     figure_size = max(r["size"] for r in rows if r["status"] == "ok")
     figures = []
     for q in config.qualities:
-        generator = (load_trained_generator(generators[q]) if ("gan" in config.methods and q in generators)
+        generator = (load_trained_generator(generators[q])
+                     if (set(GENERATOR_METHODS) & set(config.methods) and q in generators)
                      else None)
         figures += write_figures(rows, data_dir, out_dir, methods=config.methods, quality=q,
                                  size=figure_size, seed=config.seed, generator=generator)
@@ -43,7 +45,8 @@ def with_shipped_models(config: EvalConfig) -> EvalConfig:
     the shipped detectors (trained on the corpus) unless it names others."""
     from ..pretrained import shipped_detectors, shipped_weights
 
-    generators = config.generators or (tuple(str(p) for p in shipped_weights()) if "gan" in config.methods else ())
+    uses_generator = bool(set(GENERATOR_METHODS) & set(config.methods))
+    generators = config.generators or (tuple(str(p) for p in shipped_weights()) if uses_generator else ())
     return dataclasses.replace(config, generators=generators,
                                cnn=config.cnn or tuple(str(p) for p in shipped_detectors()))
 

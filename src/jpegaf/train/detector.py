@@ -51,7 +51,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import Dataset
 
 from .. import jpeg
-from ..antiforensics import METHODS, classical_method
+from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
 from ..determinism import derived_seed, stable_hash
@@ -118,8 +118,8 @@ class DetectorTrainConfig:
             raise ValueError(f"network.input_size ({self.network.input_size}) must equal size ({self.size})")
         if self.negatives not in (None, *NEGATIVES):
             raise ValueError(f"negatives must be None or one of {NEGATIVES}, got {self.negatives!r}")
-        if (self.negatives == "gan") != (self.generator_weights is not None):
-            raise ValueError("generator_weights is needed with negatives='gan', and only then")
+        if (self.negatives in GENERATOR_METHODS) != (self.generator_weights is not None):
+            raise ValueError(f"generator_weights is needed with negatives in {GENERATOR_METHODS}, and only then")
         if self.batch_size < 2 or self.batch_size % 2:
             raise ValueError(f"batch_size must be even and >= 2 (paired batches), got {self.batch_size}")
         if self.epochs < 1 or self.crops_per_image < 1 or self.eval_crops_per_image < 1:
@@ -182,9 +182,9 @@ def quick_preset(size: int, quality: int, **overrides: Any) -> DetectorTrainConf
 class Negatives:
     """Makes the processed ("anti-forensic") version of a JPEG crop, with caching.
 
-    ``kind`` "f1" (Stamm dither), "f2" (Stamm deblocking), "f3" (Fan variational): the method is
-    applied to the coefficients of ``compress(original, quality)``; "gan": the generator is run on
-    the decoded JPEG. Results are memoised per process by ``key`` and, with ``cache_dir``, stored
+    ``kind`` "f1" (Stamm dither), "f2" (Stamm deblocking), "f3" (Fan variational), "gan+f3" (the
+    generator, then F3's later stages): the method is applied to the coefficients of
+    ``compress(original, quality)``; "gan": the generator is run on the decoded JPEG. Results are memoised per process by ``key`` and, with ``cache_dir``, stored
     as PNGs (:class:`jpegaf.data.JpegCropCache` layout).
     """
 
@@ -198,8 +198,8 @@ class Negatives:
         self.method: Callable[..., np.ndarray] | None = None
         self.generator = None
         self.identity = kind
-        if kind == "gan":
-            from ..antiforensics.gan import load_trained_generator
+        if kind in GENERATOR_METHODS:
+            from ..antiforensics.gan import GanEraser, load_trained_generator
             from ..weights import file_sha256
             self.generator = load_trained_generator(generator_weights)
             if quality not in self.generator.qualities:
@@ -207,14 +207,17 @@ class Negatives:
                                                     f"{'/'.join(map(str, self.generator.qualities))}, not {quality}")
             digest = file_sha256(generator_weights)[:16]
             self.identity = f"gan:{digest}"
+            if kind != "gan":  # the generator inside a method that reads the JPEG's coefficients
+                self.method = generator_method(kind, GanEraser.of(self.generator))
+                self.identity = f"{kind}:{digest}:{getattr(self.method, 'config', None)!r}"
         else:
             self.method = classical_method(kind)
-        if self.method is not None:  # the parameters, not the object's repr (which may hold an id)
+            # the parameters, not the object's repr (which may hold an id)
             self.identity = f"{kind}:{getattr(self.method, 'config', None)!r}"
 
     def make(self, original: np.ndarray, decoded: np.ndarray, seed: int) -> np.ndarray:
         """The processed version (uint8, same shape) of the JPEG of ``original``."""
-        if self.generator is not None:  # as `jpegaf erase` runs it (a crop is one tile)
+        if self.kind == "gan":  # as `jpegaf erase` runs it (a crop is one tile)
             return self.generator.apply(decoded, jpeg.quality_to_table(self.quality))
         coefs = jpeg.read_coefficients(jpeg.compress(original, self.quality))
         return np.asarray(self.method(coefs, seed), dtype=np.uint8)
