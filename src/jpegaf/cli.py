@@ -385,6 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
                    default=SUPPRESS,
                    help="generator adversarial loss -log D(G(x')) instead of the paper's log(1 - D(G(x')))")
     t.add_argument("--bf16", action="store_true", default=SUPPRESS, help="bfloat16 autocast (mixed precision)")
+    for name, what in (("lattice", "quantization-lattice"), ("blocking", "blocking (K_F)"),
+                       ("calibration", "calibration (K_L)")):
+        t.add_argument(f"--{name}-weight", type=float, default=SUPPRESS,
+                       help=f"not in the paper: weight of the {what} trace surrogate (default 0: off)")
+    t.add_argument("--d-warmup-steps", type=_count, default=SUPPRESS,
+                   help="not in the paper: phase-2 steps at its start in which only D learns")
     _add_run_arguments(t, cache_help="cache JPEG crops on disk here")
     t.set_defaults(func=cmd_train_gan)
 

@@ -70,3 +70,13 @@ def test_starting_a_conditioned_generator_from_a_plain_one_keeps_its_output(tmp_
     from jpegaf.errors import JpegafError
     with pytest.raises(JpegafError, match="g.safetensors"):
         init_generator_from(other, path)
+
+
+def test_the_table_comes_back_from_its_plane():
+    from jpegaf.data.conditioning import table_from_plane
+
+    for q in (10, 25, 50, 75, 95):
+        table = quality_to_table(q)
+        assert np.array_equal(table_from_plane(qtable_plane(table, 24, 40)), table)
+        batch = torch.from_numpy(np.stack([qtable_plane(table, 16, 16)] * 3))
+        assert torch.equal(table_from_plane(batch), torch.tensor(table, dtype=batch.dtype).expand(3, 8, 8))

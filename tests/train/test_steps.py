@@ -101,3 +101,41 @@ def test_running_statistics_move_once_per_step(batch, trained_d):
         if "running" in name:
             torch.testing.assert_close(got, want, rtol=0, atol=1e-6)
     assert all(m.momentum == 0.1 for m in d.modules() if isinstance(m, torch.nn.BatchNorm2d))
+
+
+def test_trace_terms_join_the_generator_loss_and_warm_up_trains_d_only(batch, trained_d):
+    """With trace weights, the step reports each surrogate and L_G includes them; with
+    train_generator False only D moves."""
+    compressed, original = batch
+    table = torch.tensor(jpeg.quality_to_table(50), dtype=torch.float32)
+    w = LossWeights(1.0, 0.0, 1e-2, lattice=2.0, blocking=0.5, calibration=0.25)
+    torch.manual_seed(0)
+    g = Generator(GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,), global_skip=True))
+    d = copy.deepcopy(trained_d)
+    nets = GanNets(g, d, torch.optim.Adam(g.parameters(), lr=1e-3), torch.optim.Adam(d.parameters(), lr=1e-3))
+    g_before, d_before = copy.deepcopy(g.state_dict()), copy.deepcopy(d.state_dict())
+    stats = gan_step(nets, compressed, original, w, table=table, train_generator=False)
+    assert all(torch.equal(v, g.state_dict()[k]) for k, v in g_before.items() if v.is_floating_point()
+               and "running" not in k)
+    assert any(not torch.equal(v, d.state_dict()[k]) for k, v in d_before.items())
+    paper = stats["l1"] + 1e-2 * stats["adversarial"]
+    traces = 2.0 * stats["lattice"] + 0.5 * stats["blocking"] + 0.25 * stats["calibration"]
+    assert min(stats["lattice"], stats["blocking"], stats["calibration"]) > 0
+    assert stats["loss_g"] == pytest.approx(paper + traces, rel=1e-5)
+    stats = gan_step(nets, compressed, original, w, table=table)
+    assert any(not torch.equal(v, g.state_dict()[k]) for k, v in g_before.items())
+    with pytest.raises(ValueError, match="table"):
+        gan_step(nets, compressed, original, w)
+
+
+def test_phase_one_adds_the_traces_it_is_asked_for(batch):
+    from jpegaf.train.steps import generator_only_step
+
+    compressed, original = batch
+    torch.manual_seed(0)
+    g = Generator(GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,), global_skip=True))
+    opt = torch.optim.Adam(g.parameters(), lr=1e-3)
+    plain = generator_only_step(g, opt, compressed, original)
+    assert set(plain) == {"loss_g", "l1"}
+    stats = generator_only_step(g, opt, compressed, original, w=LossWeights(1, 0, 0, calibration=1.0))
+    assert stats["loss_g"] == pytest.approx(stats["l1"] + stats["calibration"], rel=1e-5)

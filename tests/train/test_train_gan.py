@@ -234,3 +234,32 @@ def test_perceptual_network_follows_the_configured_preprocessing(tmp_path):
         vgg = _load_vgg(tiny_config(perceptual=True, vgg_weights=str(weights), vgg_preprocessing=preprocessing))
         assert vgg.config.preprocessing == preprocessing
     assert _load_vgg(tiny_config(perceptual=False)) is None
+
+
+def test_anti_forensic_run_logs_its_terms_and_warms_d_up_first(tmp_path, data_dir):
+    """Trace weights reach the loss (their columns in log.csv, their weights in the card's config);
+    during the D warm-up the generator does not move; a conditioned run reads each crop's table
+    back from its plane."""
+    import csv
+
+    def run(name, warmup, steps):
+        config = tiny_config(phase1_epochs=0, phase2_epochs=1, lattice_weight=1.0, blocking_weight=0.1,
+                             calibration_weight=0.1, d_warmup_steps=warmup)
+        return train_gan(config, data_dir, tmp_path / name, progress=False, max_steps=steps)
+
+    def weights(result):
+        return {k: v for k, v in result.generator.state_dict().items() if v.is_floating_point() and "running" not in k}
+
+    one, two, trained = run("one", 2, 1), run("run", 2, 2), run("trained", 0, 1)
+    assert all(torch.equal(v, weights(two)[k]) for k, v in weights(one).items()), "G moved during D's warm-up"
+    assert not all(torch.equal(v, weights(trained)[k]) for k, v in weights(one).items())
+    rows = list(csv.DictReader(open(tmp_path / "run" / "log.csv")))
+    assert len(rows) == 2 and all(float(r["lattice"]) > 0 and float(r["calibration"]) > 0 for r in rows)
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert (saved["lattice_weight"], saved["d_warmup_steps"]) == (1.0, 2)
+    import dataclasses
+
+    cond = tiny_config(qualities=(25, 75), phase1_epochs=1, phase2_epochs=0, lattice_weight=1.0,
+                       generator=dataclasses.replace(tiny_config().generator, condition_channels=1))
+    train_gan(cond, data_dir, tmp_path / "cond", progress=False, max_steps=1)
+    assert float(next(csv.DictReader(open(tmp_path / "cond" / "log.csv")))["lattice"]) > 0

@@ -31,4 +31,11 @@ def qtable_plane(table: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.ascontiguousarray(np.tile(block, reps)[:height, :width])
 
 
-__all__ = ["qtable_plane"]
+def table_from_plane(plane: np.ndarray) -> np.ndarray:
+    """The (8, 8) table back from a conditioning plane (its top-left block), steps 1..255; the
+    inverse of :func:`qtable_plane` (steps above 255 come back as 255). Works on NumPy arrays and
+    torch tensors alike, with any leading batch dimensions: (..., H, W) -> (..., 8, 8)."""
+    return (2.0 ** (8.0 * plane[..., :8, :8])).round()
+
+
+__all__ = ["qtable_plane", "table_from_plane"]

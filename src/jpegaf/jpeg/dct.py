@@ -12,6 +12,12 @@ import numpy as np
 import scipy.fft
 
 
+#: The orthonormal 8-point DCT-II as a matrix: the 1-D transform of a column x is ``DCT_MATRIX @ x``,
+#: and ``dct_8x8(b) == DCT_MATRIX @ b @ DCT_MATRIX.T`` (for code that needs the transform as a
+#: matrix, e.g. the differentiable one of :mod:`jpegaf.losses.traces`).
+DCT_MATRIX = scipy.fft.dct(np.eye(8), axis=0, norm="ortho")
+
+
 def block_dct(img: np.ndarray) -> np.ndarray:
     """Orthonormal 8x8 block DCT of ``img - 128`` in float64 — the one block DCT of the project.
 

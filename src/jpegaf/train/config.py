@@ -77,6 +77,19 @@ class GanTrainConfig:
     num_workers: int = 0            # DataLoader worker processes per rank
     cache_dir: str | None = None    # on-disk cache of JPEG crops
     preset: str = "custom"
+    # --- anti-forensic objective (NOT in the paper; issue 14). All 0: the paper's objective. ---
+    # Weights of the differentiable trace surrogates of jpegaf.losses.traces, added to L_G in both
+    # phases, each matching a statistic of G(x') to its original's image by image: lattice (block-
+    # DCT coefficients modulo the file's steps, first lattice_harmonics harmonics: what the lattice,
+    # jpeg_history and Q_FdQ detectors read), blocking (K_F's second differences inside blocks and
+    # across their corners), calibration (K_L's grid vs shifted-grid variance ratios).
+    lattice_weight: float = 0.0
+    blocking_weight: float = 0.0
+    calibration_weight: float = 0.0
+    lattice_harmonics: int = 3
+    # Phase-2 steps, at its start, in which only D learns (G frozen): G's first adversarial
+    # gradient then comes from a D that already tells its outputs from the originals.
+    d_warmup_steps: int = 0
     # --- beyond the paper ---
     # Start the generator from these exported weights (safetensors + model card) instead of
     # PyTorch's initialisation, e.g. a QF 50 generator to train a QF 25 one in fewer steps. A
@@ -106,6 +119,10 @@ class GanTrainConfig:
             raise ValueError("batch_size must be >= 1 and epoch counts >= 0")
         if min(self.phase1_lr, self.g_lr, self.d_lr) <= 0 or min(self.alpha, self.beta, self.gamma) < 0:
             raise ValueError("learning rates must be > 0 and the loss weights alpha, beta, gamma >= 0")
+        if min(self.lattice_weight, self.blocking_weight, self.calibration_weight, self.d_warmup_steps) < 0:
+            raise ValueError("the trace weights and d_warmup_steps must be >= 0")
+        if self.lattice_harmonics < 1:
+            raise ValueError("lattice_harmonics must be >= 1")
 
     @property
     def conditioned(self) -> bool:
@@ -118,6 +135,11 @@ class GanTrainConfig:
         middle one of a conditioned generator's."""
         ordered = sorted(self.qualities)
         return ordered[len(ordered) // 2]
+
+    @property
+    def anti_forensic(self) -> bool:
+        """Whether any trace surrogate is on (beyond the paper)."""
+        return max(self.lattice_weight, self.blocking_weight, self.calibration_weight) > 0
 
     @property
     def effective_beta(self) -> float:

@@ -31,7 +31,7 @@ from ..data import MixedQualityPairs, CentreCropPairs, TrainPairs, dataset_parts
 from ..errors import InputError, JpegafError
 from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
-from ..data.conditioning import qtable_plane
+from ..data.conditioning import qtable_plane, table_from_plane
 from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights
 from ..weights import export_model, file_sha256, versions
 from .checkpoint import CHECKPOINT, Position, hardware, init_generator_from, restore, state_to_resume
@@ -277,9 +277,17 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         nets.generator_ddp = DistributedDataParallel(generator, device_ids=ids)
         nets.discriminator_ddp = DistributedDataParallel(discriminator, device_ids=ids)
     weights = LossWeights(config.alpha, config.effective_beta, config.gamma,
-                          non_saturating=config.generator_loss == "non_saturating")
+                          non_saturating=config.generator_loss == "non_saturating",
+                          lattice=config.lattice_weight, blocking=config.blocking_weight,
+                          calibration=config.calibration_weight, harmonics=config.lattice_harmonics)
+    # The file's luma steps for the lattice surrogate: the one quality's table, or each crop's own,
+    # read back from its conditioning plane.
+    fixed_table = None if config.conditioned else torch.tensor(quality_to_table(config.qualities[0]),
+                                                                dtype=torch.float32, device=rk.device)
 
-    step_log = CsvLog(out / "log.csv", STEP_FIELDS) if rk.is_main else None
+    trace_fields = [k for k, v in (("lattice", config.lattice_weight), ("blocking", config.blocking_weight),
+                                   ("calibration", config.calibration_weight)) if v > 0]
+    step_log = CsvLog(out / "log.csv", STEP_FIELDS + trace_fields) if rk.is_main else None
     per_quality_fields = [f"{k}_q{q}" for q in (config.qualities if config.conditioned else ())
                           for k in ("val_psnr_gain", "val_ssim_jpeg", "val_ssim_out")]
     val_log = CsvLog(out / "validation.csv", VAL_FIELDS + per_quality_fields) if rk.is_main else None
@@ -297,11 +305,16 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         phase_of[epoch] = phase
         return f"phase {phase} epoch {epoch + 1}/{total_epochs}", {"phase": phase, "lr_g": lr_g, "lr_d": lr_d}
 
+    phase1_steps = config.phase1_epochs * (len(train) // config.batch_size)
+
     def step(batch) -> dict[str, float]:
         original, jpeg_batch = (t.to(rk.device) for t in batch)
+        table = fixed_table if fixed_table is not None else table_from_plane(jpeg_batch[:, 1])
         if phase_of[loop.position.epoch] == 1:
-            return generator_only_step(nets.generator_ddp, nets.opt_g, jpeg_batch, original, config.bf16)
-        return gan_step(nets, jpeg_batch, original, weights, config.bf16)
+            return generator_only_step(nets.generator_ddp, nets.opt_g, jpeg_batch, original, config.bf16,
+                                       weights, table)
+        warming_up = loop.position.global_step - phase1_steps < config.d_warmup_steps
+        return gan_step(nets, jpeg_batch, original, weights, config.bf16, table, train_generator=not warming_up)
 
     def log_step(row: dict) -> None:
         step_log.write(row)

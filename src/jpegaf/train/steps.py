@@ -28,16 +28,46 @@ from torch import Tensor, nn
 
 from ..losses import (discriminator_bce, generator_adversarial_non_saturating,
                       generator_adversarial_paper, l1, perceptual_mse)
+from ..losses.traces import blocking_trace, calibration_trace, lattice_trace
 
 
 @dataclass(frozen=True)
 class LossWeights:
-    """The objective's weights (eq. 3) and the generator's adversarial form."""
+    """The objective's weights (eq. 3), the generator's adversarial form, and the weights of the
+    trace surrogates (not in the paper; 0: off)."""
 
     alpha: float
     beta: float
     gamma: float
     non_saturating: bool = False
+    lattice: float = 0.0
+    blocking: float = 0.0
+    calibration: float = 0.0
+    harmonics: int = 3
+
+    @property
+    def traces(self) -> bool:
+        return max(self.lattice, self.blocking, self.calibration) > 0
+
+
+def trace_terms(generated: Tensor, original: Tensor, table: Tensor | None, w: LossWeights) -> dict[str, Tensor]:
+    """The trace surrogates that ``w`` turns on (jpegaf.losses.traces), unweighted, by name.
+    ``table``: the file's luma steps, (8, 8) or per image (N, 8, 8), for the lattice term."""
+    terms = {}
+    if w.lattice > 0:
+        if table is None:
+            raise ValueError("the lattice term needs the quantization table")
+        terms["lattice"] = lattice_trace(generated, original, table, w.harmonics)
+    if w.blocking > 0:
+        terms["blocking"] = blocking_trace(generated, original)
+    if w.calibration > 0:
+        terms["calibration"] = calibration_trace(generated, original)
+    return terms
+
+
+def _weighted(terms: dict[str, Tensor], w: LossWeights) -> Tensor:
+    weights = {"lattice": w.lattice, "blocking": w.blocking, "calibration": w.calibration}
+    return sum(weights[k] * v for k, v in terms.items())  # terms is not empty: a tensor
 
 
 @dataclass
@@ -90,22 +120,29 @@ def set_requires_grad(module: nn.Module, flag: bool) -> None:
 
 
 def generator_only_step(generator: nn.Module, opt_g: torch.optim.Optimizer, jpeg: Tensor,
-                        original: Tensor, bf16: bool = False) -> dict[str, float]:
-    """Phase 1: L_G = L1 only (alpha = 1, beta = gamma = 0)."""
+                        original: Tensor, bf16: bool = False, w: LossWeights | None = None,
+                        table: Tensor | None = None) -> dict[str, float]:
+    """Phase 1: L_G = L1 only (alpha = 1, beta = gamma = 0), plus the trace surrogates that ``w``
+    turns on (not in the paper)."""
     opt_g.zero_grad(set_to_none=True)
     with _autocast(bf16, jpeg.device):
         generated = generator(jpeg)
-        loss = l1(generated.float(), original)
+        content = l1(generated.float(), original)
+    terms = trace_terms(generated.float(), original, table, w) if w is not None and w.traces else {}
+    loss = content + _weighted(terms, w) if terms else content
     loss.backward()
     opt_g.step()
-    return {"loss_g": loss.item(), "l1": loss.item()}
+    return {"loss_g": loss.item(), "l1": content.item(), **{k: v.item() for k, v in terms.items()}}
 
 
-def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16: bool = False) -> dict[str, float]:
+def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16: bool = False,
+             table: Tensor | None = None, train_generator: bool = True) -> dict[str, float]:
     """Phase 2: one discriminator step, then one generator step on the same generated batch.
 
     The D step calls ``nets.discriminator_ddp`` (its gradients are synchronised); the G step calls
     the discriminator itself, because D is frozen then and has no gradients to synchronise.
+    ``table``: the file's luma steps for the lattice surrogate. ``train_generator`` False: the D
+    step only (D's warm-up; G's losses are still computed and reported).
     """
     generator, discriminator, discriminator_unwrapped = nets.generator_ddp, nets.discriminator_ddp, nets.discriminator
     opt_g, opt_d, vgg = nets.opt_g, nets.opt_d, nets.vgg
@@ -135,9 +172,13 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
             perceptual = torch.zeros((), device=jpeg.device)
     adversarial = (generator_adversarial_non_saturating(logits_fake_g) if w.non_saturating
                    else generator_adversarial_paper(logits_fake_g))
+    terms = trace_terms(generated.float(), original, table, w) if w.traces else {}
     loss_g = w.alpha * content + w.beta * perceptual + w.gamma * adversarial
-    loss_g.backward()
-    opt_g.step()
+    if terms:
+        loss_g = loss_g + _weighted(terms, w)
+    if train_generator:
+        loss_g.backward()
+        opt_g.step()
     set_requires_grad(discriminator_unwrapped, True)
 
     with torch.no_grad():
@@ -145,4 +186,4 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
         d_fake = torch.sigmoid(logits_fake).mean().item()
     return {"loss_g": loss_g.item(), "l1": content.item(), "perceptual": perceptual.item(),
             "adversarial": adversarial.item(), "loss_d": loss_d.item(), "d_real": d_real,
-            "d_fake": d_fake}
+            "d_fake": d_fake, **{k: v.item() for k, v in terms.items()}}
