@@ -1,0 +1,143 @@
+"""The anti-forensic front: for each method and generator variant, the PSNR/SSIM gain over the JPEG
+and each detector's detection rate at its out-of-sample threshold, on held-out photographs.
+
+Runs the evaluation grid (:func:`jpegaf.evaluation.run_grid`, cached and resumable in ``--out``)
+once per generator variant, over one shared cache, so the JPEG, F3 and every detector score are
+computed once. Prints, per crop size and JPEG quality, one row per method:
+
+    method | PSNR gain (dB) | SSIM gain | worst rate (detector) | rate of each detector
+
+where a rate is the fraction of outputs the detector calls JPEG at its threshold (the classical
+ones calibrated on the corpus's calibration part, shipped in detectors/calibrations.json; a CNN at
+the threshold in its model card, from its own validation part), and the detectors are the
+classical ones and the shipped CNN of that size *and quality* (``CNN-<size>-q<QF>``). The
+"original" row is the false-positive rate on the never-compressed crops themselves (95 % interval
+in the Markdown written beside).
+
+    python scripts/measure_front.py --variant shipped=src/jpegaf/pretrained/generator-q50.safetensors \\
+        --variant af=runs/af-q50/generator.safetensors --qualities 50 --sizes 128 256 --limit 30 \\
+        --out /tmp/front-af [--markdown results/antiforensic/front-q50.md]
+
+Default data: the bundled held-out crops (``src/jpegaf/heldout``: the corpus's test part, never
+trained, calibrated or validated on), all of them (``--split all`` semantics); ``--limit N`` takes
+the first N in name order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from jpegaf.evaluation import EvalConfig, run_grid, table1, table2  # noqa: E402
+from jpegaf.evaluation.grid import grid_calibrations  # noqa: E402
+from jpegaf.heldout import HELDOUT_DIR  # noqa: E402
+from jpegaf.pretrained import shipped_detectors  # noqa: E402
+
+ORIGINAL = "original"
+
+
+def _variant(text: str) -> tuple[str, tuple[str, ...]]:
+    name, _, weights = text.partition("=")
+    if not name or not weights:
+        raise argparse.ArgumentTypeError(f"expected NAME=WEIGHTS[,WEIGHTS...], got {text!r}")
+    return name, tuple(weights.split(","))
+
+
+def front_rows(rows: list[dict], calibrations, label: dict[str, str]) -> list[dict]:
+    """One dict per (size, quality, method label): gains over the JPEG and the detectors' rates."""
+    t1 = table1(rows)
+    t2 = table2(rows, calibrations)
+    out = []
+    for r in t1:
+        if r["method"] == "jpeg" or r["method"] not in label or r["status"] != "ok":
+            continue
+        jpeg_row = next(j for j in t1 if (j["size"], j["quality"], j["method"]) == (r["size"], r["quality"], "jpeg"))
+        rates = {d["detector"]: d["rate"] for d in t2
+                 if (d["size"], d["quality"], d["method"]) == (r["size"], r["quality"], r["method"])
+                 and d["status"] == "ok" and _judges(d["detector"], r["size"], r["quality"])}
+        out.append({"size": r["size"], "quality": r["quality"], "method": label[r["method"]], "n": r["n"],
+                    "psnr_gain": r["psnr"] - jpeg_row["psnr"], "ssim_gain": r["ssim"] - jpeg_row["ssim"],
+                    "rates": rates})
+    return out
+
+
+def _judges(detector: str, size: int, quality: int) -> bool:
+    """Classical detectors judge every cell; a CNN only the cells of its own size and quality."""
+    return not detector.startswith("CNN-") or detector == f"CNN-{size}-q{quality}"
+
+
+def original_rates(rows: list[dict], calibrations) -> dict[tuple[int, int], dict[str, tuple[float, int]]]:
+    out: dict[tuple[int, int], dict[str, tuple[float, int]]] = {}
+    for d in table2(rows, calibrations):
+        if d["method"] == ORIGINAL and d["status"] == "ok" and _judges(d["detector"], d["size"], d["quality"]):
+            out.setdefault((d["size"], d["quality"]), {})[d["detector"]] = (d["rate"], d["n"])
+    return out
+
+
+def markdown(front: list[dict], originals, detectors: list[str]) -> str:
+    lines = []
+    for size, quality in sorted({(f["size"], f["quality"]) for f in front}):
+        dets = [d for d in detectors if _judges(d, size, quality)]
+        lines += [f"### {size}x{size}, QF {quality}", "",
+                  "| method | n | PSNR gain (dB) | SSIM gain | worst rate | " + " | ".join(dets) + " |",
+                  "|---|---|---|---|---|" + "---|" * len(dets)]
+        orig = originals.get((size, quality), {})
+        if orig:
+            n = next(iter(orig.values()))[1]
+            lines.append(f"| original (false positives) | {n} | | | "
+                         f"{max(v[0] for v in orig.values()):.0%} | "
+                         + " | ".join(f"{orig[d][0]:.0%}" if d in orig else "" for d in dets) + " |")
+        for f in (f for f in front if (f["size"], f["quality"]) == (size, quality)):
+            worst = max(f["rates"].items(), key=lambda kv: kv[1]) if f["rates"] else ("", float("nan"))
+            lines.append(f"| {f['method']} | {f['n']} | {f['psnr_gain']:+.2f} | {f['ssim_gain']:+.4f} | "
+                         f"{worst[1]:.0%} ({worst[0]}) | "
+                         + " | ".join(f"{f['rates'][d]:.0%}" if d in f["rates"] else "" for d in dets) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--variant", type=_variant, action="append", required=True,
+                    help="NAME=WEIGHTS[,WEIGHTS...]: generators whose gan and gan+f3 rows are measured")
+    ap.add_argument("--data", default=str(HELDOUT_DIR))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[128, 256])
+    ap.add_argument("--qualities", type=int, nargs="+", default=[25, 50, 75])
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--out", required=True, help="work folder (its cache/ makes reruns cheap)")
+    ap.add_argument("--markdown", help="also write the tables here")
+    args = ap.parse_args()
+
+    cnn = tuple(str(p) for p in shipped_detectors())
+    front, originals, detectors = [], {}, []
+    for i, (name, weights) in enumerate(args.variant):
+        methods = ("jpeg", "gan", "gan+f3") + (("f3",) if i == 0 else ())
+        config = EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=methods,
+                            generators=weights, cnn=cnn, split="all", limit=args.limit, workers=args.workers)
+        rows = run_grid(config, args.data, Path(args.out))
+        calibrations = grid_calibrations(config)
+        label = {"gan": f"gan ({name})", "gan+f3": f"gan+f3 ({name})", "f3": "f3"}
+        front += front_rows(rows, calibrations, label)
+        if i == 0:
+            originals = original_rates(rows, calibrations)
+            detectors = sorted({d for f in front for d in f["rates"]},
+                               key=lambda d: (d.startswith("CNN-"), d))
+    text = markdown(front, originals, detectors)
+    print(text)
+    if args.markdown:
+        Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.markdown).write_text(
+            f"Measured by `python scripts/measure_front.py {' '.join(sys.argv[1:])}` on "
+            f"{args.data} (held out: never trained, calibrated or validated on).\n\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
