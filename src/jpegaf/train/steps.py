@@ -146,8 +146,13 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
     """
     generator, discriminator, discriminator_unwrapped = nets.generator_ddp, nets.discriminator_ddp, nets.discriminator
     opt_g, opt_d, vgg = nets.opt_g, nets.opt_d, nets.vgg
-    with _autocast(bf16, jpeg.device):
-        generated = generator(jpeg)
+    with contextlib.ExitStack() as frozen:
+        if not train_generator:  # G does not change at all: no graph, running averages kept
+            generator = nets.generator  # (no DDP wrapper: it would wait for a backward pass)
+            frozen.enter_context(torch.no_grad())
+            frozen.enter_context(running_stats_frozen(generator))
+        with _autocast(bf16, jpeg.device):
+            generated = generator(jpeg)
 
     # --- D step, eq. (7): originals are "uncompressed" (1), generated images are fakes (0). ---
     set_requires_grad(discriminator_unwrapped, True)
