@@ -133,9 +133,12 @@ def main() -> int:
     print(text)
     if args.markdown:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+        data = Path(args.data).resolve()
+        shown = data.relative_to(REPO) if data.is_relative_to(REPO) else data
         Path(args.markdown).write_text(
-            f"Measured by `python scripts/measure_front.py {' '.join(sys.argv[1:])}` on "
-            f"{args.data} (held out: never trained, calibrated or validated on).\n\n" + text)
+            f"Measured by `python scripts/measure_front.py {' '.join(sys.argv[1:])}` on {shown} "
+            f"(held out: never trained, calibrated or validated on); n = crops, rates at each "
+            f"detector's shipped threshold.\n\n" + text)
     return 0
 
 
