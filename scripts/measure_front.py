@@ -26,6 +26,7 @@ the first N in name order.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -80,6 +81,34 @@ def original_rates(rows: list[dict], calibrations) -> dict[tuple[int, int], dict
     return out
 
 
+POLICY_RULE = ("per JPEG quality, among the methods whose mean PSNR and SSIM gains over the JPEG are >= 0 at "
+               "every measured size, the one with the lowest worst detection rate (largest over sizes and "
+               "detectors); none qualifying: the method with the largest PSNR gain")
+
+
+def choose_policy(front: list[dict], generators: dict[str, tuple[str, ...]]) -> dict:
+    """The erase policy (:data:`POLICY_RULE`) from the front rows: quality -> method, generators and
+    the figures that chose it. ``generators``: method label -> the weight files behind it."""
+    policy = {}
+    for q in sorted({f["quality"] for f in front}):
+        by_label: dict[str, list[dict]] = {}
+        for f in front:
+            if f["quality"] == q:
+                by_label.setdefault(f["method"], []).append(f)
+        def worst(rows): return max((max(r["rates"].values()) for r in rows if r["rates"]), default=1.0)
+        above = [lab for lab, rows in by_label.items()
+                 if all(r["psnr_gain"] >= 0 and r["ssim_gain"] >= 0 for r in rows)]
+        label = (min(above, key=lambda lab: (worst(by_label[lab]), lab)) if above else
+                 max(by_label, key=lambda lab: min(r["psnr_gain"] for r in by_label[lab])))
+        rows = by_label[label]
+        policy[str(q)] = {"method": label.split(" ")[0], "label": label, "generators": list(generators.get(label, ())),
+                          "psnr_gain": {str(r["size"]): round(r["psnr_gain"], 3) for r in rows},
+                          "ssim_gain": {str(r["size"]): round(r["ssim_gain"], 4) for r in rows},
+                          "worst_rate": round(worst(rows), 3), "n": min(r["n"] for r in rows),
+                          "above_jpeg": bool(above)}
+    return policy
+
+
 def markdown(front: list[dict], originals, detectors: list[str]) -> str:
     lines = []
     for size, quality in sorted({(f["size"], f["quality"]) for f in front}):
@@ -113,10 +142,12 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", required=True, help="work folder (its cache/ makes reruns cheap)")
     ap.add_argument("--markdown", help="also write the tables here")
+    ap.add_argument("--policy", help="also write the erase policy chosen from the front here (JSON; "
+                                     "generator paths relative to the policy file's folder)")
     args = ap.parse_args()
 
     cnn = tuple(str(p) for p in shipped_detectors())
-    front, originals, detectors = [], {}, []
+    front, originals, detectors, generators = [], {}, [], {}
     for i, (name, weights) in enumerate(args.variant):
         methods = ("jpeg", "gan", "gan+f3") + (("f3",) if i == 0 else ())
         config = EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=methods,
@@ -124,6 +155,7 @@ def main() -> int:
         rows = run_grid(config, args.data, Path(args.out))
         calibrations = grid_calibrations(config)
         label = {"gan": f"gan ({name})", "gan+f3": f"gan+f3 ({name})", "f3": "f3"}
+        generators.update({f"gan ({name})": weights, f"gan+f3 ({name})": weights})
         front += front_rows(rows, calibrations, label)
         if i == 0:
             originals = original_rates(rows, calibrations)
@@ -131,6 +163,17 @@ def main() -> int:
                                key=lambda d: (d.startswith("CNN-"), d))
     text = markdown(front, originals, detectors)
     print(text)
+    if args.policy:
+        import json
+
+        folder = Path(args.policy).resolve().parent
+        rel = {k: tuple(os.path.relpath(Path(w).resolve(), folder) for w in v) for k, v in generators.items()}
+        data = Path(args.data).resolve()
+        Path(args.policy).write_text(json.dumps({
+            "rule": POLICY_RULE,
+            "measured_by": f"python scripts/measure_front.py {' '.join(sys.argv[1:])}",
+            "data": str(data.relative_to(REPO) if data.is_relative_to(REPO) else data),
+            "qualities": choose_policy(front, rel)}, indent=2) + "\n")
     if args.markdown:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
         data = Path(args.data).resolve()

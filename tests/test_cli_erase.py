@@ -89,9 +89,12 @@ def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_pa
     empty = tmp_path / "no-weights"
     empty.mkdir()
     monkeypatch.setattr(jpegaf.pretrained, "PRETRAINED_DIR", empty)
-    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.png")]) == 2
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.png"), "--method", "gan"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no generator weights are shipped" in err and "--generator" in err
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "o.png")]) == 2  # auto: no policy
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "erase_policy.json: not a readable erase policy" in err and "--method" in err
     assert not (tmp_path / "o.png").exists()
     torch.manual_seed(0)
     config = GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,))

@@ -78,13 +78,17 @@ def test_shipped_generator_improves_held_out_photos(held_out, quality):
     assert np.mean([o for _, o in ssim_pairs]) >= np.mean([j for j, _ in ssim_pairs])
 
 
-def test_erase_without_options_uses_the_shipped_gan(capsys, tmp_path, held_out):
+def test_erase_without_options_uses_the_shipped_policy_and_gan_the_shipped_generators(capsys, tmp_path, held_out):
+    from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser, load_policy
+
     img = read_image(held_out[0])  # colour: the luma goes through the generator
     src = tmp_path / "photo.jpg"
     src.write_bytes(jpeg.compress(img[:200, :232], 50))
     out = tmp_path / "photo.png"
     assert main(["erase", str(src), "-o", str(out)]) == 0
-    expected = GanEraser(shipped_generators())(jpeg.read_coefficients(src))
+    expected = PolicyEraser(load_policy(PRETRAINED_DIR / POLICY_FILE))(jpeg.read_coefficients(src))
     result = read_image(out)
     assert result.shape == expected.shape and np.array_equal(result, expected)
+    assert main(["erase", str(src), "-o", str(tmp_path / "gan.png"), "--method", "gan"]) == 0
+    assert np.array_equal(read_image(tmp_path / "gan.png"), GanEraser(shipped_generators())(jpeg.read_coefficients(src)))
     assert src.read_bytes()[:2] == b"\xff\xd8"  # the input is untouched

@@ -328,11 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a JPEG file, or a folder of JPEG files")
     p.add_argument("-o", "--output", required=True,
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
-    p.add_argument("--method", choices=METHODS, default="gan",
-                   help="gan (default): the paper's generator, the shipped weights unless --generator; "
-                        "gan+f3: the generator, then F3's histogram smoothing, constrained TV and "
-                        "de-calibration (not in any paper); f1: Stamm 2010 dither; f2: Stamm & Liu 2011 "
-                        "dither + deblocking; f3: Fan et al. 2014 variational")
+    p.add_argument("--method", choices=("auto", *METHODS), default="auto",
+                   help="auto (default): per quality, the method measured least detectable among those "
+                        "above the JPEG's quality (pretrained/erase_policy.json); gan: the paper's generator "
+                        "(a restorer); gan+f3: the generator, then F3's histogram smoothing, constrained TV "
+                        "and de-calibration; f1: Stamm 2010 dither; f2: Stamm & Liu 2011; f3: Fan et al. 2014")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for --method gan/gan+f3: trained generators instead of the shipped ones; the one "
                         "nearest the file's quality is used")

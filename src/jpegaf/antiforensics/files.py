@@ -18,7 +18,12 @@ LOSSLESS_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm")
 
 def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None):
     """The method of the command-line ``name`` with its published defaults; "gan" and "gan+f3" run
-    the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none."""
+    the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none;
+    "auto" the shipped policy's method for each file's quality (:mod:`.policy`)."""
+    if name == "auto":
+        if generators:
+            raise JpegafError("--generator goes with --method gan or gan+f3, not with the default auto")
+        return _auto(device, threads)
     if name not in GENERATOR_METHODS:
         return classical_method(name)
     import torch
@@ -58,3 +63,16 @@ def folder_jobs(src: Path, out_dir: Path, suffix: str) -> list[tuple[Path, Path]
     if not files:
         raise InputError(src, "no JPEG files (*.jpg, *.jpeg) in this folder")
     return [(p, out_dir / f"{p.stem}.{suffix}") for p in files]
+
+
+def _auto(device: str, threads: int | None):
+    import torch
+
+    from ..pretrained import PRETRAINED_DIR
+    from .policy import POLICY_FILE, PolicyEraser, load_policy
+
+    if device == "cuda" and not torch.cuda.is_available():
+        raise JpegafError("--device cuda was asked for, but no CUDA device is available")
+    if threads:
+        torch.set_num_threads(threads)
+    return PolicyEraser(load_policy(PRETRAINED_DIR / POLICY_FILE), device=device)

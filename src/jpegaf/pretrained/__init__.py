@@ -9,6 +9,10 @@ Each ``*.safetensors`` file here has its model card beside it (``*.json``: data 
 steps, wall time, hardware, held-out Table I / II rows) and ``README.md`` sums them up. They are
 what ``jpegaf erase`` uses when no ``--generator`` is given. ``scripts/build_generators.py``
 rebuilds every file here (``make generators``).
+
+``antiforensic-q50.*`` is a generator fine-tuned to leave no JPEG trace (not in the paper; outside
+``shipped_weights``, which are the paper's restorers), and ``erase_policy.json`` the per-quality
+choice of ``jpegaf erase``'s default method; ``ANTIFORENSIC.md`` gives both with their figures.
 """
 
 from __future__ import annotations

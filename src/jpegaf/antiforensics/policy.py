@@ -1,0 +1,83 @@
+"""``auto``, the default of ``jpegaf erase``: per JPEG quality, the anti-forensic method that was
+measured best — the lowest worst detection rate among the methods that stay above the JPEG's
+quality (PSNR and SSIM gain >= 0).
+
+The choice is data, not code: ``pretrained/erase_policy.json``, written by
+``scripts/measure_front.py --policy`` from the front it measures on held-out photographs, with the
+rule, the command, the figures behind each choice and the generator files it names (relative to
+the policy file). A file is erased with the entry of the quality nearest its own estimated luma
+quality (ties to the higher); :attr:`PolicyEraser.last_note` says which was used.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import JpegafError
+from ..jpeg import JpegCoefficients, estimate_quality
+from . import GENERATOR_METHODS, AntiForensicMethod, classical_method, generator_method
+from .common import check_tables
+
+POLICY_FILE = "erase_policy.json"
+
+
+def load_policy(path: str | Path) -> dict[int, tuple[str, tuple[Path, ...]]]:
+    """quality -> (method name, generator files) of a policy file; a missing or unreadable file,
+    an unknown method or a missing generator is a one-line :class:`JpegafError`."""
+    path = Path(path)
+    try:
+        entries = json.loads(path.read_text())["qualities"]
+        policy = {int(q): (e["method"], tuple(path.parent / g for g in e["generators"])) for q, e in entries.items()}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise JpegafError(f"{path}: not a readable erase policy ({e}); pass --method explicitly") from None
+    for q, (method, generators) in policy.items():
+        if method not in (*GENERATOR_METHODS, "f1", "f2", "f3"):
+            raise JpegafError(f"{path}: unknown method {method!r} for QF {q}")
+        if method in GENERATOR_METHODS and not generators:
+            raise JpegafError(f"{path}: {method} for QF {q} names no generator")
+        for g in generators:
+            if not g.exists():
+                raise JpegafError(f"{g}: generator named by {path} is missing")
+    if not policy:
+        raise JpegafError(f"{path}: the policy has no quality")
+    return policy
+
+
+class PolicyEraser:
+    """The ``auto`` method: ``PolicyEraser(policy)(coefs, seed) -> uint8 pixels`` (module doc).
+    Methods are built once, when first needed."""
+
+    def __init__(self, policy: dict[int, tuple[str, tuple[Path, ...]]], device: str = "cpu"):
+        self.policy = policy
+        self.device = device
+        self.last_note: str | None = None
+        self._methods: dict[int, AntiForensicMethod] = {}
+
+    def method_for(self, quality: int) -> tuple[int, AntiForensicMethod]:
+        """The policy's quality nearest ``quality`` and its method."""
+        chosen = min(self.policy, key=lambda q: (abs(q - quality), -q))
+        if chosen not in self._methods:
+            name, generators = self.policy[chosen]
+            if name in GENERATOR_METHODS:
+                from ..weights import generators_by_quality
+                from .gan import GanEraser
+
+                eraser = GanEraser(generators_by_quality([str(g) for g in generators]), device=self.device)
+                self._methods[chosen] = generator_method(name, eraser)
+            else:
+                self._methods[chosen] = classical_method(name)
+        return chosen, self._methods[chosen]
+
+    def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
+        check_tables(coefs)
+        quality = estimate_quality(coefs.qt[0]).quality
+        chosen, method = self.method_for(quality)
+        out = method(coefs, seed)
+        inner = getattr(method, "last_note", None)
+        name = self.policy[chosen][0]
+        self.last_note = None if chosen == quality and not inner else (
+            f"quality {quality}: {name}, the measured choice for QF {chosen}" + (f" ({inner})" if inner else ""))
+        return out

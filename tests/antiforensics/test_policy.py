@@ -1,0 +1,81 @@
+"""`jpegaf erase`'s default: the shipped policy's method per quality, chosen from a measured front."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jpegaf import jpeg
+from jpegaf.antiforensics import generator_method
+from jpegaf.antiforensics.gan import GanEraser
+from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser, load_policy
+from jpegaf.errors import JpegafError
+from jpegaf.pretrained import PRETRAINED_DIR
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_shipped_policy_covers_each_quality_with_shipped_files():
+    policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
+    assert set(policy) == {25, 50, 75}
+    for method, generators in policy.values():
+        assert method in ("gan", "gan+f3", "f1", "f2", "f3")
+        assert all(g.parent == PRETRAINED_DIR and g.exists() for g in generators)
+    record = json.loads((PRETRAINED_DIR / POLICY_FILE).read_text())
+    assert "scripts/measure_front.py" in record["measured_by"] and record["rule"]
+
+
+def test_each_file_gets_the_method_of_the_nearest_quality(gray_images):
+    policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
+    auto = PolicyEraser(policy)
+    img = gray_images[1][:64, :64]
+    for quality, expected_quality in ((50, 50), (40, 50), (30, 25), (90, 75)):
+        coefs = jpeg.read_coefficients(jpeg.compress(img, quality))
+        out = auto(coefs, seed=2)
+        name, generators = policy[expected_quality]
+        eraser = GanEraser({expected_quality: generators[0]} if len(generators) == 1 else
+                           {q: g for q, g in zip((25, 50, 75), generators)})
+        assert np.array_equal(out, generator_method(name, eraser)(coefs, 2)), quality
+        assert (auto.last_note is None) == (quality == expected_quality)
+        if auto.last_note:
+            assert f"measured choice for QF {expected_quality}" in auto.last_note
+
+
+@pytest.mark.parametrize("content,problem", [
+    (None, "not a readable erase policy"),
+    ('{"qualities": {"50": {"method": "magic", "generators": []}}}', "unknown method"),
+    ('{"qualities": {"50": {"method": "gan", "generators": []}}}', "names no generator"),
+    ('{"qualities": {"50": {"method": "gan", "generators": ["gone.safetensors"]}}}', "is missing"),
+    ('{"qualities": {}}', "has no quality"),
+])
+def test_a_bad_policy_is_one_line(tmp_path, content, problem):
+    path = tmp_path / POLICY_FILE
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(JpegafError, match=problem) as e:
+        load_policy(path)
+    assert "\n" not in str(e.value)
+
+
+def test_the_rule_picks_the_least_detectable_method_above_the_jpeg():
+    spec = importlib.util.spec_from_file_location("measure_front", REPO / "scripts" / "measure_front.py")
+    front_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(front_script)
+
+    def row(method, size, gain, ssim, worst):
+        return {"size": size, "quality": 50, "method": method, "n": 30, "psnr_gain": gain, "ssim_gain": ssim,
+                "rates": {"K_F": worst, "K_L": worst / 2}}
+
+    front = [row("gan (a)", 128, 1.5, 0.01, 0.9), row("gan (a)", 256, 1.4, 0.01, 0.8),
+             row("gan (b)", 128, 0.2, 0.002, 0.2), row("gan (b)", 256, 0.1, 0.001, 0.25),
+             row("f3", 128, -1.0, -0.01, 0.05), row("f3", 256, -0.5, -0.01, 0.05),
+             row("gan+f3 (a)", 128, 0.3, 0.001, 0.1), row("gan+f3 (a)", 256, -0.1, 0.001, 0.1)]
+    policy = front_script.choose_policy(front, {"gan (b)": ("b.safetensors",)})
+    assert policy["50"]["method"] == "gan" and policy["50"]["label"] == "gan (b)"  # f3, gan+f3 fall below
+    assert policy["50"]["generators"] == ["b.safetensors"] and policy["50"]["worst_rate"] == 0.25
+    below = [r for r in front if r["method"] in ("f3", "gan+f3 (a)")]
+    assert front_script.choose_policy(below, {})["50"]["label"] == "gan+f3 (a)"  # none above: best PSNR
