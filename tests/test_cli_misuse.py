@@ -36,6 +36,8 @@ MISUSES = [
     ["erase", "photos/a.png", "-o", "out.png"],  # not a JPEG
     ["erase", "missing.jpg", "-o", "out.png"],
     ["erase", "photos/a.png", "-o", "out.jpg"],  # would re-encode as JPEG
+    ["erase", "photos/a.png", "-o", "out.png", "--method", "f3", "--generator", "g.safetensors"],
+    ["erase", "photos/a.png", "-o", "out.png", "--generator", "g.safetensors"],  # auto takes no --generator
     # detect
     ["detect", "missing.png"],
     ["detect", "photos/a.png", "--detectors", "K_X"],

@@ -20,24 +20,31 @@ def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", 
     """The method of the command-line ``name`` with its published defaults; "gan" and "gan+f3" run
     the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none;
     "auto" the shipped policy's method for each file's quality (:mod:`.policy`)."""
-    if name == "auto":
-        if generators:
-            raise JpegafError("--generator goes with --method gan or gan+f3, not with the default auto")
-        return _auto(device, threads)
-    if name not in GENERATOR_METHODS:
+    if generators and name not in GENERATOR_METHODS:
+        raise JpegafError(f"--generator goes with --method gan or gan+f3, not with {name}")
+    if name not in (*GENERATOR_METHODS, "auto"):
         return classical_method(name)
-    import torch
+    _prepare_torch(device, threads)
+    if name == "auto":
+        from ..pretrained import PRETRAINED_DIR
+        from .policy import POLICY_FILE, PolicyEraser, load_policy
 
+        return PolicyEraser(load_policy(PRETRAINED_DIR / POLICY_FILE), device=device)
     from ..pretrained import shipped_generators
     from ..weights import generators_by_quality
     from .gan import GanEraser
+
+    eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device)
+    return generator_method(name, eraser)
+
+
+def _prepare_torch(device: str, threads: int | None) -> None:
+    import torch
 
     if device == "cuda" and not torch.cuda.is_available():
         raise JpegafError("--device cuda was asked for, but no CUDA device is available")
     if threads:
         torch.set_num_threads(threads)
-    eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device)
-    return generator_method(name, eraser)
 
 
 def check_lossless_output(path: Path) -> None:
@@ -64,15 +71,3 @@ def folder_jobs(src: Path, out_dir: Path, suffix: str) -> list[tuple[Path, Path]
         raise InputError(src, "no JPEG files (*.jpg, *.jpeg) in this folder")
     return [(p, out_dir / f"{p.stem}.{suffix}") for p in files]
 
-
-def _auto(device: str, threads: int | None):
-    import torch
-
-    from ..pretrained import PRETRAINED_DIR
-    from .policy import POLICY_FILE, PolicyEraser, load_policy
-
-    if device == "cuda" and not torch.cuda.is_available():
-        raise JpegafError("--device cuda was asked for, but no CUDA device is available")
-    if threads:
-        torch.set_num_threads(threads)
-    return PolicyEraser(load_policy(PRETRAINED_DIR / POLICY_FILE), device=device)
