@@ -142,6 +142,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", required=True, help="work folder (its cache/ makes reruns cheap)")
     ap.add_argument("--markdown", help="also write the tables here")
+    ap.add_argument("--about", help="what the images are, for the Markdown's header (default for the bundled "
+                                    "held-out crops: held out)")
     ap.add_argument("--policy", help="also write the erase policy chosen from the front here (JSON; "
                                      "generator paths relative to the policy file's folder)")
     args = ap.parse_args()
@@ -178,10 +180,11 @@ def main() -> int:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
         data = Path(args.data).resolve()
         shown = data.relative_to(REPO) if data.is_relative_to(REPO) else data
+        about = args.about or ("held out: never trained, calibrated or validated on" if data == HELDOUT_DIR.resolve()
+                               else "say what these images are with --about")
         Path(args.markdown).write_text(
             f"Measured by `python scripts/measure_front.py {' '.join(sys.argv[1:])}` on {shown} "
-            f"(held out: never trained, calibrated or validated on); n = crops, rates at each "
-            f"detector's shipped threshold.\n\n" + text)
+            f"({about}); n = crops, rates at each detector's shipped threshold.\n\n" + text)
     return 0
 
 

@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
     p.add_argument("--method", choices=("auto", *METHODS), default="auto",
                    help="auto (default): per quality, the method measured least detectable among those "
-                        "above the JPEG's quality (pretrained/erase_policy.json); gan: the paper's generator "
+                        "above the JPEG's PSNR and SSIM (pretrained/erase_policy.json); gan: the paper's generator "
                         "(a restorer); gan+f3: the generator, then F3's histogram smoothing, constrained TV "
                         "and de-calibration; f1: Stamm 2010 dither; f2: Stamm & Liu 2011; f3: Fan et al. 2014")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",

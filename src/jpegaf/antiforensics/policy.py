@@ -3,9 +3,9 @@ measured best — the lowest worst detection rate among the methods that stay ab
 quality (PSNR and SSIM gain >= 0).
 
 The choice is data, not code: ``pretrained/erase_policy.json``, written by
-``scripts/measure_front.py --policy`` from the front it measures on held-out photographs, with the
-rule, the command, the figures behind each choice and the generator files it names (relative to
-the policy file). A file is erased with the entry of the quality nearest its own estimated luma
+``scripts/measure_front.py --policy`` from the front it measures on the corpus's calibration part
+(a validation set: the held-out test part is kept for reporting), with the rule, the command, the
+figures behind each choice and the generator files it names (relative to the policy file). A file is erased with the entry of the quality nearest its own estimated luma
 quality (ties to the higher); :attr:`PolicyEraser.last_note` says which was used.
 """
 
