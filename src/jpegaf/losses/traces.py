@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 from torch import Tensor
 
+from ..detectors.calibration import HF28 as CALIBRATION_HF28
 from ..jpeg.dct import DCT_MATRIX
 
 _SHIFT = 4  # the calibration offset, half a block (detectors.calibration)
@@ -38,8 +38,8 @@ _SHIFT = 4  # the calibration offset, half a block (detectors.calibration)
 
 # The project's one DCT (jpeg.dct), as a matrix for torch; tests compare the two transforms.
 _DCT = torch.tensor(DCT_MATRIX, dtype=torch.float32)
-#: (8, 8) mask of the 28 subbands u + v >= 8 (K_L's HF28).
-HF28 = torch.tensor(np.add.outer(np.arange(8), np.arange(8)) >= 8)
+#: (8, 8) mask of the 28 subbands u + v >= 8, K_L's own (detectors.calibration.HF28).
+HF28 = torch.tensor(CALIBRATION_HF28)
 
 
 def grey_levels(x: Tensor) -> Tensor:
