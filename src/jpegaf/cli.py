@@ -126,7 +126,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def _say_note(path: Path, note: str | None, write) -> None:
-    if note:  # the GAN says when no generator has the file's quality
+    if note:  # a method tells when nothing was made for the file's exact quality (the nearest was used)
         write(f"jpegaf: {path}: {note}", file=sys.stderr)
 
 
