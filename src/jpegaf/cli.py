@@ -19,8 +19,7 @@ from typing import Sequence
 from . import __version__, jpeg
 from .antiforensics import GENERATOR_METHODS, METHODS
 from .errors import InputError, JpegafError
-from .imageio import (atomic_write_bytes, make_output_folder, read_image, refuse_overwriting_input, to_luma,
-                      write_image)
+from .imageio import atomic_write_bytes, make_output_folder, read_image, refuse_overwriting_input, to_luma
 
 EXIT_BAD_INPUT = 2
 
