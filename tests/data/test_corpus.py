@@ -47,7 +47,7 @@ from jpegaf.data.corpus.build import (
 )
 from jpegaf.data.corpus.fetch import CorpusError, download, find_in_folder, read_members
 from jpegaf.data.corpus.layout import LICENSES, REJECTED
-from jpegaf.data.corpus.sources import PACKAGES, PHOTOS, Package, Photo
+from jpegaf.data.corpus.sources import ALL_PACKAGES, ALL_PHOTOS, Package, Photo
 from jpegaf.errors import InputError
 from jpegaf.imageio import read_image
 from jpegaf.samples import sample_paths
@@ -836,15 +836,15 @@ def test_options_are_checked(kwargs):
 
 
 def test_default_sources_are_consistent():
-    keys = {p.key for p in PACKAGES}
-    assert len(keys) == len(PACKAGES)
-    assert {ph.package for ph in PHOTOS} <= keys
-    assert len({ph.photo_id for ph in PHOTOS}) == len(PHOTOS)
-    for p in PACKAGES:
+    keys = {p.key for p in ALL_PACKAGES}
+    assert len(keys) == len(ALL_PACKAGES)
+    assert {ph.package for ph in ALL_PHOTOS} <= keys
+    assert len({ph.photo_id for ph in ALL_PHOTOS}) == len(ALL_PHOTOS)
+    for p in ALL_PACKAGES:
         assert len(p.sha256) == 64 and int(p.sha256, 16) >= 0
-        assert p.kind in ("deb", "wheel")
-        assert p.filename.endswith(".deb" if p.kind == "deb" else ".whl")
-    for ph in PHOTOS:
+        assert p.kind in ("deb", "wheel", "sdist")
+        assert p.filename.endswith({"deb": ".deb", "wheel": ".whl", "sdist": ".tar.gz"}[p.kind])
+    for ph in ALL_PHOTOS:
         assert ph.licence and ph.attribution and ph.group
         assert not ph.path.startswith(("/", "./"))
         # a .jpg can only take the JPEG-derived route

@@ -337,3 +337,13 @@ def test_select_detectors_in_the_order_asked_and_names_unknowns():
     assert select_detectors(available, "all") == tuple(available)
     with pytest.raises(ValueError, match="K_X.*choose from K_F"):
         select_detectors(available, "K_F,K_X")
+
+
+def test_calibrate_threshold_ranks_infinite_scores_highest():
+    # K_L is +inf on a crop with a varianceless grid subband: it counts as one of the largest
+    # scores, so 2 of 100 infinite ones leave the threshold at the 95th-largest finite score.
+    scores = list(np.arange(98.0)) + [np.inf, np.inf]
+    t = calibrate_threshold(scores, 0.05)
+    assert t == 94.0 and sum(s > t for s in scores) == 5
+    with pytest.raises(ValueError, match="NaN"):
+        calibrate_threshold([1.0, np.nan, 2.0], 0.05)

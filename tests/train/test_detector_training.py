@@ -272,3 +272,30 @@ def test_content_variation_reaches_the_training_items_and_the_card(tmp_path, sma
     assert varied[0].spec(0).noise_sigma > 0 or varied[0].spec(0).gamma != 1.0
     card = json.loads((tmp_path / "run" / "detector.json").read_text())
     assert card["train_config"]["vary_content"] is True
+
+
+def test_fine_tuning_starts_from_the_given_detector(learned, all_dir, tmp_path):
+    """init_weights: the network starts as the source detector, the card names the source by
+    sha256, and a network of another shape is one line."""
+    from jpegaf.models.detector_cnn import DetectorCNN
+    from jpegaf.weights import file_sha256
+
+    _, out, result = learned
+    source = out / "detector.safetensors"
+    started = DetectorCNN(tiny_net())
+    td.init_detector_from(started, source)
+    for name, tensor in load_weights(source).items():
+        assert torch.equal(started.state_dict()[name], tensor), name
+    config = tiny_config(crops_per_image=8, epochs=1, batch_size=32, lr=1e-4, eval_crops_per_image=8,
+                         init_weights=str(source))
+    run = tmp_path / "tuned"
+    tuned = train_detector(config, all_dir, run, progress=False)
+    card = json.loads((run / "detector.json").read_text())
+    assert card["init"] == {"weights": str(source), "sha256": file_sha256(source)}
+    # 11 steps at a tenth of the rate keep it near the source (a random start gives AUC ~0.5).
+    assert abs(tuned.evaluation["auc_jpeg"] - result.evaluation["auc_jpeg"]) < 0.1
+    wider = tiny_config(network=DetectorCNNConfig(input_size=64, conv2_channels=16, conv3_channels=8,
+                                                  conv4_channels=8, conv5_channels=8, fc6_units=16,
+                                                  fc7_units=16), init_weights=str(source))
+    with pytest.raises(td.JpegafError, match="cannot start this detector from these weights"):
+        train_detector(wider, all_dir, tmp_path / "wider", progress=False)

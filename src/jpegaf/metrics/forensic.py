@@ -27,8 +27,12 @@ def calibrate_threshold(scores_of_never_compressed: Iterable[float], fpr: float 
     This matters for detectors with discrete scores (e.g. the number of estimated quantization
     steps > 1), whose calibrated rate is often 0.
 
+    Infinite scores are allowed (K_L is +inf on an image whose grid subband has no variance at
+    all, e.g. a satellite crop half of no-data pixels): they rank as the largest; a threshold that
+    would itself be infinite (more than ``fpr`` of the scores are +inf) is refused.
+
     Args:
-        scores_of_never_compressed: scores of held-out never-compressed images (finite floats).
+        scores_of_never_compressed: scores of held-out never-compressed images (no NaN).
         fpr: allowed false-positive rate, in [0, 1).
 
     Returns:
@@ -37,13 +41,16 @@ def calibrate_threshold(scores_of_never_compressed: Iterable[float], fpr: float 
     scores = np.sort(np.asarray(list(scores_of_never_compressed), dtype=np.float64))
     if scores.size == 0:
         raise ValueError("no scores to calibrate on")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores must be finite")
+    if np.isnan(scores).any():
+        raise ValueError("scores must not be NaN")
     if not 0.0 <= fpr < 1.0:
         raise ValueError(f"fpr must be in [0, 1), got {fpr}")
     # A small tolerance so that e.g. 0.05 * 40 counts as 2 and not 1.9999999999999998.
     allowed = int(math.floor(fpr * scores.size + 1e-9))
-    return float(scores[scores.size - 1 - allowed])
+    threshold = float(scores[scores.size - 1 - allowed])
+    if not math.isfinite(threshold):
+        raise ValueError(f"no finite threshold: more than {fpr:g} of the scores are infinite")
+    return threshold
 
 
 def _scores(values: Iterable[float], what: str) -> np.ndarray:

@@ -54,10 +54,10 @@ from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, genera
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
 from ..determinism import derived_seed, stable_hash
-from ..errors import InputError
+from ..errors import InputError, JpegafError
 from ..metrics.forensic import calibrate_threshold, roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
-from ..weights import export_model, versions
+from ..weights import export_model, file_sha256, load_weights, versions
 from .checkpoint import CHECKPOINT, Position, hardware, restore, state_to_resume
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
 from .runner import EpochLoop, run_epochs, write_run_files
@@ -81,6 +81,9 @@ class DetectorTrainConfig:
     quality: int
     negatives: str | None = None        # None: originals vs JPEG; "f1"|"f2"|"f3"|"gan": adaptive
     generator_weights: str | None = None  # generator .safetensors for negatives == "gan"
+    # Not in the paper: start from a trained detector's weights (fine-tuning it on more data)
+    # instead of a random initialisation; its network must be this config's.
+    init_weights: str | None = None
     seed: int = 0
     # --- data ---
     crops_per_image: int = 5
@@ -174,6 +177,16 @@ def quick_preset(size: int, quality: int, **overrides: Any) -> DetectorTrainConf
                                crops_per_image=32, epochs=40, lr_decay_every=10, eval_crops_per_image=8,
                                checkpoint_every=50, preset="quick")
     return dataclasses.replace(base, **overrides)
+
+
+def init_detector_from(model: DetectorCNN, weights_path: str | os.PathLike) -> None:
+    """Load a trained detector's weights into ``model`` to start training from them; a file whose
+    network differs is a one-line :class:`JpegafError` naming it."""
+    try:
+        model.load_state_dict(load_weights(weights_path))
+    except RuntimeError as e:
+        raise JpegafError(f"{weights_path}: cannot start this detector from these weights "
+                          f"({str(e).splitlines()[0]})") from None
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -404,6 +417,9 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
         raise InputError(data_dir, f"no held-out image is at least {config.size} px for evaluation")
 
     model = DetectorCNN(config.network).to(rk.device)
+    if config.init_weights is not None:
+        # Also on resume: the source is checked again (the checkpoint's weights then win).
+        init_detector_from(model, config.init_weights)
     opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
                           weight_decay=config.weight_decay)
     models, optimizers = {"detector": model}, {"opt": opt}
@@ -485,6 +501,8 @@ def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, h
         "held_out": {k: last[k] for k in ("auc_jpeg", "det_jpeg", "auc_processed", "det_processed",
                                          "fpr_held_out", "n_crops", "n_images") if k in last},
         "train_config": config.to_dict(),
+        "init": None if config.init_weights is None else {
+            "weights": config.init_weights, "sha256": file_sha256(Path(config.init_weights))},
         "data": {"folder": str(data_dir), "train_images": len(pairs.files) - len(pairs.skipped),
                  "train_crops": len(pairs), "held_out_images": held.files},
         "steps": position.global_step,

