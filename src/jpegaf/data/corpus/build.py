@@ -424,7 +424,7 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
             raise CorpusError(f"{where}: disk full while downloading the packages") from None
         raise CorpusError(f"{where}: cannot store the packages ({e.strerror or e})") from None
 
-    # Tile and vet every photograph (in memory: about 440 crops of 64 KiB).
+    # Tile and vet every photograph (in memory: about 820 crops of 64 KiB).
     processed: dict[str, ProcessedPhoto] = {}
     crops: list[Crop] = []
     licence_texts: dict[str, bytes] = {}
