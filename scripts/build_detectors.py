@@ -26,6 +26,7 @@ corpus's train part size is skipped, so the run is resumable in the same way.
     python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
     python scripts/build_detectors.py --fine-tune --runs runs/detectors-ed2
     python scripts/build_detectors.py --summary     # the table of the shipped ones (README)
+    python scripts/build_detectors.py --compare runs/detectors-ed2/init   # earlier ones, same test crops
 """
 
 from __future__ import annotations
@@ -138,6 +139,27 @@ def summary_markdown() -> str:
     return "\n".join(lines)
 
 
+def compare_markdown(earlier: Path, corpus: Path) -> str:
+    """The detectors in ``earlier`` (e.g. the copies ``--fine-tune`` started from) against the
+    shipped ones of the same name, both measured now on the corpus's present test part."""
+    test_files = read_corpus_parts(corpus).test
+    lines = [f"Test part of {corpus}: {len(test_files)} crops of 256 px; each detector at its own threshold.", "",
+             "| detector | test AUC: earlier → shipped | JPEGs detected | false positives [95% CI] |",
+             "|---|---|---|---|"]
+    for old_path in sorted(earlier.glob("detector-*.safetensors"),
+                           key=lambda p: (int(p.stem.split("-")[1]), p.stem)):
+        size, quality = int(old_path.stem.split("-")[1]), int(old_path.stem.split("-q")[1])
+        config = config_for(size, quality, Path("unused"))
+        old = test_figures(CnnDetector.load(old_path), config, test_files)
+        new = test_figures(CnnDetector.load(PRETRAINED_DIR / old_path.name), config, test_files)
+        lines.append(f"| CNN-{size}-q{quality} | {old['auc_jpeg']:.4f} → **{new['auc_jpeg']:.4f}** | "
+                     f"{100 * old['det_jpeg']:.1f}% → **{100 * new['det_jpeg']:.1f}%** | "
+                     f"{100 * old['fpr']:.1f}% → **{100 * new['fpr']:.1f}%** "
+                     f"[{100 * new['fpr_95ci'][0]:.1f}, {100 * new['fpr_95ci'][1]:.1f}] |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
@@ -146,9 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fine-tune", action="store_true",
                     help="continue the shipped detectors on the present corpus (module doc)")
     ap.add_argument("--summary", action="store_true", help="print the shipped detectors' table and stop")
+    ap.add_argument("--compare", type=Path, metavar="DIR",
+                    help="measure the detectors in DIR and the shipped ones on the test part, and stop")
     args = ap.parse_args(argv)
     if args.summary:
         print(summary_markdown())
+        return 0
+    if args.compare:
+        print(compare_markdown(args.compare, args.corpus))
         return 0
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)

@@ -145,7 +145,8 @@ def test_sdist_members_are_read_and_missing_ones_named(sources):
 
 
 class _Index(http.server.BaseHTTPRequestHandler):
-    """A package index's JSON page (PEP 691) for fake-bands, and the archive it points to."""
+    """A package index's JSON page (PEP 691) for fake-bands, and the archive it points to (by a
+    URL relative to the page, which PEP 691 allows)."""
 
     archive = b""
     requests: list[tuple[str, str]] = []
@@ -155,7 +156,7 @@ class _Index(http.server.BaseHTTPRequestHandler):
         host = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
         if self.path == "/simple/fake-bands/":
             body = json.dumps({"files": [{"filename": "fake-bands-0.9.tar.gz", "url": f"{host}/old"},
-                                         {"filename": SDIST, "url": f"{host}/files/{SDIST}"}]}).encode()
+                                         {"filename": SDIST, "url": f"../../files/{SDIST}"}]}).encode()
         elif self.path == f"/files/{SDIST}":
             body = self.archive
         else:

