@@ -291,7 +291,9 @@ def test_fine_tuning_starts_from_the_given_detector(learned, all_dir, tmp_path):
     run = tmp_path / "tuned"
     tuned = train_detector(config, all_dir, run, progress=False)
     card = json.loads((run / "detector.json").read_text())
-    assert card["init"] == {"weights": str(source), "sha256": file_sha256(source)}
+    assert card["init"] == {"weights": str(source), "sha256": file_sha256(source), "steps": 110,
+                            "wall_time_s": json.loads((out / "detector.json").read_text())["wall_time_s"],
+                            "train_images": 23}
     # 11 steps at a tenth of the rate keep it near the source (a random start gives AUC ~0.5).
     assert abs(tuned.evaluation["auc_jpeg"] - result.evaluation["auc_jpeg"]) < 0.1
     wider = tiny_config(network=DetectorCNNConfig(input_size=64, conv2_channels=16, conv3_channels=8,

@@ -57,7 +57,7 @@ from ..determinism import derived_seed, stable_hash
 from ..errors import InputError, JpegafError
 from ..metrics.forensic import calibrate_threshold, roc_auc
 from ..models.detector_cnn import DetectorCNN, DetectorCNNConfig
-from ..weights import export_model, file_sha256, load_weights, versions
+from ..weights import export_model, file_sha256, load_weights, read_model_card, versions
 from .checkpoint import CHECKPOINT, Position, hardware, restore, state_to_resume
 from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
 from .runner import EpochLoop, run_epochs, write_run_files
@@ -187,6 +187,15 @@ def init_detector_from(model: DetectorCNN, weights_path: str | os.PathLike) -> N
     except RuntimeError as e:
         raise JpegafError(f"{weights_path}: cannot start this detector from these weights "
                           f"({str(e).splitlines()[0]})") from None
+
+
+def init_provenance(weights_path: str | os.PathLike) -> dict[str, Any]:
+    """What a fine-tuned detector started from: the file, its sha256, and the steps, wall time and
+    data of the source's own card (so that the card tells the whole training)."""
+    source = read_model_card(weights_path)
+    return {"weights": str(weights_path), "sha256": file_sha256(Path(weights_path)),
+            "steps": source.get("steps"), "wall_time_s": source.get("wall_time_s"),
+            "train_images": source.get("data", {}).get("train_images")}
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -501,8 +510,7 @@ def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, h
         "held_out": {k: last[k] for k in ("auc_jpeg", "det_jpeg", "auc_processed", "det_processed",
                                          "fpr_held_out", "n_crops", "n_images") if k in last},
         "train_config": config.to_dict(),
-        "init": None if config.init_weights is None else {
-            "weights": config.init_weights, "sha256": file_sha256(Path(config.init_weights))},
+        "init": None if config.init_weights is None else init_provenance(config.init_weights),
         "data": {"folder": str(data_dir), "train_images": len(pairs.files) - len(pairs.skipped),
                  "train_crops": len(pairs), "held_out_images": held.files},
         "steps": position.global_step,
