@@ -18,9 +18,11 @@ skipped (delete the shipped pair to retrain one). ``--only 64-50 128-50`` limits
 
 ``--fine-tune`` (used when the corpus's second edition was added): each shipped detector is copied
 to ``RUNS/init/`` and trained further from those weights on the (larger) train part, a shorter
-schedule at half the learning rate (64 px 2 epochs, 128 px 4, 256 px 6: about 4, 6 and 10
+schedule at half the learning rate (64 px 2 epochs, 128 px 4, 256 px 6: about 4, 8 and 15
 minutes), then its threshold is fitted again on the calibration part and its test figures
-measured, and it replaces the shipped pair. A detector whose card already names the present
+measured, and it replaces the shipped pair. The epoch with the best calibration-part AUC is
+exported (``keep_best``; the shipped ones of 2026-12-02 were made before that option and keep
+their last epoch, except CNN-64-q50: see the README). A detector whose card already names the present
 corpus's train part size is skipped, so the run is resumable in the same way.
 
     python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
@@ -66,7 +68,7 @@ def config_for(size: int, quality: int, cache_dir: Path, init_weights: Path | No
     return quick_preset(size, quality, crops_per_image=(256 // size) ** 2, epochs=epochs, lr=5e-4,
                         lr_decay_every=max(1, epochs // 2), eval_crops_per_image=(256 // size) ** 2,
                         checkpoint_every=50, cache_dir=str(cache_dir), init_weights=str(init_weights),
-                        preset="corpus-fine-tune")
+                        keep_best=True, preset="corpus-fine-tune")
 
 
 def test_figures(det: CnnDetector, config, test_files: list[Path]) -> dict:

@@ -405,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
                    help="generator weights (.safetensors) for --negatives gan or gan+f3 (default: the shipped "
                         "one of --quality)")
+    t.add_argument("--keep-best", action="store_true", default=SUPPRESS,
+                   help="not in the paper: export the epoch with the best held-out AUC (and its "
+                        "threshold), not the last; keep a separate test set to judge it")
     t.add_argument("--init-weights", metavar="WEIGHTS", default=SUPPRESS,
                    help="not in the paper: start from this detector's weights (.safetensors with its "
                         "card; same size and network) and fine-tune it, e.g. a shipped one on your data")

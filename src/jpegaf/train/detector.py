@@ -63,6 +63,7 @@ from .loop import CsvLog, init_distributed, epoch_batches, prepare_data
 from .runner import EpochLoop, run_epochs, write_run_files
 
 WEIGHTS = "detector.safetensors"
+BEST = "best.safetensors"  # the best epoch so far (keep_best)
 NEGATIVES = METHODS  # an adaptive detector learns to see through any anti-forensic method
 
 
@@ -104,6 +105,10 @@ class DetectorTrainConfig:
     lr_decay_every: int = 3             # epochs
     # --- threshold ---
     fpr: float = 0.05
+    # Not in the paper: export the epoch whose held-out (validation) AUC was highest, with its
+    # threshold, instead of the last one. Both are then fitted on the held-out part; a test part
+    # must stay apart (a corpus's test part does).
+    keep_best: bool = False
     # --- model ---
     network: DetectorCNNConfig = field(default_factory=lambda: DetectorCNNConfig(input_size=64))
     # --- machinery ---
@@ -379,8 +384,9 @@ EVAL_FIELDS = ["epoch", "global_step", "auc_jpeg", "det_jpeg", "auc_processed", 
 @dataclass
 class DetectorTrainResult:
     """What a call of :func:`train_detector` leaves: this rank's (unwrapped) model, where the run
-    stands, the last held-out evaluation (None before the first epoch ends), and, once the run is
-    complete, the exported threshold and weights path (None otherwise and on ranks > 0)."""
+    stands, the held-out evaluation (the last one, None before the first epoch ends; once the run
+    is complete, the exported epoch's), and, once the run is complete, the exported threshold and
+    weights path (None otherwise and on ranks > 0)."""
 
     model: DetectorCNN
     position: Position
@@ -459,8 +465,13 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
         return detector_step(model_ddp, model, opt, images.to(rk.device), labels.to(rk.device))
 
     def end_epoch(epoch: int) -> dict[str, float]:
-        return {"epoch": epoch, "global_step": loop.position.global_step,
-                **evaluate(model, held, config.fpr, rk.device), "wall_time": loop.elapsed()}
+        row = {"epoch": epoch, "global_step": loop.position.global_step,
+               **evaluate(model, held, config.fpr, rk.device), "wall_time": loop.elapsed()}
+        if config.keep_best and all(row["auc_jpeg"] > h["auc_jpeg"] for h in loop.history):
+            # Written before the epoch's checkpoint: a kill in between redoes the epoch, which
+            # (resume being exact) writes the same weights again.
+            export_model(out / BEST, model, {"epoch": epoch, "held_out": row})
+        return row
 
     def report(row: dict) -> str:
         extra = (f", vs {config.negatives}: AUC {row['auc_processed']:.3f}, detected "
@@ -482,20 +493,25 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
     if not finished:
         return DetectorTrainResult(model, position, last_eval)
 
+    chosen = last_eval
+    if config.keep_best:
+        chosen = history[max(range(len(history)), key=lambda i: (history[i]["auc_jpeg"], -i))]
+        model.load_state_dict(load_weights(out / BEST))
     threshold = weights_path = None
     if rk.is_main:
-        threshold = last_eval["threshold"]
+        threshold = chosen["threshold"]
         weights_path = out / WEIGHTS
-        export_model(weights_path, model, model_card(config, data_dir, pairs, held, position, history))
+        export_model(weights_path, model, model_card(config, data_dir, pairs, held, position, history, chosen))
     if rk.world > 1:
         dist.barrier()
-    return DetectorTrainResult(model, position, last_eval, threshold, weights_path)
+    return DetectorTrainResult(model, position, chosen, threshold, weights_path)
 
 
 def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, held: HeldOut,
-               position: Position, history: list[dict[str, float]]) -> dict:
-    """What a user needs to rebuild the detector, apply its threshold and judge it."""
-    last = history[-1]
+               position: Position, history: list[dict[str, float]], chosen: dict[str, float]) -> dict:
+    """What a user needs to rebuild the detector, apply its threshold and judge it; ``chosen`` is
+    the evaluation of the exported epoch (the last, or the best with ``keep_best``)."""
+    last = chosen
     return {
         "model": "jpegaf CNN JPEG detector (MISLnet layout, Bayar & Stamm constrained layer)",
         "name": detector_name(config.size, config.quality, config.negatives),
@@ -509,6 +525,7 @@ def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, h
                         "source": f"held-out never-compressed {config.size}x{config.size} crops of {data_dir}"},
         "held_out": {k: last[k] for k in ("auc_jpeg", "det_jpeg", "auc_processed", "det_processed",
                                          "fpr_held_out", "n_crops", "n_images") if k in last},
+        "exported_epoch": int(last["epoch"]),
         "train_config": config.to_dict(),
         "init": None if config.init_weights is None else init_provenance(config.init_weights),
         "data": {"folder": str(data_dir), "train_images": len(pairs.files) - len(pairs.skipped),
