@@ -494,7 +494,7 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
         return DetectorTrainResult(model, position, last_eval)
 
     chosen = last_eval
-    if config.keep_best:
+    if config.keep_best and rk.is_main:  # only the main rank evaluates, keeps and exports
         chosen = history[max(range(len(history)), key=lambda i: (history[i]["auc_jpeg"], -i))]
         model.load_state_dict(load_weights(out / BEST))
     threshold = weights_path = None
@@ -511,7 +511,6 @@ def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, h
                position: Position, history: list[dict[str, float]], chosen: dict[str, float]) -> dict:
     """What a user needs to rebuild the detector, apply its threshold and judge it; ``chosen`` is
     the evaluation of the exported epoch (the last, or the best with ``keep_best``)."""
-    last = chosen
     return {
         "model": "jpegaf CNN JPEG detector (MISLnet layout, Bayar & Stamm constrained layer)",
         "name": detector_name(config.size, config.quality, config.negatives),
@@ -520,12 +519,12 @@ def model_card(config: DetectorTrainConfig, data_dir: Path, pairs: TrainPairs, h
         "quality": config.quality,
         "negatives": config.negatives,
         "score": "sigmoid probability of JPEG; verdict JPEG iff score > threshold",
-        "threshold": last["threshold"],
+        "threshold": chosen["threshold"],
         "calibration": {"fpr": config.fpr, "n_images": len(held.originals), "n_source_images": held.files,
                         "source": f"held-out never-compressed {config.size}x{config.size} crops of {data_dir}"},
-        "held_out": {k: last[k] for k in ("auc_jpeg", "det_jpeg", "auc_processed", "det_processed",
-                                         "fpr_held_out", "n_crops", "n_images") if k in last},
-        "exported_epoch": int(last["epoch"]),
+        "held_out": {k: chosen[k] for k in ("auc_jpeg", "det_jpeg", "auc_processed", "det_processed",
+                                         "fpr_held_out", "n_crops", "n_images") if k in chosen},
+        "exported_epoch": int(chosen["epoch"]),
         "train_config": config.to_dict(),
         "init": None if config.init_weights is None else init_provenance(config.init_weights),
         "data": {"folder": str(data_dir), "train_images": len(pairs.files) - len(pairs.skipped),
