@@ -84,3 +84,12 @@ def test_bad_options(capsys, tmp_path, option):
     assert exit_info.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     _nothing_written(tmp_path, "corpus")
+
+
+def test_keep_split_that_is_not_a_manifest(capsys, tmp_path):
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--keep-split", str(tmp_path / "old.json"))
+    assert code == 2 and "old.json" in _one_line(err) and "cannot read" in err
+    (tmp_path / "old.json").write_text("[1, 2]")
+    code, err = _run(capsys, str(tmp_path / "corpus"), "--keep-split", str(tmp_path / "old.json"))
+    assert code == 2 and "not a corpus manifest" in _one_line(err)
+    _nothing_written(tmp_path, "corpus")

@@ -227,7 +227,7 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def cmd_data_build_corpus(args: argparse.Namespace) -> int:
-    from .data.corpus.build import CorpusOptions, build_corpus
+    from .data.corpus.build import CorpusOptions, build_corpus, read_split
     from .data.corpus.sources import edition_sources
 
     try:  # build_corpus checks the output place and --from before anything is downloaded or written
@@ -235,8 +235,9 @@ def cmd_data_build_corpus(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise InputError(None, str(e)) from None
     packages, photos = edition_sources(args.edition)
+    keep_split = read_split(args.keep_split) if args.keep_split else None
     print(build_corpus(args.out_dir, options=options, packages=packages, photos=photos, cache=args.cache,
-                       from_dir=args.from_dir, overwrite=args.overwrite).describe())
+                       from_dir=args.from_dir, overwrite=args.overwrite, keep_split=keep_split).describe())
     return 0
 
 
@@ -441,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--edition", type=int, choices=(1, 2), default=2,
                    help="build the sources up to this edition (default 2, all; 1: the first "
                         "edition alone, what the models before the second were trained on)")
+    c.add_argument("--keep-split", metavar="CORPUS_JSON",
+                   help="keep every scene of this earlier build's corpus.json in its part and split only "
+                        "new scenes around them (a revision then moves nothing models were trained or "
+                        "tested on)")
     c.add_argument("--overwrite", action="store_true",
                    help="replace an existing corpus (only once the new one is complete)")
     c.set_defaults(func=cmd_data_build_corpus)

