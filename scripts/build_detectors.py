@@ -21,9 +21,13 @@ to ``RUNS/init/`` and trained further from those weights on the (larger) train p
 schedule at half the learning rate (64 px 2 epochs, 128 px 4, 256 px 6: about 4, 8 and 15
 minutes), then its threshold is fitted again on the calibration part and its test figures
 measured, and it replaces the shipped pair. The epoch with the best calibration-part AUC is
-exported (``keep_best``; the shipped ones of 2026-12-02 were made before that option and keep
-their last epoch, except CNN-64-q50: see the README). A detector whose card already names the present
-corpus's train part size is skipped, so the run is resumable in the same way.
+exported (``keep_best``). ``--fine-tune-lr`` sets the rate: at QF 75 the calibration AUC swung
+by up to 0.16 between epochs at 5e-4 (CNN-256-q75: 0.96 → 0.80), so the shipped QF 75 ones at 128
+and 256 px were fine-tuned at 2.5e-4 too and the run with the better calibration-part AUC was
+kept (README, "Thresholds and CNN detectors"). A detector whose card already names the present
+corpus's train part size and the asked rate is skipped, so the run is resumable in the same way.
+
+    python scripts/build_detectors.py --fine-tune --fine-tune-lr 2.5e-4 --runs runs/detectors-lr --only 128-75
 
     python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
     python scripts/build_detectors.py --fine-tune --runs runs/detectors-ed2
@@ -55,9 +59,11 @@ SIZES = (64, 128, 256)
 QUALITIES = (50, 25, 75)  # QF 50 first: the middle column, and the one the README leads with
 EPOCHS = {64: 12, 128: 24, 256: 48}
 FINE_TUNE_EPOCHS = {64: 2, 128: 4, 256: 6}
+FINE_TUNE_LR = 5e-4  # half the from-scratch rate; --fine-tune-lr changes it
 
 
-def config_for(size: int, quality: int, cache_dir: Path, init_weights: Path | None = None):
+def config_for(size: int, quality: int, cache_dir: Path, init_weights: Path | None = None,
+               fine_tune_lr: float = FINE_TUNE_LR):
     """The corpus schedule; with ``init_weights``, the fine-tuning one (module doc)."""
     if init_weights is None:
         epochs = EPOCHS[size]
@@ -65,7 +71,7 @@ def config_for(size: int, quality: int, cache_dir: Path, init_weights: Path | No
                             lr_decay_every=max(1, epochs // 4), eval_crops_per_image=(256 // size) ** 2,
                             checkpoint_every=50, cache_dir=str(cache_dir), preset="corpus")
     epochs = FINE_TUNE_EPOCHS[size]
-    return quick_preset(size, quality, crops_per_image=(256 // size) ** 2, epochs=epochs, lr=5e-4,
+    return quick_preset(size, quality, crops_per_image=(256 // size) ** 2, epochs=epochs, lr=fine_tune_lr,
                         lr_decay_every=max(1, epochs // 2), eval_crops_per_image=(256 // size) ** 2,
                         checkpoint_every=50, cache_dir=str(cache_dir), init_weights=str(init_weights),
                         keep_best=True, preset="corpus-fine-tune")
@@ -94,20 +100,28 @@ def _starting_point(shipped: Path, runs: Path) -> Path:
     return init
 
 
+def _fine_tuned_as_asked(card: dict, train_images: int, fine_tune_lr: float) -> bool:
+    """Whether a shipped card comes from fine-tuning on this train part at this rate."""
+    return (card.get("data", {}).get("train_images") == train_images
+            and card.get("train_config", {}).get("lr") == fine_tune_lr)
+
+
 def build_one(size: int, quality: int, corpus: Path, runs: Path, test_files: list[Path],
-              fine_tune: bool = False, train_images: int = 0) -> None:
+              fine_tune: bool = False, train_images: int = 0,
+              fine_tune_lr: float = FINE_TUNE_LR) -> None:
     name = f"detector-{size}-q{quality}"
     shipped = PRETRAINED_DIR / f"{name}.safetensors"
     done = shipped.exists() and shipped.with_suffix(".json").exists()
-    if done and (not fine_tune or json.loads(shipped.with_suffix(".json").read_text())
-                 .get("data", {}).get("train_images") == train_images):
+    if done and (not fine_tune or _fine_tuned_as_asked(json.loads(shipped.with_suffix(".json").read_text()),
+                                                       train_images, fine_tune_lr)):
         print(f"{name}: shipped already, skipped", flush=True)
         return
     if fine_tune and not done:
         print(f"{name}: nothing shipped to fine-tune, skipped", flush=True)
         return
     run = runs / f"cnn-{size}-q{quality}"
-    config = config_for(size, quality, runs / "cache", _starting_point(shipped, runs) if fine_tune else None)
+    config = config_for(size, quality, runs / "cache", _starting_point(shipped, runs) if fine_tune else None,
+                        fine_tune_lr)
     resume = (run / CHECKPOINT).exists()
     if not (run / "detector.safetensors").exists():
         train_detector(config, corpus, run, resume=resume, progress=sys.stderr.isatty())
@@ -169,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", metavar="SIZE-QF", help="e.g. 64-50 128-50")
     ap.add_argument("--fine-tune", action="store_true",
                     help="continue the shipped detectors on the present corpus (module doc)")
+    ap.add_argument("--fine-tune-lr", type=float, default=FINE_TUNE_LR,
+                    help=f"learning rate of --fine-tune (default {FINE_TUNE_LR:g})")
     ap.add_argument("--summary", action="store_true", help="print the shipped detectors' table and stop")
     ap.add_argument("--compare", type=Path, metavar="DIR",
                     help="measure the detectors in DIR and the shipped ones on the test part, and stop")
@@ -188,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         wanted = [(s, q) for s, q in wanted if f"{s}-{q}" in args.only]
     for size, quality in wanted:
-        build_one(size, quality, args.corpus, args.runs, test_files, args.fine_tune, len(parts.train))
+        build_one(size, quality, args.corpus, args.runs, test_files, args.fine_tune, len(parts.train),
+                  args.fine_tune_lr)
     print(summary_markdown())
     return 0
 
