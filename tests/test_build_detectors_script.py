@@ -1,0 +1,60 @@
+"""scripts/build_detectors.py: the fine-tuning schedule, its skip rule, and what the shipped CNN
+cards say about how they were made."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from jpegaf.pretrained import PRETRAINED_DIR
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("build_detectors", REPO / "scripts" / "build_detectors.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fine_tuning_config_takes_the_asked_rate_and_keeps_the_best_epoch(script, tmp_path):
+    init = tmp_path / "init.safetensors"
+    default = script.config_for(128, 75, tmp_path / "cache", init)
+    slower = script.config_for(128, 75, tmp_path / "cache", init, fine_tune_lr=2.5e-4)
+    assert default.lr == script.FINE_TUNE_LR == 5e-4 and slower.lr == 2.5e-4
+    assert slower.keep_best and slower.init_weights == str(init)
+    assert slower.epochs == script.FINE_TUNE_EPOCHS[128] == 4
+    # Without starting weights: the from-scratch schedule, whatever rate was asked for fine-tuning.
+    scratch = script.config_for(128, 75, tmp_path / "cache", None, fine_tune_lr=2.5e-4)
+    assert scratch.epochs == script.EPOCHS[128] and scratch.init_weights is None and not scratch.keep_best
+
+
+def test_a_shipped_card_is_skipped_only_when_it_matches_the_train_part_and_the_rate(script):
+    card = {"data": {"train_images": 446}, "train_config": {"lr": 5e-4}}
+    assert script._fine_tuned_as_asked(card, 446, 5e-4)
+    assert not script._fine_tuned_as_asked(card, 486, 5e-4)  # the corpus changed: fine-tune again
+    assert not script._fine_tuned_as_asked(card, 446, 2.5e-4)  # another rate asked: run it
+    assert not script._fine_tuned_as_asked({}, 446, 5e-4)
+
+
+@pytest.mark.parametrize("name", [f"detector-{s}-q{q}" for s in (64, 128, 256) for q in (25, 50, 75)])
+def test_shipped_cnn_cards_record_their_fine_tuning(name):
+    card = json.loads((PRETRAINED_DIR / f"{name}.json").read_text())
+    config = card["train_config"]
+    # Fine-tuned from first-edition weights (their training recorded), best calibration epoch kept.
+    assert card["init"]["train_images"] < card["data"]["train_images"]
+    assert len(card["init"]["sha256"]) == 64 and card["init"]["steps"] > 0
+    assert config["keep_best"] and 0 <= card["exported_epoch"] < config["epochs"]
+    assert config["lr"] in (5e-4, 2.5e-4)
+    # The figures under "test" come from the test part, never the threshold's calibration part.
+    assert card["test"]["n_images"] > 0 and card["data"]["held_out_images"] > 0
+    assert 0.0 <= card["test"]["fpr"] <= 1.0 and 0.5 < card["test"]["auc_jpeg"] <= 1.0
+    # The shipped weights are not the starting ones: the fine-tuning was exported.
+    weights = (PRETRAINED_DIR / f"{name}.safetensors").read_bytes()
+    assert hashlib.sha256(weights).hexdigest() != card["init"]["sha256"]
