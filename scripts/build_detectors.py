@@ -27,10 +27,9 @@ and 256 px were fine-tuned at 2.5e-4 too and the run with the better calibration
 kept (README, "Thresholds and CNN detectors"). A detector whose card already names the present
 corpus's train part size and the asked rate is skipped, so the run is resumable in the same way.
 
-    python scripts/build_detectors.py --fine-tune --fine-tune-lr 2.5e-4 --runs runs/detectors-lr --only 128-75
-
     python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
     python scripts/build_detectors.py --fine-tune --runs runs/detectors-ed2
+    python scripts/build_detectors.py --fine-tune --fine-tune-lr 2.5e-4 --runs runs/detectors-lr --only 128-75
     python scripts/build_detectors.py --summary     # the table of the shipped ones (README)
     python scripts/build_detectors.py --compare runs/detectors-ed2/init   # earlier ones, same test crops
 """

@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--runs", type=Path, default=Path("runs/seed-spread"))
     args = ap.parse_args(argv)
-    train(args) if args.mode == "train" else report(args)
+    if args.mode == "train":
+        train(args)
+    else:
+        report(args)
     return 0
 
 
