@@ -416,6 +416,8 @@ def test_split_is_by_scene_disjoint_and_complete(fake, corpus):
     for r in rows:
         scene_parts.setdefault(r["scene"], set()).add(r["part"])
     assert all(len(s) == 1 for s in scene_parts.values()), scene_parts
+    # read_corpus_parts gives every crop its scene (what a threshold by scene groups on)
+    assert parts.scenes == {out / r["file"]: r["scene"] for r in rows}
     # the two views of the garden are one scene: both photographs' crops are in its one part
     garden = {r["photo_id"] for r in rows if r["scene"] == "garden"}
     assert garden == {"fake-garden-1", "fake-garden-2"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jpegaf.metrics.forensic import detection_rate, roc_auc, roc_curve, tpr_at_fpr
+from jpegaf.metrics.forensic import calibrate_threshold, detection_rate, roc_auc, roc_curve, tpr_at_fpr
 
 
 def test_detection_rate():
@@ -86,3 +86,52 @@ def test_rate_interval_is_clopper_pearson():
     assert (round(lo, 4), round(hi, 4)) == (0.0866, 0.4910)
     with pytest.raises(ValueError):
         rate_interval(3, 2)
+
+
+# --- thresholds that hold on new scenes --------------------------------------------------------
+
+def test_scene_held_out_fpr_by_hand():
+    from jpegaf.metrics import scene_held_out_fpr
+
+    scores = [0, 1, 2, 3, 10, 11, 4, 5]
+    scenes = ["a", "a", "a", "a", "b", "b", "c", "c"]
+    # fpr 0: each scene is judged against the largest score of the others. Without a: 11 (none
+    # of a above); without b: 5 (both of b above); without c: 11 (none of c). Mean over scenes.
+    assert scene_held_out_fpr(scores, scenes, 0.0) == pytest.approx(1 / 3)
+    # fpr 0.25 allows one of 6 or 4 scores above: without b the threshold is 3 -> both of b above;
+    # without a it is 10 (none of a above), without c 10 (none).
+    assert scene_held_out_fpr(scores, scenes, 0.25) == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="two scenes"):
+        scene_held_out_fpr(scores, ["a"] * 8, 0.05)
+    with pytest.raises(ValueError, match="scene labels"):
+        scene_held_out_fpr(scores, scenes[:-1], 0.05)
+
+
+def test_threshold_by_scene_equals_plain_quantile_when_every_score_is_its_own_scene():
+    from jpegaf.metrics import calibrate_threshold_by_scene
+
+    scores = np.random.default_rng(0).normal(size=200)
+    threshold, rate = calibrate_threshold_by_scene(scores, [str(i) for i in range(200)], 0.05)
+    # Leaving one of n independent scores out, a threshold allowing k of n above flags exactly
+    # the k largest: the held-out rate is k / n, so nothing is given up.
+    assert rate == 0.05
+    assert threshold == calibrate_threshold(scores, 0.05)
+
+
+def test_threshold_by_scene_is_raised_by_a_scene_of_high_scores():
+    from jpegaf.metrics import calibrate_threshold_by_scene, scene_held_out_fpr
+
+    rng = np.random.default_rng(1)
+    # 19 ordinary scenes of 10 crops, and one scene whose 10 crops all score high (a texture the
+    # detector mistakes for JPEG): 5% of 200 = 10 crops, exactly that scene.
+    scores = np.concatenate([rng.normal(size=190), 3.0 + 0.1 * rng.normal(size=10)])
+    scenes = [f"s{i // 10}" for i in range(200)]
+    plain = calibrate_threshold(scores, 0.05)
+    threshold, rate = calibrate_threshold_by_scene(scores, scenes, 0.05)
+    assert scene_held_out_fpr(scores, scenes, 0.05) > 0.05  # the plain quantile does not hold
+    assert rate < 0.05 and threshold > plain
+    assert scene_held_out_fpr(scores, scenes, rate) <= 0.05
+    # and it is the largest rate that holds: one more calibration score above would not
+    k = round(rate * 200)
+    assert scene_held_out_fpr(scores, scenes, (k + 1) / 200) > 0.05
+    assert threshold == calibrate_threshold(scores, rate)

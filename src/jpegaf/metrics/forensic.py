@@ -8,7 +8,7 @@ plain sequences of per-image values and average explicitly over images.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -51,6 +51,66 @@ def calibrate_threshold(scores_of_never_compressed: Iterable[float], fpr: float 
     if not math.isfinite(threshold):
         raise ValueError(f"no finite threshold: more than {fpr:g} of the scores are infinite")
     return threshold
+
+
+def scene_held_out_fpr(scores: Sequence[float], scenes: Sequence[str], fpr: float) -> float:
+    """False-positive rate on *new scenes* of thresholds fitted at ``fpr``, by leave-one-scene-out.
+
+    For each scene, :func:`calibrate_threshold` at ``fpr`` is fitted on the scores of every other
+    scene and the fraction of that scene's scores above it is counted; the result is the mean of
+    those fractions over scenes (each scene weighs the same: a user's photographs come from
+    scenes none of the calibration images show, one or many photographs each).
+    """
+    s = _scores(scores, "calibration")
+    g = np.asarray(list(scenes))
+    if g.shape != s.shape:
+        raise ValueError(f"{s.size} scores but {g.size} scene labels")
+    names = np.unique(g)
+    if names.size < 2:
+        raise ValueError("need at least two scenes to hold one out")
+    rates = []
+    for name in names:
+        inside = g == name
+        rest = np.sort(s[~inside])
+        # calibrate_threshold's order statistic, without its refusal of an infinite threshold
+        # (an infinite threshold on the others only means this scene cannot be a false positive).
+        t = rest[rest.size - 1 - int(math.floor(fpr * rest.size + 1e-9))]
+        rates.append(float(np.mean(s[inside] > t)))
+    return float(np.mean(rates))
+
+
+def calibrate_threshold_by_scene(scores: Sequence[float], scenes: Sequence[str],
+                                 fpr: float = 0.05) -> tuple[float, float]:
+    """A threshold meant to give at most ``fpr`` false positives on scenes it was not fitted on.
+
+    Crops of one scene are not independent draws: a quantile of n crops from m scenes is only as
+    good as m, and a threshold at exactly ``fpr`` of its calibration crops flags more than ``fpr``
+    of the crops of other scenes (measured on the corpus: up to 12.7% for classical detectors and
+    17.7% for a 256-pixel CNN on the test part instead of 5%). This picks the largest rate
+    a <= ``fpr`` whose leave-one-scene-out rate (:func:`scene_held_out_fpr`) is at most ``fpr``
+    and returns ``(calibrate_threshold(scores, a), a)``. The leave-one-scene-out rate does not
+    decrease as a grows, so a is found by bisection over the n + 1 possible counts of calibration
+    scores above the threshold, floor(a n) = 0 ... floor(fpr n). When even a = 0 (the largest
+    score) holds more than ``fpr`` of the held-out scenes' scores, a = 0 is returned.
+    """
+    s = _scores(scores, "calibration")
+    if not 0.0 <= fpr < 1.0:
+        raise ValueError(f"fpr must be in [0, 1), got {fpr}")
+    lo, hi = 0, int(math.floor(fpr * s.size + 1e-9))  # counts of allowed exceedances
+
+    def rate(k: int) -> float:  # the nominal rate that allows k calibration scores above
+        return min(fpr, k / s.size)
+
+    if scene_held_out_fpr(s, scenes, rate(hi)) <= fpr:
+        lo = hi
+    else:
+        while lo < hi - 1:  # invariant: rate(lo) holds (or lo = 0), rate(hi) does not
+            mid = (lo + hi) // 2
+            if scene_held_out_fpr(s, scenes, rate(mid)) <= fpr:
+                lo = mid
+            else:
+                hi = mid
+    return calibrate_threshold(s, rate(lo)), rate(lo)
 
 
 def _scores(values: Iterable[float], what: str) -> np.ndarray:

@@ -320,6 +320,7 @@ class HeldOut:
     jpegs: list[np.ndarray]
     processed: list[np.ndarray] | None
     files: int
+    sources: list[Path] = field(default_factory=list)  # the file of each crop (a threshold by scene needs it)
 
 
 def held_out_set(config: DetectorTrainConfig, files: list[Path], negatives: Negatives | None) -> HeldOut:
@@ -340,7 +341,7 @@ def held_out_set(config: DetectorTrainConfig, files: list[Path], negatives: Nega
         if negatives is not None:
             processed.append(negatives.get(_spec_key(specs[i], config.quality), original, decoded,
                                            derived_seed(config.seed, 1, i)))
-    return HeldOut(originals, jpegs, processed, n_files)
+    return HeldOut(originals, jpegs, processed, n_files, [spec.file for spec in specs])
 
 
 def evaluate(model: nn.Module, held: HeldOut, fpr: float, device: torch.device) -> dict[str, float]:

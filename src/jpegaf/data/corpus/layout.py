@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputError
@@ -34,12 +34,15 @@ PARTS = ("train", "calibration", "test")
 
 @dataclass(frozen=True)
 class CorpusParts:
-    """The crops of a corpus folder by part, each list sorted by relative path."""
+    """The crops of a corpus folder by part, each list sorted by relative path, and the scene of
+    every crop (PROVENANCE.csv's ``scene``: crops of one scene are not independent draws, which a
+    threshold meant for new photographs must know; a row without one is its own scene)."""
 
     root: Path
     train: list[Path]
     calibration: list[Path]
     test: list[Path]
+    scenes: dict[Path, str] = field(default_factory=dict)
 
 
 def is_corpus(root: str | os.PathLike) -> bool:
@@ -61,7 +64,7 @@ def read_corpus_parts(root: str | os.PathLike) -> CorpusParts:
             rows = list(csv.DictReader(f))
     except OSError as e:
         raise InputError(root / PROVENANCE, f"cannot read ({e.strerror})") from None
-    missing = []
+    missing, scenes = [], {}
     for row in rows:
         part, name = row.get("part"), row.get("file")
         if part not in parts or not name:
@@ -70,10 +73,11 @@ def read_corpus_parts(root: str | os.PathLike) -> CorpusParts:
         if not path.is_file():
             missing.append(name)
         parts[part].append(path)
+        scenes[path] = row.get("scene") or name
     if missing:
         raise InputError(root, f"incomplete corpus: {len(missing)} crops of {PROVENANCE} are missing "
                                f"(first: {missing[0]}); rebuild it with `jpegaf data build-corpus`")
     for files in parts.values():
         files.sort(key=lambda p: p.relative_to(root).as_posix())
     return CorpusParts(root=root, train=parts["train"], calibration=parts["calibration"],
-                       test=parts["test"])
+                       test=parts["test"], scenes=scenes)
