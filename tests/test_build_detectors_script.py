@@ -58,3 +58,55 @@ def test_shipped_cnn_cards_record_their_fine_tuning(name):
     # The shipped weights are not the starting ones: the fine-tuning was exported.
     weights = (PRETRAINED_DIR / f"{name}.safetensors").read_bytes()
     assert hashlib.sha256(weights).hexdigest() != card["init"]["sha256"]
+
+
+def test_threshold_by_scene_rises_above_a_scene_the_plain_quantile_lets_through(script, tmp_path):
+    """A scene whose crops all score high is what a new photograph may look like: the threshold
+    is raised above it, the card says how, and its held-out figures are those of the new one."""
+    import numpy as np
+    from PIL import Image
+
+    from jpegaf.data.corpus import CorpusParts
+    from jpegaf.train.detector import quick_preset
+
+    rng = np.random.default_rng(0)
+    files, scenes = [], {}
+    for i in range(40):  # 10 scenes of 4 crops; scene s9 is bright
+        level = 200 if i >= 36 else 40 + 3 * i
+        path = tmp_path / f"c{i:02d}.png"
+        Image.fromarray(np.clip(level + rng.normal(0, 8, (64, 64)), 0, 255).astype(np.uint8)).save(path)
+        files.append(path)
+        scenes[path] = f"s{i // 4}"
+    parts = CorpusParts(root=tmp_path, train=[], calibration=files, test=[], scenes=scenes)
+
+    class MeanDetector:  # score = mean grey level, as a stand-in for a network
+        threshold = None
+
+        def score_batch(self, images):
+            return np.array([float(np.mean(im)) / 255 for im in images])
+
+    config = quick_preset(64, 50, crops_per_image=1, epochs=1, eval_crops_per_image=1)
+    card = {"threshold": 0.5, "calibration": {"fpr": 0.05, "n_images": 40},
+            "held_out": {"auc_jpeg": 0.99, "det_jpeg": 1.0, "fpr_held_out": 0.05}, "train_config": config.to_dict()}
+    det = MeanDetector()
+    new = script.threshold_by_scene(det, card, parts)
+    means = sorted(float(np.mean(np.asarray(Image.open(f)))) / 255 for f in files)
+    # The plain 5% quantile lets 2 of 40 above it, both of the bright scene; held out, that scene
+    # is flagged whole by the other scenes' thresholds at any share (1 of 10 scenes: 10%), so
+    # nothing may lie above: the threshold is the largest score.
+    assert new["threshold"] == det.threshold == pytest.approx(means[-1])
+    assert new["calibration"]["share_above"] == 0.0 and new["calibration"]["scenes"] == 10
+    assert new["calibration"]["plain_threshold"] == 0.5 and "by scene" in new["calibration"]["rule"]
+    assert new["held_out"]["fpr_held_out"] == 0.0 and new["held_out"]["auc_jpeg"] == 0.99
+    assert card["threshold"] == 0.5  # the card passed in is not changed
+
+
+@pytest.mark.parametrize("name", [f"detector-{s}-q{q}" for s in (64, 128, 256) for q in (25, 50, 75)])
+def test_shipped_cnn_thresholds_are_fitted_by_scene(name):
+    card = json.loads((PRETRAINED_DIR / f"{name}.json").read_text())
+    cal = card["calibration"]
+    assert "by scene" in cal["rule"] and cal["scenes"] == 30  # the corpus's calibration part
+    assert 0.0 <= cal["share_above"] <= cal["fpr"] == 0.05
+    # a smaller share above can only raise the threshold training exported
+    assert card["threshold"] >= cal["plain_threshold"]
+    assert card["held_out"]["fpr_held_out"] <= cal["share_above"] + 1e-12

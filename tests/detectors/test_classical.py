@@ -185,6 +185,10 @@ def test_shipped_calibrations_cover_every_detector_and_size():
             if size <= 256:
                 assert "training corpus" in cal.source and "never its test part" in cal.source
                 assert cal.n_images >= 87
+                # by scene: the source states the rule and the share of crops above, never over 5%
+                assert "leave-one-scene-out" in cal.source
+                share = float(cal.source.rsplit(": ", 1)[1].split("%")[0])
+                assert 0.0 <= share <= 100 * FPR
             else:
                 assert "bundled samples" in cal.source and "NOT held out" in cal.source
 
