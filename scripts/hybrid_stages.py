@@ -16,7 +16,11 @@ Variants: ``gan`` (the generator alone), ``full`` (gan+f3 as shipped), ``no-smoo
 histogram smoothing), ``no-tv2`` (no second TV round), ``no-decal`` (no de-calibration),
 ``decal-only``, ``kf-median`` (the second round stops at the median K_F of never-compressed 256
 crops, 0.139, instead of F3's 0.075), ``kf-median-kl-median`` (and de-calibration at their
-median K_L, 0.077, instead of 0.0533).
+median K_L, 0.077, instead of 0.0533); lighter settings of the two costly stages:
+``decal-step1`` and ``decal-step0.5`` (de-calibration steps of 1 and 0.5 grey levels instead of
+2), ``tv2-5-iterations`` (5 instead of 30), ``tv2-mu1`` (the constraint one bin wide instead of
+1.5), ``tv2-alpha0.3`` (block term weight 0.3 instead of 0.9), ``no-perturb`` (no hfPerturb).
+``--only NAME ...`` runs some of them (``gan`` and the JPEG always).
 """
 
 from __future__ import annotations
@@ -53,12 +57,19 @@ VARIANTS: dict[str, FanConfig | None] = {
     "decal-only": FanConfig(smoothing=False, iterations2=0),
     "kf-median": FanConfig(kf_threshold=KF_MEDIAN),
     "kf-median-kl-median": FanConfig(kf_threshold=KF_MEDIAN, kl_threshold=KL_MEDIAN),
+    # lighter settings of the two costly stages
+    "decal-step1": FanConfig(decal_step=1.0),
+    "decal-step0.5": FanConfig(decal_step=0.5),
+    "tv2-5-iterations": FanConfig(iterations2=5),
+    "tv2-mu1": FanConfig(mu2=1.0),
+    "tv2-alpha0.3": FanConfig(alpha2=0.3),
+    "no-perturb": FanConfig(perturb=False),
 }
 
 _ERASER: GanEraser | None = None
 
 
-def outputs(path: Path, quality: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The original crop, and its JPEG and every variant's output (uint8)."""
     global _ERASER
     if _ERASER is None:  # one per worker process
@@ -70,7 +81,8 @@ def outputs(path: Path, quality: int) -> tuple[np.ndarray, dict[str, np.ndarray]
     start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
     start[:luma.shape[0], :luma.shape[1]] = luma
     out = {"jpeg": decompress(data)}
-    for name, config in VARIANTS.items():
+    for name in names:
+        config = VARIANTS[name]
         y = luma if config is None else fan_plane(coefs.coef[0], coefs.qt[0], np.random.default_rng(0), config,
                                                    start=start)
         out[name] = np.clip(np.round(y), 0, 255).astype(np.uint8)
@@ -83,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=16)
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--only", nargs="+", choices=list(VARIANTS), help="the variants to run (default all)")
     args = ap.parse_args(argv)
+    names = tuple(dict.fromkeys(["gan", *(args.only or VARIANTS)]))
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
@@ -91,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     files = cal_files[::max(1, len(cal_files) // args.n)][:args.n]
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(outputs, files, [args.quality] * len(files)))
+        results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files)))
     cals = load_calibrations(DEFAULT_CALIBRATIONS)
     detectors = classical_detectors()
     cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{SIZE}-q{args.quality}.safetensors")
@@ -99,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"QF {args.quality}, {len(files)} calibration crops of {SIZE} px of {args.corpus} "
           f"({time.perf_counter() - start:.0f} s); share called JPEG at the shipped thresholds\n")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
-    for name in ["jpeg", *VARIANTS, "original"]:
+    for name in ["jpeg", *names, "original"]:
         images = [x if name == "original" else out[name] for x, out in results]
         gains = ("", "") if name == "original" else (
             f"{np.mean([psnr(x, out[name]) - psnr(x, out['jpeg']) for x, out in results]):+.2f}",
