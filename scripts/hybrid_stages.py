@@ -18,8 +18,11 @@ histogram smoothing), ``no-tv2`` (no second TV round), ``no-decal`` (no de-calib
 crops, 0.139, instead of F3's 0.075), ``kf-median-kl-median`` (and de-calibration at their
 median K_L, 0.077, instead of 0.0533); lighter settings of the two costly stages:
 ``decal-step1`` and ``decal-step0.5`` (de-calibration steps of 1 and 0.5 grey levels instead of
-2), ``tv2-5-iterations`` (5 instead of 30), ``tv2-mu1`` (the constraint one bin wide instead of
-1.5), ``tv2-alpha0.3`` (block term weight 0.3 instead of 0.9), ``no-perturb`` (no hfPerturb).
+2), ``tv2-5-iterations`` (5 instead of 30), ``tv2-mu0.5`` (each coefficient kept in its own bin,
+mu 0.5, instead of within 1.5 bins of it), ``tv2-alpha0.3`` (block term weight 0.3 instead of
+0.9), ``no-perturb`` (no hfPerturb), ``tv2-offset10`` (TV steps 1/(k + 10) instead of 1/(k + 1)),
+and combinations; ``no-smooth-decal-step1-offset10`` is what ``gan+f3-light`` ships
+(:data:`jpegaf.antiforensics.hybrid.LIGHT_STAGES`).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always).
 """
 
@@ -61,9 +64,16 @@ VARIANTS: dict[str, FanConfig | None] = {
     "decal-step1": FanConfig(decal_step=1.0),
     "decal-step0.5": FanConfig(decal_step=0.5),
     "tv2-5-iterations": FanConfig(iterations2=5),
-    "tv2-mu1": FanConfig(mu2=1.0),
+    "tv2-mu0.5": FanConfig(mu2=0.5),
     "tv2-alpha0.3": FanConfig(alpha2=0.3),
     "no-perturb": FanConfig(perturb=False),
+    "tv2-offset10": FanConfig(step_offset2=10),
+    "tv2-offset10-decal-step1": FanConfig(step_offset2=10, decal_step=1.0),
+    "no-smooth-decal-step1": FanConfig(smoothing=False, decal_step=1.0),
+    "no-smooth-decal-step1-offset10": FanConfig(smoothing=False, decal_step=1.0, step_offset2=10),
+    "no-smooth-decal-step1-offset3": FanConfig(smoothing=False, decal_step=1.0, step_offset2=3),
+    "no-smooth-decal-step1-5-iterations": FanConfig(smoothing=False, decal_step=1.0, iterations2=5),
+    "no-smooth-decal-step1-offset20": FanConfig(smoothing=False, decal_step=1.0, step_offset2=20),
 }
 
 _ERASER: GanEraser | None = None

@@ -194,7 +194,7 @@ def detector_config(args: argparse.Namespace):
 
         overrides["generator_weights"] = str(shipped_generator(args.quality))
     elif "generator_weights" in overrides and overrides.get("negatives") not in GENERATOR_METHODS:
-        raise JpegafError("--generator is for --negatives gan or gan+f3 only")
+        raise JpegafError(f"--generator is for --negatives {', '.join(GENERATOR_METHODS)} only")
     return _checked(lambda: preset(args.size, args.quality, **overrides))
 
 
@@ -404,8 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--negatives", choices=METHODS, default=SUPPRESS,
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
     t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
-                   help="generator weights (.safetensors) for --negatives gan or gan+f3 (default: the shipped "
-                        "one of --quality)")
+                   help="generator weights (.safetensors) for --negatives gan, gan+f3 or gan+f3-light "
+                        "(default: the shipped one of --quality)")
     t.add_argument("--keep-best", action="store_true", default=SUPPRESS,
                    help="not in the paper: export the epoch with the best held-out AUC (and its "
                         "threshold), not the last; keep a separate test set to judge it")

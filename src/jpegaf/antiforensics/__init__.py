@@ -17,8 +17,9 @@ from .stamm import (StammDeblocking, StammDeblockingConfig, StammDither, dither_
 CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, "f3": FanVariational}
 #: Methods that run a trained generator, so need weights (:func:`generator_method`): "gan", the
 #: paper's (:class:`~jpegaf.antiforensics.gan.GanEraser`); "gan+f3", the generator followed by
-#: F3's later stages (:class:`~jpegaf.antiforensics.hybrid.GanThenFan`; not in any paper).
-GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3")
+#: F3's later stages (:class:`~jpegaf.antiforensics.hybrid.GanThenFan`; not in any paper);
+#: "gan+f3-light", the same with those stages eased (:data:`~jpegaf.antiforensics.hybrid.LIGHT_STAGES`).
+GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 
 
@@ -39,6 +40,10 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
         from .hybrid import GanThenFan
 
         return GanThenFan(eraser)
+    if name == "gan+f3-light":
+        from .hybrid import LIGHT_STAGES, GanThenFan
+
+        return GanThenFan(eraser, LIGHT_STAGES)
     raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
 
 

@@ -17,11 +17,11 @@ LOSSLESS_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm")
 
 
 def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None):
-    """The method of the command-line ``name`` with its published defaults; "gan" and "gan+f3" run
+    """The method of the command-line ``name`` with its published defaults; the generator methods run
     the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none;
     "auto" the shipped policy's method for each file's quality (:mod:`.policy`)."""
     if generators and name not in GENERATOR_METHODS:
-        raise JpegafError(f"--generator goes with --method gan or gan+f3, not with {name}")
+        raise JpegafError(f"--generator goes with --method {', '.join(GENERATOR_METHODS)}, not with {name}")
     if name not in (*GENERATOR_METHODS, "auto"):
         return classical_method(name)
     _prepare_torch(device, threads)

@@ -46,6 +46,7 @@ import numpy as np
 from .. import jpeg
 from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, METHODS, classical_method, generator_method
 from ..antiforensics.fan import FanConfig
+from ..antiforensics.hybrid import LIGHT_STAGES
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
@@ -157,6 +158,8 @@ def method_parameters(name: str) -> str:
         return text
     if name == "gan+f3":  # F3's stages run after the generator: their parameters count too
         return f"gan+f3 {FanConfig()!r}"
+    if name == "gan+f3-light":
+        return f"gan+f3-light {LIGHT_STAGES!r}"
     return name
 
 
