@@ -1,7 +1,9 @@
 """Train, test and ship the CNN JPEG detectors: one per size (64, 128, 256) and quality (25, 50, 75).
 
 Each detector is trained on the training corpus's train part (``make corpus``), its threshold is
-fitted at 5% false positives on the calibration part (never trained on), and it is then measured
+fitted at 5% false positives on the calibration part (never trained on), by scene
+(:func:`threshold_by_scene`: training exports the plain quantile, which did not hold on new
+scenes; ``--refit-thresholds`` fits the shipped ones again without training), and it is then measured
 on the test part, which neither training nor the threshold has seen: ROC AUC of never-compressed
 crops against their JPEGs at the detector's quality, the detection rate of those JPEGs, and the
 false-positive rate at the shipped threshold with its 95% interval. Weights and model card (with
@@ -30,6 +32,7 @@ corpus's train part size and the asked rate is skipped, so the run is resumable 
     python scripts/build_detectors.py [--corpus data/corpus] [--runs runs/detectors] [--only SIZE-QF ...]
     python scripts/build_detectors.py --fine-tune --runs runs/detectors-ed2
     python scripts/build_detectors.py --fine-tune --fine-tune-lr 2.5e-4 --runs runs/detectors-lr --only 128-75
+    python scripts/build_detectors.py --refit-thresholds   # thresholds by scene, test figures again (4 min)
     python scripts/build_detectors.py --summary     # the table of the shipped ones (README)
     python scripts/build_detectors.py --compare runs/detectors-ed2/init   # earlier ones, same test crops
 """
