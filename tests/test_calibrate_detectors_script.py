@@ -1,0 +1,66 @@
+"""scripts/calibrate_detectors.py: reading a corpus_scores table and fitting thresholds by scene."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jpegaf.metrics import calibrate_threshold, calibrate_threshold_by_scene
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("calibrate_detectors", REPO / "scripts" / "calibrate_detectors.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(spec.name, None)
+    return module
+
+
+def _table(path: Path, names: list[str], rows: list[tuple[str, int, int, float]]) -> None:
+    """A corpus_scores-like CSV: (file, size, cell, value), the same value for every detector
+    but shifted by the detector's index, so that a column mix-up shows."""
+    lines = [",".join(["file", "part", "scene", "size", "cell", *names])]
+    for file, size, cell, value in rows:
+        lines.append(",".join([file, "train", "s", str(size), str(cell), *(repr(value + k) for k in range(len(names)))]))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_read_scores_keeps_the_sub_crop_order_and_refuses_a_missing_crop(script, tmp_path):
+    names = [d.name for d in script.DETECTORS]
+    root = tmp_path / "corpus"
+    files = [root / "train" / "a.png", root / "train" / "b.png"]
+    # 128 px: four cells per crop, written out of order
+    rows = [("train/b.png", 128, c, 10.0 + c) for c in (3, 1, 0, 2)] + [("train/a.png", 128, c, float(c)) for c in range(4)]
+    rows.append(("train/a.png", 256, 0, 99.0))  # another size is ignored
+    _table(tmp_path / "scores.csv", names, rows)
+    scores = script.read_scores(tmp_path / "scores.csv", root, files, 128)
+    assert scores[names[0]] == [0.0, 1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 13.0]
+    assert scores[names[2]] == [v + 2 for v in scores[names[0]]]
+    with pytest.raises(SystemExit, match="b.png at 256 px"):
+        script.read_scores(tmp_path / "scores.csv", root, files, 256)
+
+
+def test_fit_calibrations_by_scene_and_plain(script):
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(size=90), 4.0 + rng.normal(size=10) * 0.1])  # one scene scores high
+    scenes = [f"s{i // 10}" for i in range(100)]
+    scores = {d.name: list(values) for d in script.DETECTORS}
+    by_scene = script.fit_calibrations(scores, scenes, 256, 0.05, "test crops")
+    plain = script.fit_calibrations(scores, None, 256, 0.05, "test crops")
+    expected, share = calibrate_threshold_by_scene(values, scenes, 0.05)
+    assert share < 0.05 and expected > calibrate_threshold(values, 0.05)
+    for cal, flat in zip(by_scene, plain):
+        assert cal.threshold == expected and flat.threshold == calibrate_threshold(values, 0.05)
+        assert cal.fpr == flat.fpr == 0.05 and cal.n_images == 100 and cal.size == 256
+        assert "leave-one-scene-out" in cal.source and "the plain quantile" in flat.source
+        assert cal.source.endswith(f"{100 * np.mean(values > expected):.2f}% of these crops above it")
