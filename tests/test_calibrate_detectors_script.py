@@ -31,7 +31,8 @@ def _table(path: Path, names: list[str], rows: list[tuple[str, int, int, float]]
     but shifted by the detector's index, so that a column mix-up shows."""
     lines = [",".join(["file", "part", "scene", "size", "cell", *names])]
     for file, size, cell, value in rows:
-        lines.append(",".join([file, "train", "s", str(size), str(cell), *(repr(value + k) for k in range(len(names)))]))
+        values = (repr(value + k) for k in range(len(names)))
+        lines.append(",".join([file, "train", "s", str(size), str(cell), *values]))
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -40,7 +41,8 @@ def test_read_scores_keeps_the_sub_crop_order_and_refuses_a_missing_crop(script,
     root = tmp_path / "corpus"
     files = [root / "train" / "a.png", root / "train" / "b.png"]
     # 128 px: four cells per crop, written out of order
-    rows = [("train/b.png", 128, c, 10.0 + c) for c in (3, 1, 0, 2)] + [("train/a.png", 128, c, float(c)) for c in range(4)]
+    rows = ([("train/b.png", 128, c, 10.0 + c) for c in (3, 1, 0, 2)]
+            + [("train/a.png", 128, c, float(c)) for c in range(4)])
     rows.append(("train/a.png", 256, 0, 99.0))  # another size is ignored
     _table(tmp_path / "scores.csv", names, rows)
     scores = script.read_scores(tmp_path / "scores.csv", root, files, 128)
