@@ -33,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from jpegaf.antiforensics import GENERATOR_METHODS  # noqa: E402
 from jpegaf.evaluation import EvalConfig, run_grid, table1, table2  # noqa: E402
 from jpegaf.evaluation.grid import grid_calibrations  # noqa: E402
 from jpegaf.heldout import HELDOUT_DIR  # noqa: E402
@@ -132,7 +133,8 @@ def markdown(front: list[dict], originals, detectors: list[str]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--variant", type=_variant, action="append", required=True,
-                    help="NAME=WEIGHTS[,WEIGHTS...]: generators whose gan, gan+f3 and gan+f3-light rows are measured")
+                    help="NAME=WEIGHTS[,WEIGHTS...]: generators whose rows of every generator method "
+                         f"({', '.join(GENERATOR_METHODS)}) are measured")
     ap.add_argument("--data", default=str(HELDOUT_DIR))
     ap.add_argument("--sizes", type=int, nargs="+", default=[128, 256])
     ap.add_argument("--qualities", type=int, nargs="+", default=[25, 50, 75])
@@ -149,14 +151,13 @@ def main() -> int:
     cnn = tuple(str(p) for p in shipped_detectors())
     front, originals, detectors, generators = [], {}, [], {}
     for i, (name, weights) in enumerate(args.variant):
-        methods = ("jpeg", "gan", "gan+f3", "gan+f3-light") + (("f3",) if i == 0 else ())
+        methods = ("jpeg", *GENERATOR_METHODS) + (("f3",) if i == 0 else ())
         config = EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=methods,
                             generators=weights, cnn=cnn, split="all", limit=args.limit, workers=args.workers)
         rows = run_grid(config, args.data, Path(args.out))
         calibrations = grid_calibrations(config)
-        label = {"gan": f"gan ({name})", "gan+f3": f"gan+f3 ({name})", "gan+f3-light": f"gan+f3-light ({name})",
-                 "f3": "f3"}
-        generators.update({f"{m} ({name})": weights for m in ("gan", "gan+f3", "gan+f3-light")})
+        label = {**{m: f"{m} ({name})" for m in GENERATOR_METHODS}, "f3": "f3"}
+        generators.update({f"{m} ({name})": weights for m in GENERATOR_METHODS})
         front += front_rows(rows, calibrations, label)
         if i == 0:
             originals = original_rates(rows, calibrations)

@@ -334,12 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto (default): per quality, the method measured least detectable among those "
                         "above the JPEG's PSNR and SSIM (pretrained/erase_policy.json); gan: the paper's generator "
                         "(a restorer); gan+f3: the generator, then F3's histogram smoothing, constrained TV "
-                        "and de-calibration; f1: Stamm 2010 dither; f2: Stamm & Liu 2011; f3: Fan et al. 2014")
+                        "and de-calibration; gan+f3-light: the same eased, then border smoothing; "
+                        "gan+targeted: the generator, then de-calibration, corner matching and border "
+                        "smoothing (the calibration and blocking traces only); f1: Stamm 2010 dither; "
+                        "f2: Stamm & Liu 2011; f3: Fan et al. 2014")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
-                   help="for --method gan/gan+f3: trained generators instead of the shipped ones; the one "
+                   help="for the gan* methods: trained generators instead of the shipped ones; the one "
                         "nearest the file's quality is used")
-    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for --method gan/gan+f3")
-    p.add_argument("--threads", type=_positive_int, help="torch threads for --method gan/gan+f3")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for the gan* methods")
+    p.add_argument("--threads", type=_positive_int, help="torch threads for the gan* methods")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
     p.add_argument("--format", choices=("png", "tif", "bmp"), default="png",
                    help="output format in folder mode (default png)")
@@ -404,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--negatives", choices=METHODS, default=SUPPRESS,
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
     t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
-                   help="generator weights (.safetensors) for --negatives gan, gan+f3 or gan+f3-light "
+                   help="generator weights (.safetensors) for --negatives gan, gan+f3, gan+f3-light or gan+targeted "
                         "(default: the shipped one of --quality)")
     t.add_argument("--keep-best", action="store_true", default=SUPPRESS,
                    help="not in the paper: export the epoch with the best held-out AUC (and its "

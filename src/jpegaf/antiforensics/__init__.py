@@ -18,8 +18,10 @@ CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, 
 #: Methods that run a trained generator, so need weights (:func:`generator_method`): "gan", the
 #: paper's (:class:`~jpegaf.antiforensics.gan.GanEraser`); "gan+f3", the generator followed by
 #: F3's later stages (:class:`~jpegaf.antiforensics.hybrid.GanThenFan`; not in any paper);
-#: "gan+f3-light", the same with those stages eased (:data:`~jpegaf.antiforensics.hybrid.LIGHT_STAGES`).
-GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light")
+#: "gan+f3-light", the same with those stages eased (:data:`~jpegaf.antiforensics.hybrid.LIGHT_STAGES`)
+#: and border smoothing; "gan+targeted", the generator followed by stages aimed at the
+#: calibration and blocking traces only (:class:`~jpegaf.antiforensics.hybrid.GanTargeted`).
+GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 
 
@@ -43,7 +45,11 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
     if name == "gan+f3-light":
         from .hybrid import LIGHT_STAGES, GanThenFan
 
-        return GanThenFan(eraser, LIGHT_STAGES)
+        return GanThenFan(eraser, LIGHT_STAGES, borders=True)
+    if name == "gan+targeted":
+        from .hybrid import GanTargeted
+
+        return GanTargeted(eraser)
     raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
 
 

@@ -1,5 +1,5 @@
-"""``gan+f3``: the trained generator restores the JPEG, then Fan et al.'s later stages erase the
-traces it leaves (not in any paper; the baseline measured in issue 14).
+"""``gan+f3``, ``gan+f3-light`` and ``gan+targeted``: the trained generator restores the JPEG,
+then later stages erase the traces it leaves (not in any paper; issue 14).
 
 The generator alone restores well (+1.2 to +1.9 dB over the JPEG) but keeps the calibration,
 blocking and quantization-lattice traces that K_L, K_F, Q_FdQ and the lattice detector read. F3
@@ -16,9 +16,22 @@ round costs 1.0–1.7 dB after the generator, de-calibration 0.6–0.9 dB at QF 
 smoothing 0.3–0.4 dB. Smaller TV steps (1/(k + 10) instead of 1/(k + 1)), de-calibration steps
 of one grey level instead of two, and no histogram smoothing kept +0.91 / +0.48 dB over the JPEG
 at QF 25 / 50 there, with every detector at most 25% / 12%; at QF 75 they leave the quantization
-lattice (94%), which the histogram smoothing is needed for.
+lattice (94%), which the histogram smoothing is needed for. Its last stage, border smoothing
+(:func:`jpegaf.antiforensics.borders.smooth_block_borders`), lowers what K_U^1 reads, the worst
+classical detector of those settings on ``make demo``'s held-out crops at QF 25 and 50, for about
+0.01 dB; de-calibration then runs again where it lifted K_L back above the limit.
 
-Colour: the luma goes through the generator and then F3's stages; Cb and Cr through F3 alone.
+``gan+targeted`` (:class:`GanTargeted`) keeps none of F3's stages but de-calibration: the
+generator's output, then de-calibration with steps of one grey level (K_L), the block corners
+given the inner blocks' second differences (K_F,
+:func:`jpegaf.antiforensics.borders.match_corner_differences`), border smoothing (K_U) and
+de-calibration again where those two lifted K_L. It
+changes a few pixels by a grey level or two and keeps nearly all of the generator's gain, but
+leaves the quantization lattice and what the CNNs see (the second TV round is what removes
+those, at 0.5–0.9 dB even eased; ``results/antiforensic/hybrid-stages.md``).
+
+Colour: the luma goes through the generator and then the later stages; Cb and Cr through F3
+alone (``gan+f3*``) or through the targeted stages from the decoded JPEG (``gan+targeted``).
 Random streams are F3's: one per component from ``(seed, component)``.
 """
 
@@ -27,8 +40,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..jpeg import JpegCoefficients
+from .borders import match_corner_differences, smooth_block_borders
 from .common import apply_per_component, decode_plane
-from .fan import FanConfig, fan_plane
+from .fan import FanConfig, de_calibrate, fan_plane
 from .gan import GanEraser
 
 
@@ -41,12 +55,14 @@ class GanThenFan:
     """The ``gan+f3`` method: ``GanThenFan(eraser)(coefs, seed) -> uint8 pixels`` (module doc).
 
     ``eraser`` chooses the generator for each file's quality (and says so in :attr:`last_note`
-    when none matches); ``config`` is F3's (its first-stage fields are unused).
+    when none matches); ``config`` is F3's (its first-stage fields are unused); ``borders`` adds
+    border smoothing after F3's stages on every component (``gan+f3-light``).
     """
 
-    def __init__(self, eraser: GanEraser, config: FanConfig = FanConfig()):
+    def __init__(self, eraser: GanEraser, config: FanConfig = FanConfig(), borders: bool = False):
         self.eraser = eraser
         self.config = config
+        self.borders = borders
 
     @property
     def last_note(self) -> str | None:
@@ -60,5 +76,62 @@ class GanThenFan:
         start[:luma.shape[0], :luma.shape[1]] = luma
         # apply_per_component runs the components in order: the luma first, with its start.
         starts = iter([start] + [None] * (coefs.n_components - 1))
-        return apply_per_component(
-            coefs, lambda coef, table, rng: fan_plane(coef, table, rng, self.config, start=next(starts)), seed)
+
+        def plane(coef, table, rng):
+            x = fan_plane(coef, table, rng, self.config, start=next(starts))
+            if not self.borders:
+                return x
+            x = smooth_block_borders(x)
+            # Border smoothing can lift K_L back above de-calibration's limit on small images:
+            # de-calibrate again (a no-op where it is still below, which is the usual case).
+            if self.config.decalibrate and min(x.shape) >= 16:
+                x = de_calibrate(x, threshold=self.config.kl_threshold, tolerance=self.config.kl_tolerance,
+                                 step=self.config.decal_step, iterations=self.config.decal_iterations)
+            return x
+
+        return apply_per_component(coefs, plane, seed)
+
+
+#: De-calibration's step in ``gan+targeted`` (one grey level: F3's two cost 0.6–0.9 dB more at QF
+#: 50/75 after the generator, ``results/antiforensic/hybrid-stages.md``).
+TARGETED_DECAL_STEP = 1.0
+
+
+def targeted_stages(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``gan+targeted``'s stages on one restored plane (8 bh, 8 bw): de-calibration (K_L), corner
+    matching (K_F), border smoothing (K_U), and de-calibration again where the last two lifted
+    K_L back above its limit; float64 integer-valued in [0, 255]. Planes under 16x16 (tiny
+    chroma), which K_L cannot measure, skip de-calibration."""
+    x = np.clip(np.floor(np.asarray(x, dtype=np.float64) + 0.5), 0.0, 255.0)
+    measurable = min(x.shape) >= 16
+    if measurable:
+        x = de_calibrate(x, step=TARGETED_DECAL_STEP)
+    x = smooth_block_borders(match_corner_differences(x, rng))
+    return de_calibrate(x, step=TARGETED_DECAL_STEP) if measurable else x
+
+
+class GanTargeted:
+    """The ``gan+targeted`` method: ``GanTargeted(eraser)(coefs, seed) -> uint8 pixels`` (module
+    doc). The luma is the generator's; Cb and Cr start from the decoded JPEG; every component
+    then goes through :func:`targeted_stages`, with F3's per-component random streams."""
+
+    def __init__(self, eraser: GanEraser):
+        self.eraser = eraser
+
+    @property
+    def last_note(self) -> str | None:
+        return self.eraser.last_note
+
+    def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
+        luma, _ = self.eraser.restore_luma(coefs)
+        start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
+        start[:luma.shape[0], :luma.shape[1]] = luma
+        starts = iter([start] + [None] * (coefs.n_components - 1))
+
+        def plane(coef, table, rng):
+            x = next(starts)
+            if x is None:
+                x = decode_plane(np.asarray(coef).astype(np.int64), table)
+            return targeted_stages(x, rng)
+
+        return apply_per_component(coefs, plane, seed)

@@ -45,8 +45,9 @@ import numpy as np
 
 from .. import jpeg
 from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, METHODS, classical_method, generator_method
+from ..antiforensics.borders import BORDER_STAGE
 from ..antiforensics.fan import FanConfig
-from ..antiforensics.hybrid import LIGHT_STAGES
+from ..antiforensics.hybrid import LIGHT_STAGES, TARGETED_DECAL_STEP
 from ..antiforensics.stamm import kf_reference_digest
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
@@ -158,8 +159,10 @@ def method_parameters(name: str) -> str:
         return text
     if name == "gan+f3":  # F3's stages run after the generator: their parameters count too
         return f"gan+f3 {FanConfig()!r}"
-    if name == "gan+f3-light":
-        return f"gan+f3-light {LIGHT_STAGES!r}"
+    if name == "gan+f3-light":  # border smoothing joined the stages after the first measurements
+        return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again"
+    if name == "gan+targeted":
+        return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again"
     return name
 
 
