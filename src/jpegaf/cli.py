@@ -336,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(a restorer); gan+f3: the generator, then F3's histogram smoothing, constrained TV "
                         "and de-calibration; gan+f3-light: the same eased, then border smoothing; "
                         "gan+targeted: the generator, then de-calibration, corner matching and border "
-                        "smoothing (the calibration and blocking traces only); f1: Stamm 2010 dither; "
+                        "smoothing (the calibration and blocking traces only); gan+critic: gan+targeted, "
+                        "then steps against a frozen CNN critic; f1: Stamm 2010 dither; "
                         "f2: Stamm & Liu 2011; f3: Fan et al. 2014")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for the gan* methods: trained generators instead of the shipped ones; the one "
@@ -407,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--negatives", choices=METHODS, default=SUPPRESS,
                    help="adaptive detector: originals vs this anti-forensic method's outputs")
     t.add_argument("--generator", dest="generator_weights", default=SUPPRESS,
-                   help="generator weights (.safetensors) for --negatives gan, gan+f3, gan+f3-light or gan+targeted "
+                   help="generator weights (.safetensors) for --negatives gan* "
                         "(default: the shipped one of --quality)")
     t.add_argument("--keep-best", action="store_true", default=SUPPRESS,
                    help="not in the paper: export the epoch with the best held-out AUC (and its "

@@ -150,3 +150,31 @@ def test_targeted_handles_colour_files(eraser, gray_images):
     out = generator_method("gan+targeted", eraser)(jpeg.read_coefficients(data), seed=1)
     assert out.shape == rgb.shape and out.dtype == np.uint8
     assert psnr(rgb, out) > psnr(rgb, jpeg.decompress(data)) - 1.0
+
+
+def test_critic_variant_takes_steps_against_the_shipped_critic_of_the_files_quality(eraser, photos):
+    """gan+critic: gan+targeted's stages with critic steps against the frozen critic nearest the
+    file's quality (trained apart from every shipped detector); the critic's score on the output's
+    tiles ends below its target, and the output stays above the JPEG."""
+    from jpegaf.antiforensics.critic import TARGET_FRACTION, tile_origins
+    from jpegaf.antiforensics.hybrid import GanTargeted, targeted_stages
+    from jpegaf.evaluation.grid import method_parameters
+    from jpegaf.pretrained import shipped_critics
+
+    assert sorted(shipped_critics()) == [25, 50, 75]
+    method = generator_method("gan+critic", eraser)
+    assert isinstance(method, GanTargeted) and sorted(method.critics) == [25, 50, 75]
+    data = jpeg.compress(photos[2], 50)
+    coefs = jpeg.read_coefficients(data)
+    critic = method.critic_for(coefs)
+    assert critic is method.critics[50]
+    assert method.critic_for(jpeg.read_coefficients(jpeg.compress(photos[2], 40))) is method.critics[50]
+    assert method.critic_for(jpeg.read_coefficients(jpeg.compress(photos[2], 90))) is method.critics[75]
+    out = method(coefs, 3)
+    expected = targeted_stages(eraser(coefs).astype(np.float64), np.random.default_rng([3, 0]), critic)
+    assert np.array_equal(out, jpeg.to_uint8(expected))
+    tiles = [out[r:r + 64, c:c + 64] for r in tile_origins(128, 64) for c in tile_origins(128, 64)]
+    # de-calibration runs after the critic steps, so allow the critic's own threshold, not the target
+    assert critic.score_batch(tiles).max() < critic.threshold
+    assert psnr(photos[2], out) > psnr(photos[2], jpeg.decompress(data))
+    assert TARGET_FRACTION < 1 and "critics q25=" in method_parameters("gan+critic")

@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..jpeg import JpegCoefficients
+from ..detectors.cnn import CnnDetector
+from ..jpeg import JpegCoefficients, estimate_quality
 from .borders import match_corner_differences, smooth_block_borders
 from .common import apply_per_component, decode_plane
+from .critic import critic_steps
 from .fan import FanConfig, de_calibrate, fan_plane
 from .gan import GanEraser
 
@@ -97,26 +99,42 @@ class GanThenFan:
 TARGETED_DECAL_STEP = 1.0
 
 
-def targeted_stages(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def targeted_stages(x: np.ndarray, rng: np.random.Generator, critic: CnnDetector | None = None) -> np.ndarray:
     """``gan+targeted``'s stages on one restored plane (8 bh, 8 bw): de-calibration (K_L), corner
-    matching (K_F), border smoothing (K_U), and de-calibration again where the last two lifted
-    K_L back above its limit; float64 integer-valued in [0, 255]. Planes under 16x16 (tiny
-    chroma), which K_L cannot measure, skip de-calibration."""
+    matching (K_F), border smoothing (K_U), with ``critic`` the critic steps
+    (:func:`jpegaf.antiforensics.critic.critic_steps`, ``gan+critic``), and de-calibration again
+    where the stages after the first lifted K_L back above its limit; float64 integer-valued in
+    [0, 255]. Planes under 16x16 (tiny chroma), which K_L cannot measure, skip de-calibration."""
     x = np.clip(np.floor(np.asarray(x, dtype=np.float64) + 0.5), 0.0, 255.0)
     measurable = min(x.shape) >= 16
     if measurable:
         x = de_calibrate(x, step=TARGETED_DECAL_STEP)
     x = smooth_block_borders(match_corner_differences(x, rng))
+    if critic is not None:
+        x = critic_steps(x, critic)
     return de_calibrate(x, step=TARGETED_DECAL_STEP) if measurable else x
 
 
 class GanTargeted:
     """The ``gan+targeted`` method: ``GanTargeted(eraser)(coefs, seed) -> uint8 pixels`` (module
     doc). The luma is the generator's; Cb and Cr start from the decoded JPEG; every component
-    then goes through :func:`targeted_stages`, with F3's per-component random streams."""
+    then goes through :func:`targeted_stages`, with F3's per-component random streams.
 
-    def __init__(self, eraser: GanEraser):
+    With ``critics`` (JPEG quality -> :class:`~jpegaf.detectors.cnn.CnnDetector`), the
+    ``gan+critic`` method: the luma also takes critic steps against the critic of the quality
+    nearest the file's estimated one (ties to the higher).
+    """
+
+    def __init__(self, eraser: GanEraser, critics: dict[int, CnnDetector] | None = None):
         self.eraser = eraser
+        self.critics = critics or {}
+
+    def critic_for(self, coefs: JpegCoefficients) -> CnnDetector | None:
+        """The critic for this file's quality, or None without critics."""
+        if not self.critics:
+            return None
+        quality = estimate_quality(coefs.qt[0]).quality
+        return self.critics[min(self.critics, key=lambda q: (abs(q - quality), -q))]
 
     @property
     def last_note(self) -> str | None:
@@ -127,11 +145,12 @@ class GanTargeted:
         start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
         start[:luma.shape[0], :luma.shape[1]] = luma
         starts = iter([start] + [None] * (coefs.n_components - 1))
+        critics = iter([self.critic_for(coefs)] + [None] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
             x = next(starts)
             if x is None:
                 x = decode_plane(np.asarray(coef).astype(np.int64), table)
-            return targeted_stages(x, rng)
+            return targeted_stages(x, rng, next(critics))
 
         return apply_per_component(coefs, plane, seed)

@@ -46,6 +46,7 @@ import numpy as np
 from .. import jpeg
 from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, METHODS, classical_method, generator_method
 from ..antiforensics.borders import BORDER_STAGE
+from ..antiforensics.critic import CRITIC_STEPS
 from ..antiforensics.fan import FanConfig
 from ..antiforensics.hybrid import LIGHT_STAGES, TARGETED_DECAL_STEP
 from ..antiforensics.stamm import kf_reference_digest
@@ -163,6 +164,11 @@ def method_parameters(name: str) -> str:
         return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again"
     if name == "gan+targeted":
         return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again"
+    if name == "gan+critic":  # the critics' weights are part of the method
+        from ..pretrained import shipped_critics
+
+        critics = " ".join(f"q{q}={file_sha256(str(p))[:16]}" for q, p in sorted(shipped_critics().items()))
+        return f"gan+critic {method_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
     return name
 
 

@@ -10,6 +10,7 @@ steps, wall time, hardware, held-out Table I / II rows) and ``README.md`` sums t
 what ``jpegaf erase`` uses when no ``--generator`` is given. ``scripts/build_generators.py``
 rebuilds every file here (``make generators``).
 
+``critic-64-q{QF}.*`` are the frozen CNN critics of ``gan+critic`` (:func:`shipped_critics`).
 ``antiforensic-q50.*`` is a generator fine-tuned to leave no JPEG trace (not in the paper; outside
 ``shipped_weights``, which are the paper's restorers), and ``erase_policy.json`` the per-quality
 choice of ``jpegaf erase``'s default method; ``ANTIFORENSIC.md`` gives both with their figures.
@@ -36,6 +37,18 @@ def shipped_detectors() -> list[Path]:
     return sorted(PRETRAINED_DIR.glob("detector-*.safetensors"))
 
 
+def shipped_critics() -> dict[int, Path]:
+    """JPEG quality -> the frozen CNN critic of ``gan+critic`` (``critic-64-q{QF}.safetensors``:
+    64-px JPEG detectors trained on the corpus's calibration part with seed 11 by
+    ``scripts/train_critics.py``, so apart from every shipped detector); a one-line error when
+    none is shipped."""
+    found = {int(p.stem.rsplit("-q", 1)[1]): p for p in sorted(PRETRAINED_DIR.glob("critic-64-q*.safetensors"))}
+    if not found:
+        raise JpegafError(f"no critic weights are shipped in {PRETRAINED_DIR}; train them with "
+                          "`python scripts/train_critics.py`")
+    return found
+
+
 def shipped_generators() -> dict[int, Path]:
     """JPEG quality -> shipped generator weights (through their model cards)."""
     from ..weights import generators_by_quality
@@ -55,4 +68,4 @@ def shipped_generator(quality: int) -> Path:
     return generator
 
 
-__all__ = ["PRETRAINED_DIR", "shipped_detectors", "shipped_generator", "shipped_generators", "shipped_weights"]
+__all__ = ["PRETRAINED_DIR", "shipped_critics", "shipped_detectors", "shipped_generator", "shipped_generators", "shipped_weights"]

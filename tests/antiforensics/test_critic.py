@@ -1,0 +1,52 @@
+"""Critic steps against a frozen CNN, on real JPEGs (the shipped 64-px detector as the critic)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jpegaf import jpeg
+from jpegaf.antiforensics.critic import critic_steps, tile_origins
+from jpegaf.detectors.cnn import CnnDetector
+from jpegaf.metrics import psnr
+from jpegaf.pretrained import PRETRAINED_DIR
+
+
+@pytest.fixture(scope="module")
+def critic() -> CnnDetector:
+    return CnnDetector.load(PRETRAINED_DIR / "detector-64-q50.safetensors")
+
+
+def test_tiles_cover_the_plane_at_half_their_side():
+    assert tile_origins(128, 64) == [0, 32, 64]
+    assert tile_origins(150, 64) == [0, 32, 64, 86]
+    assert tile_origins(63, 64) == []
+
+
+def _tile_scores(img: np.ndarray, critic: CnnDetector) -> np.ndarray:
+    return critic.score_batch([img[r:r + 64, c:c + 64] for r in tile_origins(img.shape[0], 64)
+                               for c in tile_origins(img.shape[1], 64)])
+
+
+def test_every_tile_ends_below_the_target_with_changes_of_two_grey_levels_at_most(critic, gray_images):
+    x = gray_images[1][:128, :160]
+    j = jpeg.decompress(jpeg.compress(x, 50))
+    before = _tile_scores(j, critic)
+    assert before.max() > critic.threshold, "the critic sees the JPEG"
+    out = critic_steps(j, critic, steps=30)
+    after = _tile_scores(out.astype(np.uint8), critic)
+    assert after.max() < critic.threshold / 2
+    assert np.abs(out - j).max() <= 2 and np.array_equal(out, np.round(out))
+    assert psnr(x, out.astype(np.uint8)) > psnr(x, j) - 1.0
+    # deterministic: no randomness in the steps
+    assert np.array_equal(out, critic_steps(j, critic, steps=30))
+
+
+def test_a_plane_the_critic_already_passes_or_too_small_comes_back_rounded(critic, gray_images):
+    x = gray_images[2][:64, :64]
+    assert _tile_scores(x, critic).max() < 0.999
+    assert np.array_equal(critic_steps(x, critic, target=0.999), x)
+    small = gray_images[2][:40, :200].astype(np.float64) + 0.3
+    assert np.array_equal(critic_steps(small, critic), np.round(small))
+    with pytest.raises(ValueError, match="threshold"):
+        critic_steps(gray_images[2][:64, :64], CnnDetector(critic.model))
