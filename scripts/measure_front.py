@@ -49,6 +49,23 @@ def _variant(text: str) -> tuple[str, tuple[str, ...]]:
     return name, tuple(weights.split(","))
 
 
+def held_out_folder(data: Path, split_json: Path, out: Path) -> str:
+    """A folder of links to the images ``split_json`` holds out, all from ``data``: ``out/images``."""
+    import json
+
+    held = [Path(p).resolve() for p in json.loads(split_json.read_text())["held_out"]]
+    outside = [p for p in held if p.parent != data.resolve()]
+    if outside or not held:
+        raise SystemExit(f"{split_json}: its held-out images are not all in {data}")
+    folder = out / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in held:
+        link = folder / p.name
+        if not link.exists():
+            link.symlink_to(p)
+    return str(folder)
+
+
 def front_rows(rows: list[dict], calibrations, label: dict[str, str]) -> list[dict]:
     """One dict per (size, quality, method label): gains over the JPEG and the detectors' rates."""
     t1 = table1(rows)
@@ -82,7 +99,8 @@ def original_rates(rows: list[dict], calibrations) -> dict[tuple[int, int], dict
 
 POLICY_RULE = ("per JPEG quality, among the methods whose mean PSNR and SSIM gains over the JPEG are >= 0 at "
                "every measured size, the one with the lowest worst detection rate (largest over sizes and "
-               "detectors); none qualifying: the method with the largest PSNR gain")
+               "detectors), ties to the larger smallest PSNR gain; none qualifying: the method with the "
+               "largest PSNR gain")
 
 
 def choose_policy(front: list[dict], generators: dict[str, tuple[str, ...]]) -> dict:
@@ -97,7 +115,8 @@ def choose_policy(front: list[dict], generators: dict[str, tuple[str, ...]]) -> 
         def worst(rows): return max((max(r["rates"].values()) for r in rows if r["rates"]), default=1.0)
         above = [lab for lab, rows in by_label.items()
                  if all(r["psnr_gain"] >= 0 and r["ssim_gain"] >= 0 for r in rows)]
-        label = (min(above, key=lambda lab: (worst(by_label[lab]), lab)) if above else
+        def gain(lab): return min(r["psnr_gain"] for r in by_label[lab])
+        label = (min(above, key=lambda lab: (worst(by_label[lab]), -gain(lab), lab)) if above else
                  max(by_label, key=lambda lab: min(r["psnr_gain"] for r in by_label[lab])))
         rows = by_label[label]
         policy[str(q)] = {"method": label.split(" ")[0], "label": label, "generators": list(generators.get(label, ())),
@@ -146,7 +165,16 @@ def main() -> int:
                                     "held-out crops: held out)")
     ap.add_argument("--policy", help="also write the erase policy chosen from the front here (JSON; "
                                      "generator paths relative to the policy file's folder)")
+    ap.add_argument("--held-out-of", metavar="SPLIT_JSON",
+                    help="measure only the images a training run held out (its split.json's held_out, "
+                         "which must lie in --data): e.g. the calibration images gan+critic's critics "
+                         "never trained on (runs/critics/critic-64-q50/split.json)")
     args = ap.parse_args()
+    shown_data = Path(args.data).resolve()
+    shown_data = str(shown_data.relative_to(REPO) if shown_data.is_relative_to(REPO) else shown_data)
+    if args.held_out_of:
+        shown_data += f" (only the images {args.held_out_of} holds out)"
+        args.data = held_out_folder(Path(args.data), Path(args.held_out_of), Path(args.out))
 
     cnn = tuple(str(p) for p in shipped_detectors())
     front, originals, detectors, generators = [], {}, [], {}
@@ -170,16 +198,15 @@ def main() -> int:
 
         folder = Path(args.policy).resolve().parent
         rel = {k: tuple(os.path.relpath(Path(w).resolve(), folder) for w in v) for k, v in generators.items()}
-        data = Path(args.data).resolve()
         Path(args.policy).write_text(json.dumps({
             "rule": POLICY_RULE,
             "measured_by": f"python scripts/measure_front.py {' '.join(sys.argv[1:])}",
-            "data": str(data.relative_to(REPO) if data.is_relative_to(REPO) else data),
+            "data": shown_data,
             "qualities": choose_policy(front, rel)}, indent=2) + "\n")
     if args.markdown:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
         data = Path(args.data).resolve()
-        shown = data.relative_to(REPO) if data.is_relative_to(REPO) else data
+        shown = shown_data
         about = args.about or ("held out: never trained, calibrated or validated on" if data == HELDOUT_DIR.resolve()
                                else "say what these images are with --about")
         Path(args.markdown).write_text(

@@ -23,7 +23,7 @@ def test_the_shipped_policy_covers_each_quality_with_shipped_files():
     policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
     assert set(policy) == {25, 50, 75}
     for method, generators in policy.values():
-        assert method in ("gan", "gan+f3", "gan+f3-light", "f1", "f2", "f3")
+        assert method in ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "f1", "f2", "f3")
         assert all(g.parent == PRETRAINED_DIR and g.exists() for g in generators)
     record = json.loads((PRETRAINED_DIR / POLICY_FILE).read_text())
     assert "scripts/measure_front.py" in record["measured_by"] and record["rule"]
@@ -79,3 +79,7 @@ def test_the_rule_picks_the_least_detectable_method_above_the_jpeg():
     assert policy["50"]["generators"] == ["b.safetensors"] and policy["50"]["worst_rate"] == 0.25
     below = [r for r in front if r["method"] in ("f3", "gan+f3 (a)")]
     assert front_script.choose_policy(below, {})["50"]["label"] == "gan+f3 (a)"  # none above: best PSNR
+    # equal worst rates: the larger smallest PSNR gain wins, whatever the names
+    tied = front + [row("a-tie", 128, 0.6, 0.01, 0.25), row("a-tie", 256, 0.05, 0.01, 0.2),
+                    row("z-tie", 128, 0.3, 0.01, 0.25), row("z-tie", 256, 0.3, 0.01, 0.25)]
+    assert front_script.choose_policy(tied, {})["50"]["label"] == "z-tie"

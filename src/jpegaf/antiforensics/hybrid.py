@@ -30,6 +30,11 @@ changes a few pixels by a grey level or two and keeps nearly all of the generato
 leaves the quantization lattice and what the CNNs see (the second TV round is what removes
 those, at 0.5–0.9 dB even eased; ``results/antiforensic/hybrid-stages.md``).
 
+``gan+critic`` is ``gan+targeted`` with critic steps before the last de-calibration
+(:func:`jpegaf.antiforensics.critic.critic_steps`): changes of one grey level against a frozen
+64-px CNN critic of the file's quality, trained apart from every shipped detector
+(``scripts/train_critics.py``), aimed at what the CNNs see.
+
 Colour: the luma goes through the generator and then the later stages; Cb and Cr through F3
 alone (``gan+f3*``) or through the targeted stages from the decoded JPEG (``gan+targeted``).
 Random streams are F3's: one per component from ``(seed, component)``.
