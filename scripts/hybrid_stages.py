@@ -26,9 +26,10 @@ and combinations; ``no-smooth-decal-step1-offset10`` is F3's part of ``gan+f3-li
 histogram smoothing, ``no-smooth-offset10-no-decal`` and ``decal-step1-only`` its two stages
 alone. Any of them may end with ``+corners`` (:func:`jpegaf.antiforensics.borders.
 match_corner_differences`), ``+borders`` (:func:`jpegaf.antiforensics.borders.
-smooth_block_borders`) or ``+corners+borders``, run after F3's stages:
-``no-smooth-decal-step1-offset10+borders`` is ``gan+f3-light`` and
-``decal-step1-only+corners+borders`` is ``gan+targeted``. Two stages against the quantization
+smooth_block_borders`), ``+corners+borders``, ``+borders+decal`` or ``+corners+borders+decal``
+(``+decal``: de-calibration with steps of 1 again), run after F3's stages in that order:
+``no-smooth-decal-step1-offset10+borders+decal`` is ``gan+f3-light`` and
+``decal-step1-only+corners+borders+decal`` is ``gan+targeted``. Two stages against the quantization
 lattice, measured worse and kept in this script only: ``coupled`` (:func:`coupled_dither`),
 ``spread`` and ``spreadbin`` (:func:`spread_bin_centres`, moves of at most 3 or across the
 whole bin), each alone, with ``-decal`` (de-calibration with steps of 1) and the suffixes above.

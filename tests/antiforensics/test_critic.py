@@ -50,3 +50,13 @@ def test_a_plane_the_critic_already_passes_or_too_small_comes_back_rounded(criti
     assert np.array_equal(critic_steps(small, critic), np.round(small))
     with pytest.raises(ValueError, match="threshold"):
         critic_steps(gray_images[2][:64, :64], CnnDetector(critic.model))
+
+
+def test_missing_critics_are_a_one_line_error_naming_the_script(tmp_path, monkeypatch):
+    import jpegaf.pretrained as pretrained
+    from jpegaf.errors import JpegafError
+
+    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    with pytest.raises(JpegafError, match="train_critics.py") as e:
+        pretrained.shipped_critics()
+    assert "\n" not in str(e.value)
