@@ -40,9 +40,9 @@ BORDER_STAGE = (f"smooth_block_borders(tile={TILE}, target={TARGET}, passes={PAS
                 f"match_corner_differences(tile={TILE})")
 
 
-def _third_differences(x: np.ndarray, first: int) -> np.ndarray:
+def _third_differences(x: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
     """t[i, j] = x[i, n-1] - 3 x[i, n] + 3 x[i, n+1] - x[i, n+2] for n = first + 8 j, every n
-    with n - 1 >= 0 and n + 2 < width. x: (H, W) int64 -> (H, count) int64."""
+    with n - 1 >= 0 and n + 2 < width. x: (H, W) int64 -> t (H, count) int64 and n (count,)."""
     w = x.shape[1]
     n = np.arange(first, w - 2, 8)
     n = n[n >= 1]
@@ -105,17 +105,18 @@ def _smooth_pass(x: np.ndarray, x0: np.ndarray, gap: np.ndarray, target: float, 
     # The four pixels around a block corner are K_F's (Fan & de Queiroz): rows 8k - 1 and 8k
     # are left alone so that K_F's corner histogram does not change.
     reduction[np.repeat(rows % 8 >= 7, n.size) | np.repeat(rows % 8 == 0, n.size)] = 0.0
-    # Budget per tile in units of the summed |t| of its border terms (both directions count in
-    # the gap, so one direction's pass may spend at most its share of the excess).
+    # Budget per tile, in units of summed |t|: lowering the gap by e takes e times the tile's
+    # border terms of both directions, about twice this direction's n_terms; one pass spends
+    # half of that, and the pass across the other borders (after recomputing) the rest.
     n_terms = np.bincount(ti, None, shape[0] * shape[1])
     excess = np.nan_to_num(gap.ravel() - target, nan=0.0).clip(min=0.0)
-    budget = excess * 2.0 * n_terms  # this direction holds about half of the tile's terms
+    budget = excess * n_terms
     order = np.lexsort((-a, ti))
     red_sorted = reduction[order]
     cum = np.cumsum(red_sorted)
     group_start = np.searchsorted(ti[order], np.arange(shape[0] * shape[1]))
     before = cum - red_sorted - np.concatenate([[0.0], cum])[group_start[ti[order]]]
-    chosen = order[(red_sorted > 0) & (before < budget[ti[order]] / 2.0)]
+    chosen = order[(red_sorted > 0) & (before < budget[ti[order]])]
     if chosen.size == 0:
         return 0
     i, j = np.divmod(chosen, n.size)
