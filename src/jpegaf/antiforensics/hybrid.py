@@ -58,6 +58,15 @@ from .gan import GanEraser
 LIGHT_STAGES = FanConfig(smoothing=False, step_offset2=10, decal_step=1.0)
 
 
+def restored_luma_plane(eraser: GanEraser, coefs: JpegCoefficients) -> np.ndarray:
+    """The generator's luma on the file's whole-block (MCU) luma plane: outside the image the plane
+    keeps the decoded JPEG, which is cut away at the end as for F3. float64 (8 bh, 8 bw)."""
+    luma, _ = eraser.restore_luma(coefs)
+    start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
+    start[:luma.shape[0], :luma.shape[1]] = luma
+    return start
+
+
 class GanThenFan:
     """The ``gan+f3`` method: ``GanThenFan(eraser)(coefs, seed) -> uint8 pixels`` (module doc).
 
@@ -76,13 +85,8 @@ class GanThenFan:
         return self.eraser.last_note
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
-        luma, _ = self.eraser.restore_luma(coefs)
-        # The luma plane covers whole blocks (MCUs); outside the image it keeps the decoded JPEG,
-        # which is cut away at the end as for F3.
-        start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
-        start[:luma.shape[0], :luma.shape[1]] = luma
         # apply_per_component runs the components in order: the luma first, with its start.
-        starts = iter([start] + [None] * (coefs.n_components - 1))
+        starts = iter([restored_luma_plane(self.eraser, coefs)] + [None] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
             x = fan_plane(coef, table, rng, self.config, start=next(starts))
@@ -146,10 +150,7 @@ class GanTargeted:
         return self.eraser.last_note
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
-        luma, _ = self.eraser.restore_luma(coefs)
-        start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
-        start[:luma.shape[0], :luma.shape[1]] = luma
-        starts = iter([start] + [None] * (coefs.n_components - 1))
+        starts = iter([restored_luma_plane(self.eraser, coefs)] + [None] * (coefs.n_components - 1))
         critics = iter([self.critic_for(coefs)] + [None] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
