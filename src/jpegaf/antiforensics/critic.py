@@ -66,6 +66,8 @@ def critic_steps(img: np.ndarray, critic: CnnDetector, *, target: float | None =
     model.eval()
     try:
         for _ in range(steps):
+            # unit_range's scale (jpegaf.data.pairs), computed in float64 before the cast as the
+            # measured figures were (unit_range's float32 arithmetic moves a few pixels differently).
             t = torch.tensor(x / 127.5 - 1.0, dtype=torch.float32, requires_grad=True)
             tiles = torch.stack([t[r:r + size, c:c + size] for r in rows for c in cols])[:, None]
             logits = model(tiles).reshape(-1)
