@@ -40,7 +40,6 @@ without a suffix).
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -97,13 +96,14 @@ VARIANTS: dict[str, FanConfig | None] = {
 #: Stages after F3's that a variant's name may end with, run in the order named:
 #: ``+corners`` (:func:`jpegaf.antiforensics.borders.match_corner_differences`) and ``+borders``
 #: (:func:`jpegaf.antiforensics.borders.smooth_block_borders`).
-POST_STAGES = ("+corners", "+borders")
 VARIANTS.update({name + post: config for name, config in list(VARIANTS.items()) if config is not None
                  for post in ("+borders", "+corners", "+corners+borders", "+borders+decal", "+corners+borders+decal")})
-#: ``coupled``: the generator's output through :func:`jpegaf.antiforensics.coupled.coupled_dither`
-#: instead of F3's stages; ``coupled-decal`` then de-calibration with steps of 1.
-COUPLED = ("coupled", "coupled-decal", "spread", "spread-decal", "spreadbin", "spreadbin-decal")
-VARIANTS.update({name + post: None for name in COUPLED for post in ("", "+corners+borders", "+borders")})
+#: Lattice stages run on the generator's output instead of F3's (defined below; measured worse):
+#: name -> stage; ``NAME-decal`` adds de-calibration with steps of 1.
+LATTICE_STAGES = {"coupled": lambda *a: coupled_dither(*a), "spread": lambda *a: spread_bin_centres(*a),
+                  "spreadbin": lambda *a: spread_bin_centres(*a, width=64.0)}
+LATTICE_VARIANTS = tuple(name + decal for name in LATTICE_STAGES for decal in ("", "-decal"))
+VARIANTS.update({name + post: None for name in LATTICE_VARIANTS for post in ("", "+corners+borders", "+borders")})
 
 
 def split_variant(name: str) -> tuple[str, list[str]]:
@@ -209,14 +209,13 @@ def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarra
     start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
     start[:luma.shape[0], :luma.shape[1]] = luma
     out = {"jpeg": decompress(data)}
-    staged: dict[str, np.ndarray] = {}  # fan_plane's output per variant without the border stage
+    staged: dict[str, np.ndarray] = {}  # each variant's output before its suffix stages
     for name in names:
         base, posts = split_variant(name)
         config = VARIANTS[base]
-        if base in COUPLED:
+        if base in LATTICE_VARIANTS:
             if base not in staged:
-                stage = (coupled_dither if base.startswith("coupled") else spread_bin_centres if base.startswith("spread-")
-                         or base == "spread" else functools.partial(spread_bin_centres, width=64.0))
+                stage = LATTICE_STAGES[base.removesuffix("-decal")]
                 y = _pixels(stage(start, coefs.coef[0], coefs.qt[0], np.random.default_rng(0)))
                 if base.endswith("-decal"):
                     y = de_calibrate(y, step=1.0)
