@@ -93,3 +93,48 @@ def test_keep_split_that_is_not_a_manifest(capsys, tmp_path):
     code, err = _run(capsys, str(tmp_path / "corpus"), "--keep-split", str(tmp_path / "old.json"))
     assert code == 2 and "not a corpus manifest" in _one_line(err)
     _nothing_written(tmp_path, "corpus")
+
+
+# --- which split a build keeps -----------------------------------------------------------------
+
+def _asked_split(monkeypatch, tmp_path, *args: str):
+    import jpegaf.data.corpus.build as build_mod
+
+    asked = {}
+
+    def fake_build(out_dir, **kwargs):
+        asked.update(kwargs)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(build_mod, "build_corpus", fake_build)
+    with pytest.raises(SystemExit):
+        main(["data", "build-corpus", str(tmp_path / "corpus"), *args])
+    return asked["keep_split"]
+
+
+def test_a_default_build_keeps_the_shipped_split(monkeypatch, tmp_path):
+    from jpegaf.data.corpus.build import shipped_split
+
+    assert _asked_split(monkeypatch, tmp_path) == shipped_split()
+    assert _asked_split(monkeypatch, tmp_path, "--fresh-split") is None
+    assert _asked_split(monkeypatch, tmp_path, "--seed", "3") is None
+    old = tmp_path / "old.json"
+    old.write_text('{"scenes": {"a": "test", "b": "train"}}')
+    assert _asked_split(monkeypatch, tmp_path, "--keep-split", str(old)) == {"a": "test", "b": "train"}
+
+
+def test_the_shipped_split_is_the_shipped_corpus_split():
+    """split.json puts every scene of the recorded shipped corpus in the part that corpus has,
+    and every scene of the bundled held-out photographs in the test part."""
+    import json
+
+    from jpegaf.data.corpus.build import shipped_split
+
+    root = Path(__file__).resolve().parents[1]
+    recorded = json.loads((root / "results" / "corpus" / "corpus.json").read_text())
+    pinned = shipped_split()
+    assert recorded["kept_split"] == pinned
+    assert all(pinned[scene] == part for scene, part in recorded["scenes"].items())
+    assert set(pinned.values()) == {"train", "calibration", "test"}
+    heldout = json.loads((root / "src" / "jpegaf" / "heldout" / "corpus.json").read_text())
+    assert heldout["scenes"] and all(pinned[scene] == "test" for scene in heldout["scenes"])

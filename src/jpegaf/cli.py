@@ -227,7 +227,7 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def cmd_data_build_corpus(args: argparse.Namespace) -> int:
-    from .data.corpus.build import CorpusOptions, build_corpus, read_split
+    from .data.corpus.build import CorpusOptions, build_corpus, read_split, shipped_split
     from .data.corpus.sources import edition_sources
 
     try:  # build_corpus checks the output place and --from before anything is downloaded or written
@@ -235,7 +235,14 @@ def cmd_data_build_corpus(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise InputError(None, str(e)) from None
     packages, photos = edition_sources(args.edition)
-    keep_split = read_split(args.keep_split) if args.keep_split else None
+    # The shipped split by default, so that a fresh build has the parts the shipped models used;
+    # another seed or --fresh-split asks for a split of its own.
+    if args.keep_split:
+        keep_split = read_split(args.keep_split)
+    elif args.fresh_split or args.seed != 0:
+        keep_split = None
+    else:
+        keep_split = shipped_split()
     print(build_corpus(args.out_dir, options=options, packages=packages, photos=photos, cache=args.cache,
                        from_dir=args.from_dir, overwrite=args.overwrite, keep_split=keep_split).describe())
     return 0
@@ -442,7 +449,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--cache", help="download cache (default ~/.cache/jpegaf/corpus-sources)")
     c.add_argument("--stride", type=_positive_int, default=256,
                    help="step of the crop grid in pixels (default 256: non-overlapping crops)")
-    c.add_argument("--seed", type=int, default=0, help="seed of the train/calibration/test split")
+    c.add_argument("--seed", type=int, default=0,
+                   help="seed of the train/calibration/test split (default 0: the shipped split, "
+                        "src/jpegaf/data/corpus/split.json, which every shipped model used; another "
+                        "seed splits afresh)")
     c.add_argument("--edition", type=int, choices=(1, 2), default=2,
                    help="build the sources up to this edition (default 2, all; 1: the first "
                         "edition alone, what the models before the second were trained on)")
@@ -450,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep every scene of this earlier build's corpus.json in its part and split only "
                         "new scenes around them (a revision then moves nothing models were trained or "
                         "tested on)")
+    c.add_argument("--fresh-split", action="store_true",
+                   help="split every scene by the seed alone instead of keeping the shipped split "
+                        "(a corpus on which the shipped models' test figures no longer hold)")
     c.add_argument("--overwrite", action="store_true",
                    help="replace an existing corpus (only once the new one is complete)")
     c.set_defaults(func=cmd_data_build_corpus)

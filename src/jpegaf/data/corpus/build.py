@@ -388,6 +388,19 @@ def read_split(manifest_path: str | os.PathLike) -> dict[str, str]:
     return dict(scenes)
 
 
+#: The split every shipped model was trained, calibrated and judged on (scene -> part).
+SHIPPED_SPLIT = Path(__file__).with_name("split.json")
+
+
+def shipped_split() -> dict[str, str]:
+    """The shipped corpus's scene -> part map (``split.json`` beside this module).
+
+    ``build-corpus`` keeps these scenes in their parts by default: the greedy split alone, run on
+    today's sources, would move scenes that the revision kept (a fresh build would then test on
+    crops the shipped models trained on)."""
+    return read_split(SHIPPED_SPLIT)
+
+
 def check_output(out_dir: Path, overwrite: bool) -> None:
     """Refuse, before any work, an output that exists (unless ``overwrite``) or cannot be made."""
     if out_dir.exists() and not overwrite:
