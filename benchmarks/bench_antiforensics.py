@@ -4,7 +4,8 @@ Median over the bundled 512x512 photographs (QF 50), each timed after one warm-u
 one run: decode (libjpeg), F1, F2, F3, and the generator methods with the shipped generators:
 the GAN (restorer), gan+f3 and gan+f3-light (the generator, then F3's later stages, published or
 eased), gan+targeted (the generator, then de-calibration, corner matching, border smoothing) and
-gan+critic (the same with steps against a frozen CNN critic).
+gan+critic (the same with steps against a frozen CNN critic), gan+lattice (gan+critic after
+lattice dithering).
 """
 
 import statistics
@@ -38,7 +39,8 @@ def main(n_images: int = 6, f3_images: int = 3) -> None:
                ("gan+f3", generator_method("gan+f3", eraser)),
                ("gan+f3-light", generator_method("gan+f3-light", eraser)),
                ("gan+targeted", generator_method("gan+targeted", eraser)),
-               ("gan+critic", generator_method("gan+critic", eraser))]
+               ("gan+critic", generator_method("gan+critic", eraser)),
+               ("gan+lattice", generator_method("gan+lattice", eraser))]
     coefs = [jpeg.read_coefficients(d) for d in files]
     for m in methods:
         m[1](coefs[0], 0)  # warm-up (F2 calibrates its K_F target once per size)

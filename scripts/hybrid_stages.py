@@ -32,7 +32,12 @@ smooth_block_borders`), ``+corners+borders``, ``+borders+decal`` or ``+corners+b
 ``decal-step1-only+corners+borders+decal`` is ``gan+targeted``. Two stages against the quantization
 lattice, measured worse and kept in this script only: ``coupled`` (:func:`coupled_dither`),
 ``spread`` and ``spreadbin`` (:func:`spread_bin_centres`, moves of at most 3 or across the
-whole bin), each alone, with ``-decal`` (de-calibration with steps of 1) and the suffixes above.
+whole bin), each alone, with ``-decal`` (de-calibration with steps of 1) and the suffixes above;
+they ran on the generator's output *rounded* to grey levels, which undoes most moves of less than
+a grey level's worth. Lattice dithering on the unrounded output (:data:`DITHER_STAGES`:
+``rounded``, ``round-dithered``, ``dither``, ``dither-plain-round``, ``dither-dc4``,
+``dither-ac1.5-near1``), each alone or with ``+targeted`` (gan+targeted's stages) or ``+critic``
+(gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix).
 """
@@ -51,6 +56,9 @@ from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_
 from jpegaf.antiforensics.common import decode_plane
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import GanEraser
+from jpegaf.antiforensics.hybrid import restored_luma_plane, targeted_stages
+from jpegaf.antiforensics.lattice import dither_lattice, dithered_round
+from jpegaf.antiforensics.lattice import spread_bin_centres as lattice_spread
 from jpegaf.data.corpus import is_corpus, read_corpus_parts
 from jpegaf.detectors import calibration_for, classical_detectors, load_calibrations, verdict
 from jpegaf.detectors.base import DEFAULT_CALIBRATIONS
@@ -59,7 +67,7 @@ from jpegaf.imageio import read_image
 from jpegaf.jpeg import compress, decompress, read_coefficients
 from jpegaf.jpeg.dct import block_dct, block_idct
 from jpegaf.metrics import psnr, ssim
-from jpegaf.pretrained import PRETRAINED_DIR, shipped_generators
+from jpegaf.pretrained import PRETRAINED_DIR, shipped_critics, shipped_generators
 
 SIZE = 256
 # Medians over the corpus's train + calibration 256-px crops (runs/corpus-scores.csv).
@@ -104,6 +112,22 @@ LATTICE_STAGES = {"coupled": lambda *a: coupled_dither(*a), "spread": lambda *a:
                   "spreadbin": lambda *a: spread_bin_centres(*a, width=64.0)}
 LATTICE_VARIANTS = tuple(name + decal for name in LATTICE_STAGES for decal in ("", "-decal"))
 VARIANTS.update({name + post: None for name in LATTICE_VARIANTS for post in ("", "+corners+borders", "+borders")})
+#: Lattice dithering (:mod:`jpegaf.antiforensics.lattice`) on the generator's *unrounded* output:
+#: name -> stage(raw plane, coef, table, rng) -> integer-valued plane. ``rounded`` is the plain
+#: generator; ``dither`` the package's stage; the others take one of its parts away or widen it.
+DITHER_STAGES = {
+    "rounded": lambda x, coef, table, rng: np.clip(np.floor(x + 0.5), 0, 255),
+    "round-dithered": lambda x, coef, table, rng: dithered_round(x, rng),
+    "dither": dither_lattice,
+    "dither-plain-round": lambda x, coef, table, rng: np.clip(np.floor(lattice_spread(x, coef, table, rng) + 0.5), 0, 255),
+    "dither-dc4": lambda x, coef, table, rng: dithered_round(lattice_spread(x, coef, table, rng, dc_width=4.0), rng),
+    "dither-ac1.5-near1": lambda x, coef, table, rng: dithered_round(
+        lattice_spread(x, coef, table, rng, ac_width=1.5, near=1.0), rng),
+}
+#: ``+targeted``: gan+targeted's stages after it (so ``rounded+targeted`` is gan+targeted);
+#: ``+critic``: the same with the shipped critic of the quality (``rounded+critic`` is gan+critic,
+#: ``dither+critic`` gan+lattice's stages, with another random stream).
+VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("", "+targeted", "+critic")})
 
 
 def split_variant(name: str) -> tuple[str, list[str]]:
@@ -193,6 +217,24 @@ def _post_stages(y: np.ndarray, posts: list[str]) -> np.ndarray:
     return y
 
 
+_CRITIC: dict[int, CnnDetector] = {}
+
+
+def _dithered(coefs, quality: int, name: str) -> np.ndarray:
+    """A DITHER_STAGES variant with its suffix (``+targeted``, ``+critic``) on one file."""
+    base, posts = split_variant(name)
+    rng = np.random.default_rng(0)
+    raw = restored_luma_plane(_ERASER, coefs, rounded=False)
+    y = DITHER_STAGES[base](raw, coefs.coef[0], coefs.qt[0], rng)
+    if posts == ["+targeted"]:
+        y = targeted_stages(y, rng)
+    elif posts == ["+critic"]:
+        if quality not in _CRITIC:
+            _CRITIC[quality] = CnnDetector.load(shipped_critics()[quality])
+        y = targeted_stages(y, rng, _CRITIC[quality])
+    return y
+
+
 def _pixels(y: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(y + 0.5), 0, 255)
 
@@ -213,7 +255,9 @@ def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarra
     for name in names:
         base, posts = split_variant(name)
         config = VARIANTS[base]
-        if base in LATTICE_VARIANTS:
+        if base in DITHER_STAGES:
+            y = _dithered(coefs, quality, name)
+        elif base in LATTICE_VARIANTS:
             if base not in staged:
                 stage = LATTICE_STAGES[base.removesuffix("-decal")]
                 y = _pixels(stage(start, coefs.coef[0], coefs.qt[0], np.random.default_rng(0)))

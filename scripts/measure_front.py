@@ -154,6 +154,9 @@ def main() -> int:
     ap.add_argument("--variant", type=_variant, action="append", required=True,
                     help="NAME=WEIGHTS[,WEIGHTS...]: generators whose rows of every generator method "
                          f"({', '.join(GENERATOR_METHODS)}) are measured")
+    ap.add_argument("--methods", nargs="+", choices=GENERATOR_METHODS, default=list(GENERATOR_METHODS),
+                    help="only these generator methods (default all; a policy then chooses among these)")
+    ap.add_argument("--no-f3", dest="f3", action="store_false", help="leave F3's row out")
     ap.add_argument("--data", default=str(HELDOUT_DIR))
     ap.add_argument("--sizes", type=int, nargs="+", default=[128, 256])
     ap.add_argument("--qualities", type=int, nargs="+", default=[25, 50, 75])
@@ -179,13 +182,13 @@ def main() -> int:
     cnn = tuple(str(p) for p in shipped_detectors())
     front, originals, detectors, generators = [], {}, [], {}
     for i, (name, weights) in enumerate(args.variant):
-        methods = ("jpeg", *GENERATOR_METHODS) + (("f3",) if i == 0 else ())
+        methods = ("jpeg", *args.methods) + (("f3",) if i == 0 and args.f3 else ())
         config = EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=methods,
                             generators=weights, cnn=cnn, split="all", limit=args.limit, workers=args.workers)
         rows = run_grid(config, args.data, Path(args.out))
         calibrations = grid_calibrations(config)
-        label = {**{m: f"{m} ({name})" for m in GENERATOR_METHODS}, "f3": "f3"}
-        generators.update({f"{m} ({name})": weights for m in GENERATOR_METHODS})
+        label = {**{m: f"{m} ({name})" for m in args.methods}, "f3": "f3"}
+        generators.update({f"{m} ({name})": weights for m in args.methods})
         front += front_rows(rows, calibrations, label)
         if i == 0:
             originals = original_rates(rows, calibrations)

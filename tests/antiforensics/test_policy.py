@@ -23,7 +23,7 @@ def test_the_shipped_policy_covers_each_quality_with_shipped_files():
     policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
     assert set(policy) == {25, 50, 75}
     for method, generators in policy.values():
-        assert method in ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "f1", "f2", "f3")
+        assert method in ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice", "f1", "f2", "f3")
         assert all(g.parent == PRETRAINED_DIR and g.exists() for g in generators)
     record = json.loads((PRETRAINED_DIR / POLICY_FILE).read_text())
     assert "scripts/measure_front.py" in record["measured_by"] and record["rule"]

@@ -21,8 +21,9 @@ CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, 
 #: "gan+f3-light", the same with those stages eased (:data:`~jpegaf.antiforensics.hybrid.LIGHT_STAGES`)
 #: and border smoothing; "gan+targeted", the generator followed by stages aimed at the
 #: calibration and blocking traces only (:class:`~jpegaf.antiforensics.hybrid.GanTargeted`);
-#: "gan+critic", the same with steps against a frozen CNN critic (the shipped ``critic-64-q*``).
-GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic")
+#: "gan+critic", the same with steps against a frozen CNN critic (the shipped ``critic-64-q*``);
+#: "gan+lattice", gan+critic after lattice dithering (:mod:`~jpegaf.antiforensics.lattice`).
+GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 
 
@@ -51,12 +52,13 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
         from .hybrid import GanTargeted
 
         return GanTargeted(eraser)
-    if name == "gan+critic":
+    if name in ("gan+critic", "gan+lattice"):
         from ..detectors.cnn import CnnDetector
         from ..pretrained import shipped_critics
         from .hybrid import GanTargeted
 
-        return GanTargeted(eraser, {q: CnnDetector.load(p) for q, p in shipped_critics().items()})
+        return GanTargeted(eraser, {q: CnnDetector.load(p) for q, p in shipped_critics().items()},
+                           lattice=name == "gan+lattice")
     raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
 
 

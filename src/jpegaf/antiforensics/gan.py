@@ -57,8 +57,9 @@ def _starts(n: int, tile: int) -> list[int]:
 
 def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                    overlap: int | None = None, device: str | torch.device = "cpu",
-                   bf16: bool = False, table: np.ndarray | None = None) -> np.ndarray:
-    """Run ``generator`` on a uint8 gray image in overlapping tiles; returns uint8 (H, W).
+                   bf16: bool = False, table: np.ndarray | None = None, rounded: bool = True) -> np.ndarray:
+    """Run ``generator`` on a uint8 gray image in overlapping tiles; returns uint8 (H, W), or with
+    ``rounded=False`` the same grey levels before rounding, float64 in [0, 255].
 
     Each ``tile`` x ``tile`` output region is computed from the input extended by ``overlap``
     pixels on every side (clipped at the image's borders), and only the central region is kept.
@@ -97,6 +98,8 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                 inp = x[:, ey0:ey1, ex0:ex1][None].to(device).contiguous(memory_format=torch.channels_last)
                 y = generator(inp)[0, 0].float().cpu().numpy()
                 out[y0:y1, x0:x1] = y[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
+    if not rounded:  # for a later stage that rounds itself (jpegaf.antiforensics.lattice)
+        return np.clip((out.astype(np.float64) + 1.0) * 127.5, 0.0, 255.0)
     return from_unit_range(out)
 
 
@@ -127,10 +130,12 @@ class TrainedGenerator:
         """The JPEG qualities it was trained on."""
         return tuple(int(q) for q in (self.card.get("qualities") or [self.card["quality"]]))
 
-    def apply(self, img: np.ndarray, table: np.ndarray, tile: int = 1024, device: str = "cpu") -> np.ndarray:
-        """The generator on a decoded uint8 gray JPEG whose luma table is ``table``."""
+    def apply(self, img: np.ndarray, table: np.ndarray, tile: int = 1024, device: str = "cpu",
+              rounded: bool = True) -> np.ndarray:
+        """The generator on a decoded uint8 gray JPEG whose luma table is ``table`` (uint8, or
+        float64 unrounded with ``rounded=False``)."""
         return tiled_generate(self.module, img, tile=tile, device=device,
-                              table=table if self.conditioned else None)
+                              table=table if self.conditioned else None, rounded=rounded)
 
 
 def load_trained_generator(path: str | os.PathLike, device: str = "cpu", fast: bool = True) -> TrainedGenerator:
@@ -201,9 +206,10 @@ class GanEraser:
             self._loaded[path] = load_trained_generator(path, self.device, self.fast)
         return self._loaded[path]
 
-    def restore_luma(self, coefs: JpegCoefficients) -> tuple[np.ndarray, np.ndarray]:
-        """The generator's output for the luma of the JPEG ``coefs`` (uint8 (H, W)) and the decoded
-        JPEG it was computed from (gray or RGB); sets :attr:`last_note`."""
+    def restore_luma(self, coefs: JpegCoefficients, rounded: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The generator's output for the luma of the JPEG ``coefs`` (uint8 (H, W); float64 before
+        rounding with ``rounded=False``) and the decoded JPEG it was computed from (gray or RGB);
+        sets :attr:`last_note`."""
         check_tables(coefs)
         quality = estimate_quality(coefs.qt[0]).quality
         chosen = self.select(quality)
@@ -215,7 +221,8 @@ class GanEraser:
                               if g.conditioned else
                               f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
-        return g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device), decoded
+        return g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
+                       rounded=rounded), decoded
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
         del seed  # deterministic method

@@ -35,6 +35,10 @@ those, at 0.5–0.9 dB even eased; ``results/antiforensic/hybrid-stages.md``).
 64-px CNN critic of the file's quality, trained apart from every shipped detector
 (``scripts/train_critics.py``), aimed at what the CNNs see.
 
+``gan+lattice`` is ``gan+critic`` on the generator's unrounded luma after lattice dithering
+(:mod:`jpegaf.antiforensics.lattice`: coefficients the generator left at their bin's centre moved
+a little inside the bin, then dithered rounding), aimed at the quantization lattice.
+
 Colour: the luma goes through the generator and then the later stages; Cb and Cr through F3
 alone (``gan+f3*``) or through the targeted stages from the decoded JPEG (``gan+targeted``).
 Random streams are F3's: one per component from ``(seed, component)``.
@@ -51,6 +55,7 @@ from .common import apply_per_component, decode_plane
 from .critic import critic_steps
 from .fan import FanConfig, de_calibrate, fan_plane
 from .gan import GanEraser
+from .lattice import dither_lattice
 
 
 #: F3's later stages, eased (module doc): no histogram smoothing, TV steps 1/(k + 10), de-calibration
@@ -58,10 +63,11 @@ from .gan import GanEraser
 LIGHT_STAGES = FanConfig(smoothing=False, step_offset2=10, decal_step=1.0)
 
 
-def restored_luma_plane(eraser: GanEraser, coefs: JpegCoefficients) -> np.ndarray:
+def restored_luma_plane(eraser: GanEraser, coefs: JpegCoefficients, rounded: bool = True) -> np.ndarray:
     """The generator's luma on the file's whole-block (MCU) luma plane: outside the image the plane
-    keeps the decoded JPEG, which is cut away at the end as for F3. float64 (8 bh, 8 bw)."""
-    luma, _ = eraser.restore_luma(coefs)
+    keeps the decoded JPEG, which is cut away at the end as for F3. float64 (8 bh, 8 bw); the
+    generator's grey levels before rounding with ``rounded=False``."""
+    luma, _ = eraser.restore_luma(coefs, rounded=rounded)
     start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
     start[:luma.shape[0], :luma.shape[1]] = luma
     return start
@@ -131,12 +137,15 @@ class GanTargeted:
 
     With ``critics`` (JPEG quality -> :class:`~jpegaf.detectors.cnn.CnnDetector`), the
     ``gan+critic`` method: the luma also takes critic steps against the critic of the quality
-    nearest the file's estimated one (ties to the higher).
+    nearest the file's estimated one (ties to the higher). With ``lattice`` too, ``gan+lattice``:
+    the generator's luma, unrounded, first goes through lattice dithering
+    (:func:`jpegaf.antiforensics.lattice.dither_lattice`).
     """
 
-    def __init__(self, eraser: GanEraser, critics: dict[int, CnnDetector] | None = None):
+    def __init__(self, eraser: GanEraser, critics: dict[int, CnnDetector] | None = None, lattice: bool = False):
         self.eraser = eraser
         self.critics = critics or {}
+        self.lattice = lattice
 
     def critic_for(self, coefs: JpegCoefficients) -> CnnDetector | None:
         """The critic for this file's quality, or None without critics."""
@@ -150,13 +159,16 @@ class GanTargeted:
         return self.eraser.last_note
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
-        starts = iter([restored_luma_plane(self.eraser, coefs)] + [None] * (coefs.n_components - 1))
+        luma = restored_luma_plane(self.eraser, coefs, rounded=not self.lattice)
+        starts = iter([luma] + [None] * (coefs.n_components - 1))
         critics = iter([self.critic_for(coefs)] + [None] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
             x = next(starts)
             if x is None:
                 x = decode_plane(np.asarray(coef).astype(np.int64), table)
+            elif self.lattice:  # the luma, unrounded: lattice dithering rounds it
+                x = dither_lattice(x, coef, table, rng)
             return targeted_stages(x, rng, next(critics))
 
         return apply_per_component(coefs, plane, seed)

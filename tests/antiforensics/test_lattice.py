@@ -1,0 +1,106 @@
+"""Lattice dithering (jpegaf.antiforensics.lattice) and gan+lattice, on real photographs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jpegaf import jpeg
+from jpegaf.antiforensics import GENERATOR_METHODS, generator_method
+from jpegaf.antiforensics.gan import GanEraser
+from jpegaf.antiforensics.hybrid import GanTargeted, restored_luma_plane, targeted_stages
+from jpegaf.antiforensics.lattice import (AC_WIDTH, DC_WIDTH, NEAR, dither_lattice, dithered_round,
+                                          spread_bin_centres)
+from jpegaf.data import load_luma
+from jpegaf.detectors.history import jpeg_history_scores
+from jpegaf.heldout import heldout_paths
+from jpegaf.jpeg.dct import block_dct
+from jpegaf.metrics import psnr
+from jpegaf.pretrained import shipped_generators
+
+
+@pytest.fixture(scope="module")
+def eraser() -> GanEraser:
+    return GanEraser(shipped_generators())
+
+
+@pytest.fixture(scope="module")
+def photo() -> np.ndarray:
+    """A held-out 128x128 crop (never trained or calibrated on)."""
+    return load_luma(heldout_paths()[1])[:128, :128]
+
+
+def test_unrounded_generator_output_rounds_to_the_shipped_output(eraser, photo):
+    coefs = jpeg.read_coefficients(jpeg.compress(photo, 75))
+    raw, _ = eraser.restore_luma(coefs, rounded=False)
+    out, _ = eraser.restore_luma(coefs)
+    assert raw.dtype == np.float64 and out.dtype == np.uint8
+    assert np.array_equal(np.clip(np.floor(raw + 0.5), 0, 255).astype(np.uint8), out)
+    assert np.mean(raw != np.round(raw)) > 0.9, "real-valued, not already grey levels"
+
+
+def test_spreading_moves_only_centred_coefficients_and_keeps_every_bin(eraser, photo):
+    coefs = jpeg.read_coefficients(jpeg.compress(photo, 75))
+    x = restored_luma_plane(eraser, coefs, rounded=False)
+    k = coefs.coef[0].astype(np.float64)
+    q = coefs.qt[0].astype(np.float64)
+    before = block_dct(x)
+    after = block_dct(spread_bin_centres(x, coefs.coef[0], coefs.qt[0], np.random.default_rng(0)))
+    centre = k * q
+    near = np.abs(before - centre) < NEAR
+    moved = near & (k != 0)
+    moved[:, :, 0, 0] = True
+    assert np.allclose(after[~moved], before[~moved], atol=1e-9), "the others untouched"
+    width = np.minimum(np.where(np.arange(64).reshape(8, 8) == 0, DC_WIDTH, AC_WIDTH), q / 2)
+    offset = (after - centre)[moved]
+    assert np.all(np.abs(offset) <= np.broadcast_to(width, after.shape)[moved] + 1e-9), "inside the bin"
+    # the draws are spread over the width, not left at the centre
+    dc = (after - centre)[:, :, 0, 0].ravel()
+    assert np.std(dc) > 0.5 * DC_WIDTH / np.sqrt(3)
+    ac = np.ones((8, 8), bool)
+    ac[0, 0] = False
+    nonzero_ac = (k != 0) & ac
+    share = moved[nonzero_ac].mean()  # the restorer leaves some nonzero AC bins near their centre (21 % here)
+    assert 0.1 < share < 0.9, share
+    with pytest.raises(ValueError, match="shape"):
+        spread_bin_centres(x[:64], coefs.coef[0], coefs.qt[0], np.random.default_rng(0))
+
+
+def test_dithered_rounding_is_unbiased_and_does_not_repeat_over_a_flat_region():
+    rng = np.random.default_rng(0)
+    flat = np.full((64, 64), 100.3)
+    out = dithered_round(flat, rng)
+    assert set(np.unique(out)) == {100.0, 101.0}
+    assert abs(out.mean() - 100.3) < 0.02
+    assert np.array_equal(dithered_round(np.array([[-3.0, 300.0]]), rng), np.array([[0.0, 255.0]]))
+
+
+def test_flat_blocks_keep_their_dc_off_the_lattice():
+    """Why the rounding is dithered: a flat block shifted by a fraction of a grey level snaps back
+    under plain rounding (its DC stays a multiple of 8, QF 75's DC step), not under dithering."""
+    rng = np.random.default_rng(1)
+    shifts = rng.uniform(-0.45, 0.45, size=(16, 16))
+    x = 120.0 + np.kron(shifts, np.ones((8, 8)))
+    plain = np.rint(block_dct(np.floor(x + 0.5))[:, :, 0, 0])
+    dithered = np.rint(block_dct(dithered_round(x, rng))[:, :, 0, 0])
+    assert np.all(plain % 8 == 0)
+    assert np.mean(dithered % 8 == 0) < 0.5
+
+
+def test_gan_lattice_is_gan_critic_after_lattice_dithering(eraser, photo):
+    assert "gan+lattice" in GENERATOR_METHODS
+    method = generator_method("gan+lattice", eraser)
+    assert isinstance(method, GanTargeted) and method.lattice and sorted(method.critics) == [25, 50, 75]
+    data = jpeg.compress(photo, 75)
+    coefs = jpeg.read_coefficients(data)
+    out = method(coefs, 3)
+    rng = np.random.default_rng([3, 0])
+    x = dither_lattice(restored_luma_plane(eraser, coefs, rounded=False), coefs.coef[0], coefs.qt[0], rng)
+    expected = targeted_stages(x, rng, method.critic_for(coefs))
+    assert np.array_equal(out, jpeg.to_uint8(expected))
+    assert np.array_equal(out, method(coefs, 3)) and not np.array_equal(out, method(coefs, 4))
+    # the quantization lattice the restorer leaves (z far above the 128-px threshold, 3.97) is gone;
+    # the output stays above the JPEG
+    assert jpeg_history_scores(eraser(coefs)).lattice_z > 10
+    assert jpeg_history_scores(out).lattice_z < 3.97
+    assert psnr(photo, out) > psnr(photo, jpeg.decompress(data)) + 0.3
