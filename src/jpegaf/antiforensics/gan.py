@@ -34,7 +34,7 @@ import torch
 
 from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients
-from ..data.pairs import from_unit_range, unit_range
+from ..data.pairs import from_unit_range, unit_range, unit_range_grey
 from ..data.conditioning import qtable_plane
 from .common import check_tables, ycbcr_to_rgb
 
@@ -99,7 +99,7 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                 y = generator(inp)[0, 0].float().cpu().numpy()
                 out[y0:y1, x0:x1] = y[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
     if not rounded:  # for a later stage that rounds itself (jpegaf.antiforensics.lattice)
-        return np.clip((out.astype(np.float64) + 1.0) * 127.5, 0.0, 255.0)
+        return unit_range_grey(out)
     return from_unit_range(out)
 
 

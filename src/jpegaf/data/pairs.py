@@ -59,16 +59,22 @@ def to_unit_range(img: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(unit_range(img)[None])
 
 
-def from_unit_range(x: torch.Tensor | np.ndarray) -> np.ndarray:
-    """Inverse of :func:`to_unit_range`: values in [-1, 1] -> uint8 pixels, rounded half up and
-    clipped. Shape is kept except a leading channel axis of 1, which is dropped: (1, S, S) -> (S, S).
-    """
+def unit_range_grey(x: torch.Tensor | np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] -> grey levels in [0, 255], float64, not rounded (for a stage that rounds
+    itself). Shape is kept except a leading channel axis of 1, which is dropped."""
     if isinstance(x, torch.Tensor):
         x = x.detach().cpu().numpy()
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 3 and x.shape[0] == 1:
         x = x[0]
-    return np.clip(np.floor((x + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8)
+    return np.clip((x + 1.0) * 127.5, 0.0, 255.0)
+
+
+def from_unit_range(x: torch.Tensor | np.ndarray) -> np.ndarray:
+    """Inverse of :func:`to_unit_range`: values in [-1, 1] -> uint8 pixels, rounded half up and
+    clipped. Shape is kept except a leading channel axis of 1, which is dropped: (1, S, S) -> (S, S).
+    """
+    return np.floor(unit_range_grey(x) + 0.5).astype(np.uint8)
 
 
 @functools.lru_cache(maxsize=IMAGE_CACHE_SIZE)
