@@ -34,10 +34,12 @@ lattice, measured worse and kept in this script only: ``coupled`` (:func:`couple
 ``spread`` and ``spreadbin`` (:func:`spread_bin_centres`, moves of at most 3 or across the
 whole bin), each alone, with ``-decal`` (de-calibration with steps of 1) and the suffixes above;
 they ran on the generator's output *rounded* to grey levels, which undoes most moves of less than
-a grey level's worth. Lattice dithering on the unrounded output (:data:`DITHER_STAGES`:
+a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAGES`:
 ``rounded``, ``round-dithered``, ``dither``, ``dither-plain-round``, ``dither-dc4``,
-``dither-ac1.5-near1``), each alone or with ``+targeted`` (gan+targeted's stages) or ``+critic``
-(gan+critic's).
+``dither-ac1.5-near1``; histogram smoothing, :func:`jpegaf.antiforensics.lattice.smooth_lattice`:
+``smooth`` as gan+lattice runs it, ``smooth-round`` with plain rounding, ``smooth-ac2-round`` the
+same with an AC sigma of 2), each alone or with ``+targeted`` (gan+targeted's stages) or
+``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix).
 """
@@ -57,7 +59,7 @@ from jpegaf.antiforensics.common import decode_plane
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import GanEraser
 from jpegaf.antiforensics.hybrid import restored_luma_plane, targeted_stages
-from jpegaf.antiforensics.lattice import dither_lattice, dithered_round
+from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice
 from jpegaf.antiforensics.lattice import spread_bin_centres as lattice_spread
 from jpegaf.data.corpus import is_corpus, read_corpus_parts
 from jpegaf.detectors import calibration_for, classical_detectors, load_calibrations, verdict
@@ -112,9 +114,10 @@ LATTICE_STAGES = {"coupled": lambda *a: coupled_dither(*a), "spread": lambda *a:
                   "spreadbin": lambda *a: spread_bin_centres(*a, width=64.0)}
 LATTICE_VARIANTS = tuple(name + decal for name in LATTICE_STAGES for decal in ("", "-decal"))
 VARIANTS.update({name + post: None for name in LATTICE_VARIANTS for post in ("", "+corners+borders", "+borders")})
-#: Lattice dithering (:mod:`jpegaf.antiforensics.lattice`) on the generator's *unrounded* output:
+#: Lattice stages (:mod:`jpegaf.antiforensics.lattice`) on the generator's *unrounded* output:
 #: name -> stage(raw plane, coef, table, rng) -> integer-valued plane. ``rounded`` is the plain
-#: generator; ``dither`` the package's stage; the others take one of its parts away or widen it.
+#: generator; ``dither`` lattice dithering, and the ``dither-*`` variants take one of its parts
+#: away or widen it; ``smooth`` histogram smoothing as gan+lattice runs it.
 DITHER_STAGES = {
     "rounded": lambda x, coef, table, rng: np.clip(np.floor(x + 0.5), 0, 255),
     "round-dithered": lambda x, coef, table, rng: dithered_round(x, rng),
@@ -123,10 +126,15 @@ DITHER_STAGES = {
     "dither-dc4": lambda x, coef, table, rng: dithered_round(lattice_spread(x, coef, table, rng, dc_width=4.0), rng),
     "dither-ac1.5-near1": lambda x, coef, table, rng: dithered_round(
         lattice_spread(x, coef, table, rng, ac_width=1.5, near=1.0), rng),
+    "smooth": lambda x, coef, table, rng: smooth_lattice(x, coef, rng),
+    "smooth-round": lambda x, coef, table, rng: np.clip(np.floor(
+        smooth_coefficient_histograms(x, coef, rng) + 0.5), 0, 255),
+    "smooth-ac2-round": lambda x, coef, table, rng: np.clip(np.floor(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=2.0) + 0.5), 0, 255),
 }
 #: ``+targeted``: gan+targeted's stages after it (so ``rounded+targeted`` is gan+targeted);
 #: ``+critic``: the same with the shipped critic of the quality (``rounded+critic`` is gan+critic,
-#: ``dither+critic`` gan+lattice's stages, with another random stream).
+#: ``smooth+critic`` gan+lattice's stages, with another random stream).
 VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("", "+targeted", "+critic")})
 
 

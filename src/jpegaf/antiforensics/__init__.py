@@ -22,7 +22,7 @@ CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, 
 #: and border smoothing; "gan+targeted", the generator followed by stages aimed at the
 #: calibration and blocking traces only (:class:`~jpegaf.antiforensics.hybrid.GanTargeted`);
 #: "gan+critic", the same with steps against a frozen CNN critic (the shipped ``critic-64-q*``);
-#: "gan+lattice", gan+critic after lattice dithering (:mod:`~jpegaf.antiforensics.lattice`).
+#: "gan+lattice", gan+critic after smoothing the coefficient histograms (:mod:`~jpegaf.antiforensics.lattice`).
 GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 

@@ -35,9 +35,10 @@ those, at 0.5–0.9 dB even eased; ``results/antiforensic/hybrid-stages.md``).
 64-px CNN critic of the file's quality, trained apart from every shipped detector
 (``scripts/train_critics.py``), aimed at what the CNNs see.
 
-``gan+lattice`` is ``gan+critic`` on the generator's unrounded luma after lattice dithering
-(:mod:`jpegaf.antiforensics.lattice`: coefficients the generator left at their bin's centre moved
-a little inside the bin, then dithered rounding), aimed at the quantization lattice.
+``gan+lattice`` is ``gan+critic`` on the generator's unrounded luma after its coefficient
+histograms are smoothed (:mod:`jpegaf.antiforensics.lattice`: per subband, the DC and the nonzero
+bins' coefficients moved in order onto their own distribution blurred by about a coefficient
+unit, then dithered rounding), aimed at the quantization lattice.
 
 Colour: the luma goes through the generator and then the later stages; Cb and Cr through F3
 alone (``gan+f3*``) or through the targeted stages from the decoded JPEG (``gan+targeted``).
@@ -55,7 +56,7 @@ from .common import apply_per_component, decode_plane
 from .critic import critic_steps
 from .fan import FanConfig, de_calibrate, fan_plane
 from .gan import GanEraser
-from .lattice import dither_lattice
+from .lattice import smooth_lattice
 
 
 #: F3's later stages, eased (module doc): no histogram smoothing, TV steps 1/(k + 10), de-calibration
@@ -138,8 +139,8 @@ class GanTargeted:
     With ``critics`` (JPEG quality -> :class:`~jpegaf.detectors.cnn.CnnDetector`), the
     ``gan+critic`` method: the luma also takes critic steps against the critic of the quality
     nearest the file's estimated one (ties to the higher). With ``lattice`` too, ``gan+lattice``:
-    the generator's luma, unrounded, first goes through lattice dithering
-    (:func:`jpegaf.antiforensics.lattice.dither_lattice`).
+    the generator's luma, unrounded, first has its coefficient histograms smoothed
+    (:func:`jpegaf.antiforensics.lattice.smooth_lattice`).
     """
 
     def __init__(self, eraser: GanEraser, critics: dict[int, CnnDetector] | None = None, lattice: bool = False):
@@ -167,8 +168,8 @@ class GanTargeted:
             x = next(starts)
             if x is None:
                 x = decode_plane(np.asarray(coef).astype(np.int64), table)
-            elif self.lattice:  # the luma, unrounded: lattice dithering rounds it
-                x = dither_lattice(x, coef, table, rng)
+            elif self.lattice:  # the luma, unrounded: the lattice stage rounds it
+                x = smooth_lattice(x, coef, rng)
             return targeted_stages(x, rng, next(critics))
 
         return apply_per_component(coefs, plane, seed)

@@ -65,7 +65,7 @@ _LABELS = {ORIGINAL: "original", "jpeg": "JPEG", "f1": "F1 (Stamm dither)",
            "f2": "F2 (Stamm deblocking)", "f3": "F3 (Fan variational)", "gan": "GAN (ours)",
            "gan+f3": "GAN + F3 stages", "gan+f3-light": "GAN + light F3 stages",
            "gan+targeted": "GAN + targeted stages", "gan+critic": "GAN + targeted stages + critic",
-           "gan+lattice": "GAN + lattice dithering + targeted stages + critic"}
+           "gan+lattice": "GAN + histogram smoothing + targeted stages + critic"}
 
 
 def _figure(width: float, height: float):

@@ -47,7 +47,7 @@ from .. import jpeg
 from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, METHODS, classical_method, generator_method
 from ..antiforensics.borders import BORDER_STAGE
 from ..antiforensics.critic import CRITIC_STEPS
-from ..antiforensics.lattice import LATTICE_STAGE
+from ..antiforensics.lattice import SMOOTH_STAGE
 from ..antiforensics.fan import FanConfig
 from ..antiforensics.hybrid import LIGHT_STAGES, TARGETED_DECAL_STEP
 from ..antiforensics.stamm import kf_reference_digest
@@ -171,7 +171,7 @@ def method_parameters(name: str) -> str:
         critics = " ".join(f"q{q}={file_sha256(str(p))[:16]}" for q, p in sorted(shipped_critics().items()))
         return f"gan+critic {method_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
     if name == "gan+lattice":
-        return f"gan+lattice {LATTICE_STAGE} then {method_parameters('gan+critic')}"
+        return f"gan+lattice {SMOOTH_STAGE} then {method_parameters('gan+critic')}"
     return name
 
 
