@@ -174,6 +174,33 @@ def test_items_pair_the_original_with_its_jpeg_of_the_same_crop(small_dir):
     assert len(neg.negatives.memory) == 1
 
 
+def test_negatives_are_keyed_by_every_parameter_of_the_method(monkeypatch):
+    """The disk cache key of the adaptive detector's negatives carries what the evaluation grid's
+    cells carry: a changed stage (gan+lattice's histogram smoothing), critic or K_F reference makes
+    other negatives; the generator's digest is added for the generator methods."""
+    from jpegaf.antiforensics import method_parameters
+    from jpegaf.antiforensics.lattice import SMOOTH_STAGE
+    from jpegaf.pretrained import shipped_generator
+
+    f2 = Negatives("f2", 50)
+    assert f2.identity == f"f2:{method_parameters('f2')}" and "kf_reference=" in f2.identity
+    weights = str(shipped_generator(50))
+    lattice = Negatives("gan+lattice", 50, weights)
+    critic = Negatives("gan+critic", 50, weights)
+    assert SMOOTH_STAGE in lattice.identity and "critics q25=" in lattice.identity
+    assert SMOOTH_STAGE not in critic.identity and "critics q25=" in critic.identity
+    digest = lattice.identity.split(":")[1]
+    assert len(digest) == 16 and digest in critic.identity
+    import jpegaf.antiforensics.lattice as lattice_module
+
+    method_parameters.cache_clear()
+    monkeypatch.setattr(lattice_module, "SMOOTH_STAGE", SMOOTH_STAGE.replace("ac_sigma=1.5", "ac_sigma=2.0"))
+    try:
+        assert Negatives("gan+lattice", 50, weights).identity != lattice.identity
+    finally:
+        method_parameters.cache_clear()
+
+
 def test_adaptive_mode_with_f1_negatives_runs(tmp_path, small_dir):
     config = tiny_config(negatives="f1", epochs=1, crops_per_image=3, cache_dir=str(tmp_path / "cache"))
     result = train_detector(config, small_dir, tmp_path / "run", progress=False)

@@ -6,6 +6,8 @@
   constraint, perceptual histogram smoothing, de-calibration).
 """
 
+import functools
+
 from .fan import FanConfig, FanVariational
 from .common import AntiForensicMethod, apply_per_component, coefficients_from_image
 from .stamm import (StammDeblocking, StammDeblockingConfig, StammDither, dither_coefficients,
@@ -62,8 +64,47 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
     raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
 
 
+@functools.lru_cache(maxsize=None)  # hashes the critics' weights: once per process, not per cell
+def method_parameters(name: str) -> str:
+    """A text that changes whenever the method's parameters do: part of every cache key of a
+    method's outputs (the evaluation grid's cells, the adaptive detector's negatives). The
+    generator's weights are not in it; the callers add their digest."""
+    if name in CLASSICAL_METHODS:
+        m = classical_method(name)
+        text = repr(getattr(m, "config", m))
+        if name == "f2":  # its K_F target is read from shipped data: a new reference, new outputs
+            from .stamm import kf_reference_digest
+
+            text += f" kf_reference={kf_reference_digest()}"
+        return text
+    if name == "gan+f3":  # F3's stages run after the generator: their parameters count too
+        return f"gan+f3 {FanConfig()!r}"
+    if name == "gan+f3-light":  # border smoothing joined the stages after the first measurements
+        from .borders import BORDER_STAGE
+        from .hybrid import LIGHT_STAGES
+
+        return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again"
+    if name == "gan+targeted":
+        from .borders import BORDER_STAGE
+        from .hybrid import TARGETED_DECAL_STEP
+
+        return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again"
+    if name == "gan+critic":  # the critics' weights are part of the method
+        from ..pretrained import shipped_critics
+        from ..weights import file_sha256
+        from .critic import CRITIC_STEPS
+
+        critics = " ".join(f"q{q}={file_sha256(str(p))[:16]}" for q, p in sorted(shipped_critics().items()))
+        return f"gan+critic {method_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
+    if name == "gan+lattice":
+        from .lattice import SMOOTH_STAGE
+
+        return f"gan+lattice {SMOOTH_STAGE} then {method_parameters('gan+critic')}"
+    return name
+
+
 __all__ = [
-    "CLASSICAL_METHODS", "GENERATOR_METHODS", "METHODS", "classical_method", "generator_method",
+    "CLASSICAL_METHODS", "GENERATOR_METHODS", "METHODS", "classical_method", "generator_method", "method_parameters",
     "AntiForensicMethod", "FanConfig", "FanVariational", "StammDeblocking", "StammDeblockingConfig", "StammDither",
     "apply_per_component", "coefficients_from_image", "dither_coefficients", "laplacian_lambda",
 ]

@@ -44,13 +44,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..antiforensics import CLASSICAL_METHODS, GENERATOR_METHODS, METHODS, classical_method, generator_method
-from ..antiforensics.borders import BORDER_STAGE
-from ..antiforensics.critic import CRITIC_STEPS
-from ..antiforensics.lattice import SMOOTH_STAGE
-from ..antiforensics.fan import FanConfig
-from ..antiforensics.hybrid import LIGHT_STAGES, TARGETED_DECAL_STEP
-from ..antiforensics.stamm import kf_reference_digest
+from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
 from ..determinism import derived_seed, stable_hash
@@ -151,30 +145,6 @@ def selected_detectors(names: tuple[str, ...] | str):
 
 
 @functools.lru_cache(maxsize=None)
-def method_parameters(name: str) -> str:
-    """A text that changes whenever the method's parameters do (part of the cache key)."""
-    if name in CLASSICAL_METHODS:
-        m = classical_method(name)
-        text = repr(getattr(m, "config", m))
-        if name == "f2":  # its K_F target is read from shipped data: a new reference, new cells
-            text += f" kf_reference={kf_reference_digest()}"
-        return text
-    if name == "gan+f3":  # F3's stages run after the generator: their parameters count too
-        return f"gan+f3 {FanConfig()!r}"
-    if name == "gan+f3-light":  # border smoothing joined the stages after the first measurements
-        return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again"
-    if name == "gan+targeted":
-        return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again"
-    if name == "gan+critic":  # the critics' weights are part of the method
-        from ..pretrained import shipped_critics
-
-        critics = " ".join(f"q{q}={file_sha256(str(p))[:16]}" for q, p in sorted(shipped_critics().items()))
-        return f"gan+critic {method_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
-    if name == "gan+lattice":
-        return f"gan+lattice {SMOOTH_STAGE} then {method_parameters('gan+critic')}"
-    return name
-
-
 def method_seed(seed: int, index: int) -> int:
     """The seed given to the methods for image ``index`` of the test split."""
     return derived_seed(seed, index, bits=32)

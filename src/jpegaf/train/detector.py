@@ -50,7 +50,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import Dataset
 
 from .. import jpeg
-from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method
+from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import detector_name, predict_proba
 from ..determinism import derived_seed, stable_hash
@@ -210,8 +210,12 @@ class Negatives:
 
     ``kind`` "f1" (Stamm dither), "f2" (Stamm deblocking), "f3" (Fan variational), "gan+f3" (the
     generator, then F3's later stages): the method is applied to the coefficients of
-    ``compress(original, quality)``; "gan": the generator is run on the decoded JPEG. Results are memoised per process by ``key`` and, with ``cache_dir``, stored
-    as PNGs (:class:`jpegaf.data.JpegCropCache` layout).
+    ``compress(original, quality)``; "gan": the generator is run on the decoded JPEG; the other
+    generator methods as for ``gan+f3``. Results are memoised per process by ``key`` and, with
+    ``cache_dir``, stored as PNGs (:class:`jpegaf.data.JpegCropCache` layout) keyed by the crop,
+    seed, quality, libjpeg's version and :attr:`identity`: the generator's digest and the method's
+    parameters (:func:`jpegaf.antiforensics.method_parameters`, as the evaluation grid keys its
+    cells), so a changed stage or critic never reads another's outputs.
     """
 
     def __init__(self, kind: str, quality: int, generator_weights: str | None = None,
@@ -235,11 +239,11 @@ class Negatives:
             self.identity = f"gan:{digest}"
             if kind != "gan":  # the generator inside a method that reads the JPEG's coefficients
                 self.method = generator_method(kind, GanEraser.of(self.generator))
-                self.identity = f"{kind}:{digest}:{getattr(self.method, 'config', None)!r}"
+                # every stage's parameters and the critics' weights, as the evaluation grid keys them
+                self.identity = f"{kind}:{digest}:{method_parameters(kind)}"
         else:
             self.method = classical_method(kind)
-            # the parameters, not the object's repr (which may hold an id)
-            self.identity = f"{kind}:{getattr(self.method, 'config', None)!r}"
+            self.identity = f"{kind}:{method_parameters(kind)}"
 
     def make(self, original: np.ndarray, decoded: np.ndarray, seed: int) -> np.ndarray:
         """The processed version (uint8, same shape) of the JPEG of ``original``."""
