@@ -285,6 +285,13 @@ def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarra
     return x, out
 
 
+def calibration_sample(corpus: Path, n: int) -> list[Path]:
+    """``n`` files of the corpus's calibration part, evenly spaced in name order: the crops this
+    script and ``scripts/lattice_smoothing.py`` measure, so that their tables compare."""
+    files = read_corpus_parts(corpus).calibration
+    return files[::max(1, len(files) // n)][:n]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quality", type=int, choices=(25, 50, 75), required=True)
@@ -300,8 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
-    cal_files = read_corpus_parts(args.corpus).calibration
-    files = cal_files[::max(1, len(cal_files) // args.n)][:args.n]
+    files = calibration_sample(args.corpus, args.n)
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files)))

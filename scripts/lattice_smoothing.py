@@ -39,7 +39,7 @@ from jpegaf.antiforensics.hybrid import restored_luma_plane
 from jpegaf.antiforensics.lattice import (dither_lattice, dithered_round, smooth_coefficient_histograms,
                                           smooth_lattice, smooth_values)
 from jpegaf.data import centre_crop_position
-from jpegaf.data.corpus import is_corpus, read_corpus_parts
+from jpegaf.data.corpus import is_corpus
 from jpegaf.detectors import calibration_for, load_calibrations
 from jpegaf.detectors import history
 from jpegaf.detectors.base import DEFAULT_CALIBRATIONS
@@ -48,6 +48,8 @@ from jpegaf.jpeg import compress, decompress, read_coefficients
 from jpegaf.jpeg.dct import block_dct, block_idct
 from jpegaf.metrics import psnr
 from jpegaf.pretrained import shipped_generators
+
+from hybrid_stages import calibration_sample  # the same crops as its tables (scripts/ is on the path)
 
 SIZE = 256
 
@@ -162,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
-    cal_files = read_corpus_parts(args.corpus).calibration
-    files = cal_files[::max(1, len(cal_files) // args.n)][:args.n]
+    files = calibration_sample(args.corpus, args.n)
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
         restored = list(pool.map(restore, files, [args.quality] * len(files)))
