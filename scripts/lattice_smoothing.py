@@ -16,8 +16,8 @@ dither_lattice`), ``noise`` (Gaussian noise of 1.5 on the DC and the nonzero bin
 each bin, then rounded), ``smooth`` (:func:`~jpegaf.antiforensics.lattice.smooth_lattice`: AC
 sigma 1.5, DC 2, dithered rounding), ``smooth-round`` (the same, plainly rounded), and with
 dithered rounding: ``smooth-ac1``, ``smooth-ac2``, ``smooth-ac3`` (other AC sigmas),
-``smooth-dc1`` and ``smooth-no-dc`` (DC sigma 1, or 1e-6: the DC left where it is, to within the
-histogram's resolution of 0.05) and ``smooth-all-ac`` (the zero bins smoothed too).
+``smooth-dc1``, ``smooth-dc3``, ``smooth-dc4`` and ``smooth-no-dc`` (DC sigma 1, 3, 4, or 1e-6:
+the DC left where it is, to within the histogram's resolution of 0.05), ``smooth-ac2-dc3`` and ``smooth-all-ac`` (the zero bins smoothed too).
 
 ``--diagnose VARIANT`` also prints, for that variant, the subbands whose lattice excess on the
 codec's grid most exceeds its mean over four other offsets, with the steps that carry the excess
@@ -97,6 +97,9 @@ VARIANTS = {
     "smooth-ac2": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, ac_sigma=2.0),
     "smooth-ac3": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, ac_sigma=3.0),
     "smooth-dc1": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, dc_sigma=1.0),
+    "smooth-dc3": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, dc_sigma=3.0),
+    "smooth-dc4": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, dc_sigma=4.0),
+    "smooth-ac2-dc3": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, ac_sigma=2.0, dc_sigma=3.0),
     "smooth-no-dc": lambda x, coef, table, rng: _smooth_dithered(x, coef, rng, dc_sigma=1e-6),
     "smooth-all-ac": lambda x, coef, table, rng: dithered_round(smooth_every_ac(x, coef, rng), rng),
 }
