@@ -22,8 +22,8 @@ critic's threshold).
 Settings (``critic_steps`` arguments; ``shipped`` is gan+lattice as it is): ``none`` (no critic
 steps: gan+lattice's stages without the critic), ``shipped`` (target half the critic's
 threshold, 10 steps, max shift 2; checked equal to gan+lattice's stages on the first crop),
-``t0.25`` (target a quarter, 20 steps), ``t0.25-s3`` (and max shift 3), ``t0.1-s3`` (a tenth, 30 steps, max shift 3), ``share0.1`` (shipped, 10 % of
-pixels a step).
+``t0.25`` (target a quarter, 20 steps), ``t0.25-s3`` (and max shift 3), ``t0.1-s3`` (a
+tenth, 30 steps, max shift 3), ``share0.1`` (shipped, 10 % of pixels a step).
 """
 
 from __future__ import annotations
