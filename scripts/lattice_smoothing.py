@@ -17,7 +17,8 @@ each bin, then rounded), ``smooth`` (:func:`~jpegaf.antiforensics.lattice.smooth
 sigma 1.5, DC 2, dithered rounding), ``smooth-round`` (the same, plainly rounded), and with
 dithered rounding: ``smooth-ac1``, ``smooth-ac2``, ``smooth-ac3`` (other AC sigmas),
 ``smooth-dc1``, ``smooth-dc3``, ``smooth-dc4`` and ``smooth-no-dc`` (DC sigma 1, 3, 4, or 1e-6:
-the DC left where it is, to within the histogram's resolution of 0.05), ``smooth-ac2-dc3`` and ``smooth-all-ac`` (the zero bins smoothed too).
+the DC left where it is, to within the histogram's resolution of 0.05), ``smooth-ac2-dc3`` and
+``smooth-all-ac`` (the zero bins smoothed too).
 
 ``--diagnose VARIANT`` also prints, for that variant, the subbands whose lattice excess on the
 codec's grid most exceeds its mean over four other offsets, with the steps that carry the excess
