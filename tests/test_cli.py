@@ -215,9 +215,11 @@ def test_training_options_reach_the_config():
     assert (config.d_lr, config.gamma, config.phase2_epochs, config.phase1_epochs) == (1e-4, 0.5, 4, 10)
     assert (config.vgg_preprocessing, config.cache_dir, config.preset) == ("caffe", "c", "cpu")
     config = gan_config(parse(base + ["50", "--lattice-weight", "0.5", "--blocking-weight", "0.1",
-                                      "--calibration-weight", "0.2", "--d-warmup-steps", "30"]))
+                                      "--calibration-weight", "0.2", "--d-warmup-steps", "30",
+                                      "--phase1-lr", "1e-4", "--g-lr", "2e-4"]))
     assert (config.lattice_weight, config.blocking_weight, config.calibration_weight, config.d_warmup_steps) == (
         0.5, 0.1, 0.2, 30)
+    assert (config.phase1_lr, config.g_lr, config.d_lr) == (1e-4, 2e-4, cpu_preset(50).d_lr)
     assert config.anti_forensic and not cpu_preset(50).anti_forensic and not paper_preset(50).anti_forensic
 
     base = ["train", "detector", "--data", "d", "--out", "o", "--size", "128", "--quality", "50"]

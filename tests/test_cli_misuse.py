@@ -63,6 +63,7 @@ MISUSES = [
     ["train", "detector", "--data", "photos", "--size", "64", "--quality", "50", "--workers", "-3", "--out", "out"],
     ["train", "gan", "--data", "photos", "--quality", "50", "--phase1-epochs", "-1", "--out", "out"],
     ["train", "gan", "--data", "photos", "--quality", "50", "--d-lr", "0", "--no-perceptual", "--out", "out"],
+    ["train", "gan", "--data", "photos", "--quality", "50", "--phase1-lr", "-1e-4", "--no-perceptual", "--out", "out"],
     ["train", "gan", "--data", "photos", "--quality", "50", "--gamma", "-1", "--no-perceptual", "--out", "out"],
     # data
     ["data", "check", "missing"],

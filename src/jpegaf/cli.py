@@ -382,6 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--phase1-epochs", type=_count, default=SUPPRESS, help="override the preset's generator-only epochs")
     t.add_argument("--phase2-epochs", type=_count, default=SUPPRESS, help="override the preset's adversarial epochs")
     t.add_argument("--lr-decay-epoch", type=_count, default=SUPPRESS, help="override the phase-2 epoch where rates drop")
+    t.add_argument("--phase1-lr", type=float, default=SUPPRESS,
+                   help="override the generator's phase-1 learning rate (paper: 5e-4); a lower one "
+                        "fine-tunes --init-generator without first undoing its training")
+    t.add_argument("--g-lr", type=float, default=SUPPRESS,
+                   help="override the generator's phase-2 learning rate (paper: 5e-4)")
     t.add_argument("--d-lr", type=float, default=SUPPRESS,
                    help="override the discriminator's learning rate (paper: 5e-6)")
     t.add_argument("--gamma", type=float, default=SUPPRESS, help="override the adversarial weight gamma (paper: 1e-2)")
