@@ -41,7 +41,9 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 same with an AC sigma of 2), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
-without a suffix).
+without a suffix). The generator's output is projected onto the file's quantization bins, as
+:class:`~jpegaf.antiforensics.gan.GanEraser` does by default; ``--no-project`` leaves it as the
+network gives it (every table above ``results/antiforensic/projection.md`` was measured so).
 """
 
 from __future__ import annotations
@@ -247,11 +249,13 @@ def _pixels(y: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(y + 0.5), 0, 255)
 
 
-def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The original crop, and its JPEG and every variant's output (uint8)."""
+def outputs(path: Path, quality: int, names: tuple[str, ...],
+            project: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The original crop, and its JPEG and every variant's output (uint8); ``project``: the
+    generator's output projected onto the file's quantization bins, as GanEraser does by default."""
     global _ERASER
     if _ERASER is None:  # one per worker process
-        _ERASER = GanEraser(shipped_generators())
+        _ERASER = GanEraser(shipped_generators(), project=project)
     x = read_image(path)
     data = compress(x, quality)
     coefs = read_coefficients(data)
@@ -299,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", nargs="+", metavar="NAME", help="the variants to run (default all; names above)")
+    ap.add_argument("--no-project", action="store_true",
+                    help="the generator's output as the network gives it, not projected onto the file's bins")
     args = ap.parse_args(argv)
     unknown = sorted(set(args.only or ()) - set(VARIANTS))
     if unknown:
@@ -310,13 +316,15 @@ def main(argv: list[str] | None = None) -> int:
     files = calibration_sample(args.corpus, args.n)
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files)))
+        results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files),
+                                [not args.no_project] * len(files)))
     cals = load_calibrations(DEFAULT_CALIBRATIONS)
     detectors = classical_detectors()
     cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{SIZE}-q{args.quality}.safetensors")
     header = ["variant", "PSNR gain (dB)", "SSIM gain", *(d.name for d in detectors), cnn.name]
     print(f"QF {args.quality}, {len(files)} calibration crops of {SIZE} px of {args.corpus} "
-          f"({time.perf_counter() - start:.0f} s); share called JPEG at the shipped thresholds\n")
+          f"({time.perf_counter() - start:.0f} s), generator output {'not ' if args.no_project else ''}"
+          f"projected onto the file's bins; share called JPEG at the shipped thresholds\n")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name in ["jpeg", *names, "original"]:
         images = [x if name == "original" else out[name] for x, out in results]
