@@ -41,7 +41,9 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 same with an AC sigma of 2), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
-without a suffix).
+without a suffix). The generator's output is projected onto the file's quantization bins, as
+:class:`~jpegaf.antiforensics.gan.GanEraser` does by default; ``--no-project`` leaves it as the
+network gives it (every table above ``results/antiforensic/projection.md`` was measured so).
 """
 
 from __future__ import annotations
@@ -53,9 +55,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_borders
 from jpegaf.antiforensics.common import decode_plane
+from jpegaf.antiforensics.critic import TARGET_FRACTION, tile_origins
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import GanEraser
 from jpegaf.antiforensics.hybrid import restored_luma_plane, targeted_stages
@@ -136,6 +141,9 @@ DITHER_STAGES = {
 #: ``+critic``: the same with the shipped critic of the quality (``rounded+critic`` is gan+critic,
 #: ``smooth+critic`` gan+lattice's stages, with another random stream).
 VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("", "+targeted", "+critic")})
+#: ``descent``: histogram smoothing, then critic descent on the unrounded plane
+#: (:func:`critic_descent`, below; measured worse than critic steps) with the dither it is then rounded with.
+VARIANTS.update({"descent" + post: None for post in ("", "+targeted", "+critic")})
 
 
 def split_variant(name: str) -> tuple[str, list[str]]:
@@ -210,6 +218,71 @@ def spread_bin_centres(img: np.ndarray, coef: np.ndarray, table: np.ndarray, rng
     return block_idct(np.where(move, centre + e, g))
 
 
+# --------------------------------------------------------------------------------------------
+# Critic descent (``descent`` variants): critic steps' aim on the unrounded plane, measured worse
+# (results/antiforensic/projection.md) and kept here as the record of the experiment.
+#
+# Why it was tried: critic steps move pixels of an already rounded plane by whole grey levels, and
+# a move of one grey level costs its full square in MSE. Before the plane is rounded, a change of
+# a fraction of a grey level costs only its own square: the rounding that follows adds its own
+# error whatever the change. Critic descent therefore changes the *unrounded* plane by small
+# real amounts, each step of a fixed root-mean-square size along the critic's gradient, and sees
+# the plane as it will be rounded (with the dither that rounding will use, passed in: the
+# forward pass is floor(y + delta + u), the backward pass goes straight through the floor).
+
+DESCENT_STEPS, DESCENT_RMS = 20, 0.05
+
+
+def critic_descent(plane: np.ndarray, dither: np.ndarray, critic: CnnDetector, *, target: float | None = None,
+                   steps: int = DESCENT_STEPS, rms: float = DESCENT_RMS) -> np.ndarray:
+    """Critic descent on one unrounded plane (notes above).
+
+    plane: (H, W) real grey levels, not rounded; dither: (H, W) in [0, 1), the dither the plane
+    will be rounded with (``floor(plane + dither)``). Returns the changed plane, float64, not
+    rounded: each step moves it by ``rms`` grey levels root-mean-square along the gradient of the
+    tiles' softplus excess over ``target`` (default: half the critic's own threshold), until
+    every tile of the rounded plane scores below it or ``steps`` steps are done. A plane smaller
+    than the critic's input comes back unchanged.
+    """
+    y = np.asarray(plane, dtype=np.float64)
+    u = np.asarray(dither, dtype=np.float64)
+    if y.shape != u.shape:
+        raise ValueError(f"dither must have the plane's shape {y.shape}, got {u.shape}")
+    size = critic.size
+    rows, cols = tile_origins(y.shape[0], size), tile_origins(y.shape[1], size)
+    if not rows or not cols:
+        return y.copy()
+    if target is None:
+        if critic.threshold is None:
+            raise ValueError(f"{critic.name} has no threshold: give target")
+        target = critic.threshold * TARGET_FRACTION
+    target_logit = float(np.log(target / (1.0 - target)))
+    delta = np.zeros_like(y)
+    model = critic.model
+    was_training = model.training
+    model.eval()
+    try:
+        for _ in range(steps):
+            soft = y + delta
+            rounded = np.clip(np.floor(soft + u), 0.0, 255.0)
+            t_soft = torch.tensor(soft / 127.5 - 1.0, dtype=torch.float32, requires_grad=True)
+            # Straight through: the network sees the rounded plane, the gradient reaches the soft one.
+            t = t_soft + (torch.tensor(rounded / 127.5 - 1.0, dtype=torch.float32) - t_soft).detach()
+            tiles = torch.stack([t[r:r + size, c:c + size] for r in rows for c in cols])[:, None]
+            logits = model(tiles).reshape(-1)
+            if float(logits.detach().max()) < target_logit:
+                break
+            F.softplus(logits - target_logit).sum().backward()
+            g = t_soft.grad.numpy().astype(np.float64)
+            norm = float(np.sqrt(np.mean(g * g)))
+            if norm == 0.0:
+                break
+            delta -= rms * g / norm
+    finally:
+        model.train(was_training)
+    return y + delta
+
+
 _ERASER: GanEraser | None = None
 
 
@@ -233,25 +306,37 @@ def _dithered(coefs, quality: int, name: str) -> np.ndarray:
     base, posts = split_variant(name)
     rng = np.random.default_rng(0)
     raw = restored_luma_plane(_ERASER, coefs, rounded=False)
-    y = DITHER_STAGES[base](raw, coefs.coef[0], coefs.qt[0], rng)
+    if base == "descent":
+        y = smooth_coefficient_histograms(raw, coefs.coef[0], rng)
+        u = rng.random(y.shape)  # dithered_round's draw, in its order
+        y = np.clip(np.floor(critic_descent(y, u, _critic(quality)) + u), 0.0, 255.0)
+    else:
+        y = DITHER_STAGES[base](raw, coefs.coef[0], coefs.qt[0], rng)
     if posts == ["+targeted"]:
         y = targeted_stages(y, rng)
     elif posts == ["+critic"]:
-        if quality not in _CRITIC:
-            _CRITIC[quality] = CnnDetector.load(shipped_critics()[quality])
-        y = targeted_stages(y, rng, _CRITIC[quality])
+        y = targeted_stages(y, rng, _critic(quality))
     return y
+
+
+def _critic(quality: int) -> CnnDetector:
+    """The shipped critic of ``quality``, loaded once per worker."""
+    if quality not in _CRITIC:
+        _CRITIC[quality] = CnnDetector.load(shipped_critics()[quality])
+    return _CRITIC[quality]
 
 
 def _pixels(y: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(y + 0.5), 0, 255)
 
 
-def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The original crop, and its JPEG and every variant's output (uint8)."""
+def outputs(path: Path, quality: int, names: tuple[str, ...],
+            project: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The original crop, and its JPEG and every variant's output (uint8); ``project``: the
+    generator's output projected onto the file's quantization bins, as GanEraser does by default."""
     global _ERASER
     if _ERASER is None:  # one per worker process
-        _ERASER = GanEraser(shipped_generators())
+        _ERASER = GanEraser(shipped_generators(), project=project)
     x = read_image(path)
     data = compress(x, quality)
     coefs = read_coefficients(data)
@@ -263,7 +348,7 @@ def outputs(path: Path, quality: int, names: tuple[str, ...]) -> tuple[np.ndarra
     for name in names:
         base, posts = split_variant(name)
         config = VARIANTS[base]
-        if base in DITHER_STAGES:
+        if base in DITHER_STAGES or base == "descent":
             y = _dithered(coefs, quality, name)
         elif base in LATTICE_VARIANTS:
             if base not in staged:
@@ -299,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", nargs="+", metavar="NAME", help="the variants to run (default all; names above)")
+    ap.add_argument("--no-project", action="store_true",
+                    help="the generator's output as the network gives it, not projected onto the file's bins")
     args = ap.parse_args(argv)
     unknown = sorted(set(args.only or ()) - set(VARIANTS))
     if unknown:
@@ -310,13 +397,15 @@ def main(argv: list[str] | None = None) -> int:
     files = calibration_sample(args.corpus, args.n)
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files)))
+        results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files),
+                                [not args.no_project] * len(files)))
     cals = load_calibrations(DEFAULT_CALIBRATIONS)
     detectors = classical_detectors()
     cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{SIZE}-q{args.quality}.safetensors")
     header = ["variant", "PSNR gain (dB)", "SSIM gain", *(d.name for d in detectors), cnn.name]
     print(f"QF {args.quality}, {len(files)} calibration crops of {SIZE} px of {args.corpus} "
-          f"({time.perf_counter() - start:.0f} s); share called JPEG at the shipped thresholds\n")
+          f"({time.perf_counter() - start:.0f} s), generator output {'not ' if args.no_project else ''}"
+          f"projected onto the file's bins; share called JPEG at the shipped thresholds\n")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name in ["jpeg", *names, "original"]:
         images = [x if name == "original" else out[name] for x, out in results]

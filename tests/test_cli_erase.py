@@ -105,9 +105,14 @@ def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_pa
                  "--generator", str(weights), "--threads", "1"]) == 0
     err = capsys.readouterr().err
     assert "quality 50 has no trained generator; using the QF 75 one" in err
-    from jpegaf.antiforensics.gan import load_trained_generator
+    from jpegaf.antiforensics.gan import load_trained_generator, project_luma
 
-    expected = tiled_generate(load_trained_generator(weights).module, jpeg.decompress(jpegs / "img0.jpg"))
-    plain = tiled_generate(load_generator(weights)[0], jpeg.decompress(jpegs / "img0.jpg"))
-    assert np.abs(expected.astype(int) - plain).max() <= 1
+    decoded = jpeg.decompress(jpegs / "img0.jpg")
+    network = tiled_generate(load_trained_generator(weights).module, decoded)
+    plain = tiled_generate(load_generator(weights)[0], decoded)
+    assert np.abs(network.astype(int) - plain).max() <= 1
+    # erase projects the network's unrounded luma onto the file's quantization bins
+    raw = tiled_generate(load_trained_generator(weights).module, decoded, rounded=False)
+    expected = jpeg.to_uint8(project_luma(raw, jpeg.read_coefficients(jpegs / "img0.jpg")))
+    assert not np.array_equal(expected, network), "an untrained generator leaves the bins"
     assert np.array_equal(read_image(out), expected)

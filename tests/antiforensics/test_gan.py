@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import torch
 
-from jpegaf.antiforensics.common import ycbcr_to_rgb
-from jpegaf.antiforensics.gan import (GanEraser, load_trained_generator, receptive_radius, rgb_to_ycbcr,
-                                      tiled_generate)
-from jpegaf.jpeg import compress, decompress, read_coefficients
+from jpegaf.antiforensics.common import clip_to_bins, decode_plane, ycbcr_to_rgb
+from jpegaf.antiforensics.gan import (GanEraser, load_trained_generator, project_luma, receptive_radius,
+                                      rgb_to_ycbcr, tiled_generate)
+from jpegaf.jpeg import block_dct, compress, decompress, read_coefficients, to_uint8
 from jpegaf.metrics import psnr
 from jpegaf.models import Generator, GeneratorConfig
 from jpegaf.weights import export_model, load_generator
@@ -109,14 +109,18 @@ def test_nearest_quality_and_note(tiny, image):
     out = eraser(coefs50, seed=3)
     assert out.dtype == np.uint8 and out.shape == image.shape
     assert eraser.last_note is None
-    # The eraser runs the fast CPU path (models.inference) in tiles; the same path gives the same
-    # pixels, and the plain fp32 network agrees within 1 grey level.
+    # The eraser runs the fast CPU path (models.inference) in tiles, then projects onto the file's
+    # bins; the same path gives the same pixels, and the plain fp32 network agrees within 1 grey
+    # level. Without the projection, the network's rounded output.
     decoded = decompress(compress(image, 50))
     fast = load_trained_generator(tiny[50]).module
-    np.testing.assert_array_equal(out, tiled_generate(fast, decoded, tile=128))
+    np.testing.assert_array_equal(out, to_uint8(project_luma(tiled_generate(fast, decoded, tile=128, rounded=False),
+                                                             coefs50)))
     plain = GanEraser({50: tiny[50]}, tile=128, fast=False)(coefs50)
-    np.testing.assert_array_equal(plain, tiled_generate(load_generator(tiny[50])[0], decoded, tile=128))
     assert np.abs(plain.astype(int) - out).max() <= 1
+    unprojected = GanEraser({50: tiny[50]}, tile=128, fast=False, project=False)(coefs50)
+    np.testing.assert_array_equal(unprojected, tiled_generate(load_generator(tiny[50])[0], decoded, tile=128))
+    assert np.abs(unprojected.astype(int) - plain).max() > 1  # a random network leaves its bins
     # seed is unused: same output.
     np.testing.assert_array_equal(out, eraser(coefs50, seed=99))
 
@@ -133,7 +137,7 @@ def test_colour_keeps_jpeg_chroma(tiny, gray_images):
     g = gray_images[2][:96, :120].astype(np.float64)
     rgb = np.clip(np.stack([g * 0.9 + 20, g, g * 0.7 + 40], axis=2), 0, 255).astype(np.uint8)
     data = compress(rgb, 50)
-    eraser = GanEraser({50: tiny[50]}, tile=64)
+    eraser = GanEraser({50: tiny[50]}, tile=64, project=False)  # the chroma is what is tested here
     out = eraser(read_coefficients(data))
     assert out.dtype == np.uint8 and out.shape == rgb.shape
     decoded = decompress(data)
@@ -165,6 +169,42 @@ def test_real_generator_improves_psnr(gray_images):
     assert psnr(img, out) > psnr(img, jpeg)
 
 
+def test_clip_to_bins_is_the_projection_onto_the_files_bins(gray_images):
+    x = np.ascontiguousarray(gray_images[0][:128, :120]).astype(np.float64)
+    coefs = read_coefficients(compress(x.astype(np.uint8), 50))
+    k, q = coefs.coef[0].astype(np.float64), np.asarray(coefs.qt[0], np.float64)
+    jpeg = decode_plane(coefs.coef[0], coefs.qt[0])
+    y = jpeg + np.random.default_rng(0).normal(0.0, 6.0, x.shape)
+    p = clip_to_bins(y, coefs.coef[0], coefs.qt[0])
+    # Every coefficient inside its bin; members of the set do not move (the decoded JPEG, the
+    # result itself); the original is a member up to libjpeg's integer DCT (under a grey level).
+    assert np.all(np.abs(block_dct(p) - k * q) <= q / 2 + 1e-9)
+    np.testing.assert_allclose(clip_to_bins(jpeg, coefs.coef[0], coefs.qt[0]), jpeg, atol=1e-9)
+    np.testing.assert_allclose(clip_to_bins(p, coefs.coef[0], coefs.qt[0]), p, atol=1e-9)
+    assert np.abs(clip_to_bins(x, coefs.coef[0], coefs.qt[0]) - x).max() < 1.0
+    # Closer to the original than the noisy plane (the noise leaves the narrow high-frequency bins
+    # only: 9 % of the squared error goes), and nearer the noisy plane than the JPEG, another member.
+    err = lambda a: float(np.sum((a - x) ** 2))
+    assert err(p) < 0.95 * err(y)
+    assert np.sum((p - y) ** 2) < np.sum((jpeg - y) ** 2)
+    with pytest.raises(ValueError, match="shape"):
+        clip_to_bins(y[:120], coefs.coef[0], coefs.qt[0])
+
+
+@pytest.mark.skipif(not REAL_WEIGHTS.exists(), reason="trained QF 50 generator not present")
+def test_projection_brings_a_real_generator_closer_to_the_original(gray_images):
+    img = np.ascontiguousarray(gray_images[2][:124, :132])  # partial edge blocks on both axes
+    data = compress(img, 50)
+    coefs = read_coefficients(data)
+    raw, _ = GanEraser({50: REAL_WEIGHTS}, tile=64, project=False).restore_luma(coefs, rounded=False)
+    projected, _ = GanEraser({50: REAL_WEIGHTS}, tile=64).restore_luma(coefs, rounded=False)
+    np.testing.assert_array_equal(projected, project_luma(raw, coefs))
+    assert projected.shape == img.shape and 0.0 <= projected.min() and projected.max() <= 255.0
+    err = lambda a: float(np.mean((a - img) ** 2))
+    assert 0.0 < err(raw) - err(projected)  # moved, and towards the original
+    assert np.abs(projected - raw).max() > 0.5
+
+
 def test_conditioned_generator_gets_the_file_table_and_tiles_exactly(tmp_path, image):
     from jpegaf.weights import generators_by_quality
     from jpegaf.jpeg import quality_to_table
@@ -187,7 +227,7 @@ def test_conditioned_generator_gets_the_file_table_and_tiles_exactly(tmp_path, i
     # The plane matters: another table gives another output.
     assert not np.array_equal(tiled, tiled_generate(g, decoded, tile=64, table=quality_to_table(25)))
     # Through the eraser: one model for all qualities, the file's own table, a note off the grid.
-    eraser = GanEraser(mapping, tile=64)
+    eraser = GanEraser(mapping, tile=64, project=False)  # the network's own output is what is compared
     out = eraser(read_coefficients(compress(image, 60)))
     np.testing.assert_array_equal(out, tiled_generate(load_trained_generator(weights).module, decoded,
                                                       tile=64, table=table))

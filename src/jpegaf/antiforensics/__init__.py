@@ -69,6 +69,15 @@ def method_parameters(name: str) -> str:
     """A text that changes whenever the method's parameters do: part of every cache key of a
     method's outputs (the evaluation grid's cells, the adaptive detector's negatives). The
     generator's weights are not in it; the callers add their digest."""
+    if name in GENERATOR_METHODS:  # what GanEraser does to every generator method's luma
+        from .gan import PROJECTION
+
+        return f"{_stage_parameters(name)}; {PROJECTION}"
+    return _stage_parameters(name)
+
+
+def _stage_parameters(name: str) -> str:
+    """:func:`method_parameters` without what the generator methods share."""
     if name in CLASSICAL_METHODS:
         m = classical_method(name)
         text = repr(getattr(m, "config", m))
@@ -95,11 +104,11 @@ def method_parameters(name: str) -> str:
         from .critic import CRITIC_STEPS
 
         critics = " ".join(f"q{q}={file_sha256(str(p))[:16]}" for q, p in sorted(shipped_critics().items()))
-        return f"gan+critic {method_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
+        return f"gan+critic {_stage_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
     if name == "gan+lattice":
         from .lattice import SMOOTH_STAGE
 
-        return f"gan+lattice {SMOOTH_STAGE} then {method_parameters('gan+critic')}"
+        return f"gan+lattice {SMOOTH_STAGE} then {_stage_parameters('gan+critic')}"
     return name
 
 

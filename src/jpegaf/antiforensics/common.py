@@ -71,6 +71,28 @@ def decode_plane(coef: np.ndarray, table: np.ndarray) -> np.ndarray:
     return block_idct(coef.astype(np.float64) * table.astype(np.float64))
 
 
+def clip_to_bins(plane: np.ndarray, coef: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """The nearest plane whose every DCT coefficient lies in its bin of the file: coefficient c of
+    index k and step q clipped to [k q - q/2, k q + q/2] (the block DCT is orthonormal, so clipping
+    coefficients is the Euclidean projection of the pixels onto the quantization constraint set).
+
+    The never-compressed original lies in that set (its coefficients were rounded to these
+    indices), and a projection onto a convex set never moves a point away from a member of it:
+    the result is at least as close to the original as ``plane``, whatever produced it. Unlike
+    F3's randomised projection (:func:`jpegaf.antiforensics.fan.project_coefficients`), nothing is
+    drawn: a coefficient inside its bin stays where it is.
+
+    plane: (8 bh, 8 bw) real pixels on the file's block grid; coef: (bh, bw, 8, 8) quantization
+    indices of that component; table: (8, 8) its steps. Returns float64 pixels, not rounded.
+    """
+    k = np.asarray(coef).astype(np.float64)
+    if np.shape(plane) != (8 * k.shape[0], 8 * k.shape[1]):
+        raise ValueError(f"plane must have shape {(8 * k.shape[0], 8 * k.shape[1])}, got {np.shape(plane)}")
+    q = np.asarray(table, dtype=np.float64)
+    centre = k * q
+    return block_idct(np.clip(block_dct(np.asarray(plane, dtype=np.float64)), centre - q / 2, centre + q / 2))
+
+
 def _component_size(coefs: JpegCoefficients, i: int) -> tuple[int, int]:
     """Height and width of component ``i`` in its own samples (libjpeg's downsampled size)."""
     vmax = max(v for v, _ in coefs.sampling)
