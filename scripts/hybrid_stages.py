@@ -43,7 +43,8 @@ same with an AC sigma of 2, ``smooth-half-dither`` with a dither of half the amp
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix). The generator's output is projected onto the file's quantization bins, as
 :class:`~jpegaf.antiforensics.gan.GanEraser` does by default; ``--no-project`` leaves it as the
-network gives it (every table above ``results/antiforensic/projection.md`` was measured so).
+network gives it (every table of ``results/antiforensic/hybrid-stages.md`` before 2026-12-03 was
+measured so; ``results/antiforensic/projection.md``).
 """
 
 from __future__ import annotations

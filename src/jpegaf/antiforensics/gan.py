@@ -195,7 +195,7 @@ class GanEraser:
 
     With ``project`` (the default) the generator's luma, before rounding, is projected onto the
     file's quantization constraint set (:func:`project_luma`): never farther from the original,
-    +0.03 to +0.05 dB on 256-px crops of the corpus's calibration part at QF 25/50/75
+    +0.02 to +0.04 dB on 256-px crops of the corpus's calibration part at QF 25/50/75
     (``results/antiforensic/projection.md``). ``project=False`` gives the network's output as is.
 
     ``seed`` is accepted for the common signature and unused: the generator is deterministic.
