@@ -61,7 +61,7 @@ import torch.nn.functional as F
 
 from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_borders
 from jpegaf.antiforensics.common import decode_plane
-from jpegaf.antiforensics.critic import TARGET_FRACTION, tile_origins
+from jpegaf.antiforensics.critic import critic_target_logit, tile_logits, tile_origins
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import GanEraser
 from jpegaf.antiforensics.hybrid import restored_luma_plane, targeted_stages
@@ -257,11 +257,7 @@ def critic_descent(plane: np.ndarray, dither: np.ndarray, critic: CnnDetector, *
     rows, cols = tile_origins(y.shape[0], size), tile_origins(y.shape[1], size)
     if not rows or not cols:
         return y.copy()
-    if target is None:
-        if critic.threshold is None:
-            raise ValueError(f"{critic.name} has no threshold: give target")
-        target = critic.threshold * TARGET_FRACTION
-    target_logit = float(np.log(target / (1.0 - target)))
+    target_logit = critic_target_logit(critic, target)
     delta = np.zeros_like(y)
     model = critic.model
     was_training = model.training
@@ -273,8 +269,7 @@ def critic_descent(plane: np.ndarray, dither: np.ndarray, critic: CnnDetector, *
             t_soft = torch.tensor(soft / 127.5 - 1.0, dtype=torch.float32, requires_grad=True)
             # Straight through: the network sees the rounded plane, the gradient reaches the soft one.
             t = t_soft + (torch.tensor(rounded / 127.5 - 1.0, dtype=torch.float32) - t_soft).detach()
-            tiles = torch.stack([t[r:r + size, c:c + size] for r in rows for c in cols])[:, None]
-            logits = model(tiles).reshape(-1)
+            logits = tile_logits(model, t, rows, cols, size)
             if float(logits.detach().max()) < target_logit:
                 break
             F.softplus(logits - target_logit).sum().backward()

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from ..detectors.cnn import CnnDetector
 
-__all__ = ["CRITIC_STEPS", "critic_steps", "tile_origins"]
+__all__ = ["CRITIC_STEPS", "critic_steps", "critic_target_logit", "tile_logits", "tile_origins"]
 
 # Defaults. STEPS x SHARE: ten steps, each moving the 5% of pixels where the critic's gradient is
 # largest by one grey level; MAX_SHIFT bounds the total change of any pixel. TARGET_FRACTION:
@@ -41,6 +41,23 @@ def tile_origins(length: int, size: int) -> list[int]:
     return starts
 
 
+def critic_target_logit(critic: CnnDetector, target: float | None = None) -> float:
+    """The logit every tile is pushed below: of ``target``, by default of half the critic's own
+    threshold (TARGET_FRACTION)."""
+    if target is None:
+        if critic.threshold is None:
+            raise ValueError(f"{critic.name} has no threshold: give target")
+        target = critic.threshold * TARGET_FRACTION
+    return float(np.log(target / (1.0 - target)))
+
+
+def tile_logits(model: torch.nn.Module, t: torch.Tensor, rows: list[int], cols: list[int], size: int) -> torch.Tensor:
+    """The critic's logit of every ``size`` x ``size`` tile of the plane ``t`` (H, W), tiles at
+    ``rows`` x ``cols`` (:func:`tile_origins`), as one batch: (len(rows) * len(cols),)."""
+    tiles = torch.stack([t[r:r + size, c:c + size] for r in rows for c in cols])[:, None]
+    return model(tiles).reshape(-1)
+
+
 def critic_steps(img: np.ndarray, critic: CnnDetector, *, target: float | None = None, steps: int = STEPS,
                  share: float = SHARE, max_shift: int = MAX_SHIFT) -> np.ndarray:
     """Critic steps on one plane (module doc).
@@ -55,11 +72,7 @@ def critic_steps(img: np.ndarray, critic: CnnDetector, *, target: float | None =
     rows, cols = tile_origins(x.shape[0], size), tile_origins(x.shape[1], size)
     if not rows or not cols:
         return x
-    if target is None:
-        if critic.threshold is None:
-            raise ValueError(f"{critic.name} has no threshold: give target")
-        target = critic.threshold * TARGET_FRACTION
-    target_logit = float(np.log(target / (1.0 - target)))
+    target_logit = critic_target_logit(critic, target)
     x0 = x.copy()
     model = critic.model
     was_training = model.training
@@ -69,8 +82,7 @@ def critic_steps(img: np.ndarray, critic: CnnDetector, *, target: float | None =
             # unit_range's scale (jpegaf.data.pairs), computed in float64 before the cast as the
             # measured figures were (unit_range's float32 arithmetic moves a few pixels differently).
             t = torch.tensor(x / 127.5 - 1.0, dtype=torch.float32, requires_grad=True)
-            tiles = torch.stack([t[r:r + size, c:c + size] for r in rows for c in cols])[:, None]
-            logits = model(tiles).reshape(-1)
+            logits = tile_logits(model, t, rows, cols, size)
             if float(logits.detach().max()) < target_logit:
                 break
             # Only tiles still above target push; softplus keeps their pull smooth near it.
