@@ -13,6 +13,11 @@ threshold, with counts. The generator methods use the shipped generator of the q
 
     python scripts/adaptive_auc.py --method gan+f3 --quality 50 --size 64 [--epochs 6]
         [--generator runs/af-q50/generator.safetensors] [--runs runs/adaptive] [--corpus data/corpus]
+        [--init-widened] [--no-augment]
+
+``--init-widened`` starts the network from the shipped 64-px JPEG detector of the quality widened
+to ``--size`` (:func:`jpegaf.train.detector.widen_detector`): an analyst starts from the JPEG
+detector they have; at 256 px a random start needs far more steps than a CPU session gives.
 
 Resumable: run it again after an interruption (the run folder's checkpoint is continued).
 Results: printed, and written to ``<run>/adaptive_test.json``.
@@ -34,9 +39,9 @@ from jpegaf.data.corpus import is_corpus, read_corpus_parts  # noqa: E402
 from jpegaf.detectors.base import verdict  # noqa: E402
 from jpegaf.detectors.cnn import CnnDetector  # noqa: E402
 from jpegaf.metrics import rate_interval, roc_auc  # noqa: E402
-from jpegaf.pretrained import shipped_generator  # noqa: E402
+from jpegaf.pretrained import PRETRAINED_DIR, shipped_generator  # noqa: E402
 from jpegaf.train.checkpoint import CHECKPOINT  # noqa: E402
-from jpegaf.train.detector import Negatives, held_out_set, quick_preset, train_detector  # noqa: E402
+from jpegaf.train.detector import Negatives, export_widened, held_out_set, quick_preset, train_detector  # noqa: E402
 
 
 def main() -> int:
@@ -46,6 +51,11 @@ def main() -> int:
     ap.add_argument("--size", type=int, choices=(64, 128, 256), default=64)
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--generator", help="generator weights for gan / gan+f3 (default: the shipped one)")
+    ap.add_argument("--init-widened", action="store_true",
+                    help="start from the shipped 64-px detector of --quality widened to --size (widen_detector) "
+                         "instead of a random initialisation: a 256-px network needs far fewer steps")
+    ap.add_argument("--no-augment", action="store_true",
+                    help="no dihedral variants: one processed version per crop (the slow methods at 256 px)")
     ap.add_argument("--corpus", default=str(REPO / "data" / "corpus"))
     ap.add_argument("--runs", default=str(REPO / "runs" / "adaptive"))
     args = ap.parse_args()
@@ -59,10 +69,14 @@ def main() -> int:
     tag = Path(generator).parent.name if args.generator else "shipped"
     run = Path(args.runs) / f"{args.method}-{tag}-{args.size}-q{args.quality}"
     cache = Path(args.runs) / "cache"
+    init = None
+    if args.init_widened:
+        init = str(export_widened(PRETRAINED_DIR / f"detector-64-q{args.quality}.safetensors", args.size,
+                                  run / "init" / "detector.safetensors"))
     config = quick_preset(args.size, args.quality, crops_per_image=(256 // args.size) ** 2, epochs=args.epochs,
                           lr_decay_every=max(1, args.epochs // 4), eval_crops_per_image=(256 // args.size) ** 2,
                           checkpoint_every=50, cache_dir=str(cache), preset="adaptive", negatives=args.method,
-                          generator_weights=generator)
+                          generator_weights=generator, init_weights=init, augment=not args.no_augment)
     if not (run / "detector.safetensors").exists():
         train_detector(config, corpus, run, resume=(run / CHECKPOINT).exists())
 

@@ -60,3 +60,30 @@ def test_missing_critics_are_a_one_line_error_naming_the_script(tmp_path, monkey
     with pytest.raises(JpegafError, match="train_critics.py") as e:
         pretrained.shipped_critics()
     assert "\n" not in str(e.value)
+    for q in (50, 75):
+        for ext in ("safetensors", "json"):
+            (tmp_path / f"critic-64-q{q}.{ext}").write_bytes(b"")
+    (tmp_path / "critic-256-q50.safetensors").write_bytes(b"")
+    assert pretrained.shipped_critic_sets((64,)) == {50: (tmp_path / "critic-64-q50.safetensors",),
+                                                    75: (tmp_path / "critic-64-q75.safetensors",)}
+    with pytest.raises(JpegafError, match=r"no 256-px critic for QF 75 .*--size 256") as e:
+        pretrained.shipped_critic_sets((64, 256))
+    assert "\n" not in str(e.value)
+
+
+def test_several_critics_are_pushed_together_and_one_larger_than_the_plane_is_left_out(critic, gray_images):
+    """critic_steps with the shipped 64- and 128-px detectors as critics: every tile of both ends
+    below half its threshold; a critic larger than the plane (256 px on 128 x 192) changes nothing,
+    and one critic in a sequence is that critic alone."""
+    larger = CnnDetector.load(PRETRAINED_DIR / "detector-128-q50.safetensors")
+    too_large = CnnDetector.load(PRETRAINED_DIR / "detector-256-q50.safetensors")
+    j = jpeg.decompress(jpeg.compress(gray_images[1][:128, :192], 50))
+    assert _tile_scores(j, critic).max() > critic.threshold and larger.score(j[:128, :128]) > larger.threshold
+    out = critic_steps(j, (critic, larger))
+    assert _tile_scores(out.astype(np.uint8), critic).max() < critic.threshold / 2
+    assert max(larger.score(out[:128, c:c + 128].astype(np.uint8)) for c in tile_origins(192, 128)) < larger.threshold / 2
+    assert np.abs(out - j).max() <= 2
+    alone = critic_steps(j, critic)
+    assert np.array_equal(critic_steps(j, [critic]), alone)
+    assert np.array_equal(critic_steps(j, (critic, too_large)), alone)
+    assert np.array_equal(critic_steps(j, (too_large,)), j.astype(np.float64))

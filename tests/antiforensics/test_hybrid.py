@@ -164,7 +164,7 @@ def test_critic_variant_takes_steps_against_the_shipped_critic_of_the_files_qual
     scores the generator's own output 0.996 there (photos[2] is near-white sky whose JPEG is at
     53 dB, where no stage stays above the JPEG)."""
     from jpegaf.antiforensics.critic import TARGET_FRACTION, tile_origins
-    from jpegaf.antiforensics.hybrid import GanTargeted, targeted_stages
+    from jpegaf.antiforensics.hybrid import CRITIC_SIZES, GanTargeted, targeted_stages
     from jpegaf.evaluation.grid import method_parameters
     from jpegaf.pretrained import shipped_critics
 
@@ -173,12 +173,13 @@ def test_critic_variant_takes_steps_against_the_shipped_critic_of_the_files_qual
     assert isinstance(method, GanTargeted) and sorted(method.critics) == [25, 50, 75]
     data = jpeg.compress(photos[0], 50)
     coefs = jpeg.read_coefficients(data)
-    critic = method.critic_for(coefs)
-    assert critic is method.critics[50]
-    assert method.critic_for(jpeg.read_coefficients(jpeg.compress(photos[0], 40))) is method.critics[50]
-    assert method.critic_for(jpeg.read_coefficients(jpeg.compress(photos[0], 90))) is method.critics[75]
+    critics = method.critics_for(coefs)
+    assert critics is method.critics[50] and [c.size for c in critics] == list(CRITIC_SIZES) == [64]
+    assert method.critics_for(jpeg.read_coefficients(jpeg.compress(photos[0], 40))) is method.critics[50]
+    assert method.critics_for(jpeg.read_coefficients(jpeg.compress(photos[0], 90))) is method.critics[75]
+    (critic,) = critics
     out = method(coefs, 3)
-    expected = targeted_stages(eraser(coefs).astype(np.float64), np.random.default_rng([3, 0]), critic)
+    expected = targeted_stages(eraser(coefs).astype(np.float64), np.random.default_rng([3, 0]), critics)
     assert np.array_equal(out, jpeg.to_uint8(expected))
     tiles = [out[r:r + 64, c:c + 64] for r in tile_origins(128, 64) for c in tile_origins(128, 64)]
     # de-calibration runs after the critic steps, so allow the critic's own threshold, not the target

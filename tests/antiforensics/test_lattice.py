@@ -98,7 +98,7 @@ def test_gan_lattice_is_gan_critic_after_histogram_smoothing(eraser, photo):
     out = method(coefs, 3)
     rng = np.random.default_rng([3, 0])
     x = smooth_lattice(restored_luma_plane(eraser, coefs, rounded=False), coefs.coef[0], rng)
-    expected = targeted_stages(x, rng, method.critic_for(coefs))
+    expected = targeted_stages(x, rng, method.critics_for(coefs))
     assert np.array_equal(out, jpeg.to_uint8(expected))
     assert np.array_equal(out, method(coefs, 3)) and not np.array_equal(out, method(coefs, 4))
     # the quantization lattice the restorer leaves (z far above the 128-px threshold, 3.97) is gone;

@@ -366,3 +366,34 @@ def test_keep_best_exports_the_epoch_with_the_best_held_out_auc(all_dir, tmp_pat
     a = load_weights(tmp_path / "run" / "detector.safetensors")
     b = load_weights(tmp_path / "again" / "detector.safetensors")
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_a_widened_detector_is_the_small_one_on_average_features_and_still_separates(gray_images, tmp_path):
+    """widen_detector: convolutions copied; on a final map whose 7 x 7 positions all hold one
+    feature vector the 256-px network gives the 64-px one's logit; the shipped 64-px critic widened
+    to 256 px (where scripts/train_critics.py starts its 256-px critics) already scores each 256-px
+    JPEG above every never-compressed 256-px crop."""
+    from jpegaf.pretrained import PRETRAINED_DIR
+
+    small = CnnDetector.load(PRETRAINED_DIR / "critic-64-q50.safetensors")
+    large = td.widen_detector(small.model, 256).eval()
+    assert large.config.input_size == 256 and large.config.final_map_size == 7
+    assert torch.equal(large.c2[0].weight, small.model.c2[0].weight)
+    v = torch.randn(3, small.model.config.conv5_channels, 1, 1, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        expected = small.model.classifier(v)
+        got = large.classifier(v.expand(-1, -1, 7, 7))
+    assert torch.allclose(got, expected, atol=1e-5)
+    crops = [g[:256, :256] for g in gray_images if min(g.shape) >= 256]
+    assert len(crops) >= 4
+    jpegs = [jpeg.decompress(jpeg.compress(c, 50)) for c in crops]
+    widened = CnnDetector(large)
+    originals, compressed = widened.score_batch(crops), widened.score_batch(jpegs)
+    assert compressed.min() > originals.max()
+    with pytest.raises(ValueError, match="1 x 1"):
+        td.widen_detector(large, 512)
+    # exported with a card that names its source and claims no threshold of its own
+    path = td.export_widened(PRETRAINED_DIR / "critic-64-q50.safetensors", 256, tmp_path / "w" / "d.safetensors")
+    loaded = CnnDetector.load(path)
+    assert loaded.size == 256 and loaded.threshold is None and loaded.card["widened"]["input_size"] == 256
+    assert np.allclose(loaded.score_batch(crops), originals)

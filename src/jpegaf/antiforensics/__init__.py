@@ -56,11 +56,11 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
         return GanTargeted(eraser)
     if name in ("gan+critic", "gan+lattice"):
         from ..detectors.cnn import CnnDetector
-        from ..pretrained import shipped_critics
-        from .hybrid import GanTargeted
+        from ..pretrained import shipped_critic_sets
+        from .hybrid import CRITIC_SIZES, GanTargeted
 
-        return GanTargeted(eraser, {q: CnnDetector.load(p) for q, p in shipped_critics().items()},
-                           lattice=name == "gan+lattice")
+        critics = {q: tuple(CnnDetector.load(p) for p in paths) for q, paths in shipped_critic_sets(CRITIC_SIZES).items()}
+        return GanTargeted(eraser, critics, lattice=name == "gan+lattice")
     raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
 
 
@@ -99,11 +99,13 @@ def _stage_parameters(name: str) -> str:
 
         return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again"
     if name == "gan+critic":  # the critics' weights are part of the method
-        from ..pretrained import shipped_critics
+        from ..pretrained import shipped_critic_sets
         from ..weights import file_sha256
         from .critic import CRITIC_STEPS
+        from .hybrid import CRITIC_SIZES
 
-        critics = " ".join(f"q{q}={file_sha256(str(p))[:16]}" for q, p in sorted(shipped_critics().items()))
+        critics = " ".join(f"q{q}=" + "+".join(file_sha256(str(p))[:16] for p in paths)
+                           for q, paths in sorted(shipped_critic_sets(CRITIC_SIZES).items()))
         return f"gan+critic {_stage_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
     if name == "gan+lattice":
         from .lattice import SMOOTH_STAGE

@@ -13,6 +13,8 @@ on the corpus's train part) is measured, not assumed: ``results/antiforensic/``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -58,35 +60,47 @@ def tile_logits(model: torch.nn.Module, t: torch.Tensor, rows: list[int], cols: 
     return model(tiles).reshape(-1)
 
 
-def critic_steps(img: np.ndarray, critic: CnnDetector, *, target: float | None = None, steps: int = STEPS,
-                 share: float = SHARE, max_shift: int = MAX_SHIFT) -> np.ndarray:
+def critic_steps(img: np.ndarray, critics: CnnDetector | Sequence[CnnDetector], *, target: float | None = None,
+                 steps: int = STEPS, share: float = SHARE, max_shift: int = MAX_SHIFT) -> np.ndarray:
     """Critic steps on one plane (module doc).
 
     img: (H, W) real-valued (rounded and clipped first) -> float64 (H, W), integer-valued in
-    [0, 255]. ``target``: the probability every tile is brought below (default: half the
-    critic's own threshold). Each step moves the ``share`` of pixels with the largest gradient
-    magnitude; an image smaller than the critic's input comes back rounded and unchanged.
+    [0, 255]. ``critics``: one critic or several (of different input sizes, e.g. 64 and 256 px),
+    pushed together: each step follows the sum of their pulls, and ends when every tile of every
+    critic is below target. ``target``: the probability every tile is brought below (default:
+    half each critic's own threshold). Each step moves the ``share`` of pixels with the largest
+    gradient magnitude; critics larger than the image are left out, and an image smaller than
+    every critic comes back rounded and unchanged.
     """
     x = np.clip(np.floor(np.asarray(img, dtype=np.float64) + 0.5), 0, 255)
-    size = critic.size
-    rows, cols = tile_origins(x.shape[0], size), tile_origins(x.shape[1], size)
-    if not rows or not cols:
+    if isinstance(critics, CnnDetector):
+        critics = (critics,)
+    # (model, tile rows, tile columns, side, target logit) of each critic that fits the plane.
+    fitting = []
+    for critic in critics:
+        rows, cols = tile_origins(x.shape[0], critic.size), tile_origins(x.shape[1], critic.size)
+        if rows and cols:
+            fitting.append((critic.model, rows, cols, critic.size, critic_target_logit(critic, target)))
+    if not fitting:
         return x
-    target_logit = critic_target_logit(critic, target)
     x0 = x.copy()
-    model = critic.model
-    was_training = model.training
-    model.eval()
+    modes = [model.training for model, *_ in fitting]
+    for model, *_ in fitting:
+        model.eval()
     try:
         for _ in range(steps):
             # unit_range's scale (jpegaf.data.pairs), computed in float64 before the cast as the
             # measured figures were (unit_range's float32 arithmetic moves a few pixels differently).
             t = torch.tensor(x / 127.5 - 1.0, dtype=torch.float32, requires_grad=True)
-            logits = tile_logits(model, t, rows, cols, size)
-            if float(logits.detach().max()) < target_logit:
+            pulls, above = [], False
+            for model, rows, cols, size, target_logit in fitting:
+                logits = tile_logits(model, t, rows, cols, size)
+                above |= float(logits.detach().max()) >= target_logit
+                # Only tiles still above target push; softplus keeps their pull smooth near it.
+                pulls.append(F.softplus(logits - target_logit).sum())
+            if not above:
                 break
-            # Only tiles still above target push; softplus keeps their pull smooth near it.
-            F.softplus(logits - target_logit).sum().backward()
+            torch.stack(pulls).sum().backward()
             g = t.grad.numpy().astype(np.float64)
             mag = np.abs(g)
             cut = np.quantile(mag, 1.0 - share)
@@ -95,5 +109,6 @@ def critic_steps(img: np.ndarray, critic: CnnDetector, *, target: float | None =
             ok = (new >= 0) & (new <= 255) & (np.abs(new - x0) <= max_shift)
             x = np.where(ok, new, x)
     finally:
-        model.train(was_training)
+        for (model, *_), mode in zip(fitting, modes):
+            model.train(mode)
     return x

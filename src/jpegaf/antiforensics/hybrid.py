@@ -47,6 +47,8 @@ Random streams are F3's: one per component from ``(seed, component)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..detectors.cnn import CnnDetector
@@ -113,11 +115,15 @@ class GanThenFan:
 #: De-calibration's step in ``gan+targeted`` (one grey level: F3's two cost 0.6–0.9 dB more at QF
 #: 50/75 after the generator, ``results/antiforensic/hybrid-stages.md``).
 TARGETED_DECAL_STEP = 1.0
+#: The input sizes of the critics ``gan+critic`` and ``gan+lattice`` push against, all at once
+#: (:func:`jpegaf.antiforensics.critic.critic_steps`; ``scripts/train_critics.py --size``).
+CRITIC_SIZES = (64,)
 
 
-def targeted_stages(x: np.ndarray, rng: np.random.Generator, critic: CnnDetector | None = None) -> np.ndarray:
+def targeted_stages(x: np.ndarray, rng: np.random.Generator,
+                    critics: Sequence[CnnDetector] = ()) -> np.ndarray:
     """``gan+targeted``'s stages on one restored plane (8 bh, 8 bw): de-calibration (K_L), corner
-    matching (K_F), border smoothing (K_U), with ``critic`` the critic steps
+    matching (K_F), border smoothing (K_U), with ``critics`` the critic steps against them
     (:func:`jpegaf.antiforensics.critic.critic_steps`, ``gan+critic``), and de-calibration again
     where the stages after the first lifted K_L back above its limit; float64 integer-valued in
     [0, 255]. Planes under 16x16 (tiny chroma), which K_L cannot measure, skip de-calibration."""
@@ -126,8 +132,8 @@ def targeted_stages(x: np.ndarray, rng: np.random.Generator, critic: CnnDetector
     if measurable:
         x = de_calibrate(x, step=TARGETED_DECAL_STEP)
     x = smooth_block_borders(match_corner_differences(x, rng))
-    if critic is not None:
-        x = critic_steps(x, critic)
+    if critics:
+        x = critic_steps(x, critics)
     return de_calibrate(x, step=TARGETED_DECAL_STEP) if measurable else x
 
 
@@ -136,22 +142,24 @@ class GanTargeted:
     doc). The luma is the generator's; Cb and Cr start from the decoded JPEG; every component
     then goes through :func:`targeted_stages`, with F3's per-component random streams.
 
-    With ``critics`` (JPEG quality -> :class:`~jpegaf.detectors.cnn.CnnDetector`), the
-    ``gan+critic`` method: the luma also takes critic steps against the critic of the quality
-    nearest the file's estimated one (ties to the higher). With ``lattice`` too, ``gan+lattice``:
+    With ``critics`` (JPEG quality -> its :class:`~jpegaf.detectors.cnn.CnnDetector` critics, one
+    per size of :data:`CRITIC_SIZES`), the ``gan+critic`` method: the luma also takes critic
+    steps against the critics of the quality nearest the file's estimated one (ties to the
+    higher). With ``lattice`` too, ``gan+lattice``:
     the generator's luma, unrounded, first has its coefficient histograms smoothed
     (:func:`jpegaf.antiforensics.lattice.smooth_lattice`).
     """
 
-    def __init__(self, eraser: GanEraser, critics: dict[int, CnnDetector] | None = None, lattice: bool = False):
+    def __init__(self, eraser: GanEraser, critics: dict[int, tuple[CnnDetector, ...]] | None = None,
+                 lattice: bool = False):
         self.eraser = eraser
         self.critics = critics or {}
         self.lattice = lattice
 
-    def critic_for(self, coefs: JpegCoefficients) -> CnnDetector | None:
-        """The critic for this file's quality, or None without critics."""
+    def critics_for(self, coefs: JpegCoefficients) -> tuple[CnnDetector, ...]:
+        """The critics for this file's quality; none without critics."""
         if not self.critics:
-            return None
+            return ()
         quality = estimate_quality(coefs.qt[0]).quality
         return self.critics[min(self.critics, key=lambda q: (abs(q - quality), -q))]
 
@@ -162,7 +170,7 @@ class GanTargeted:
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
         luma = restored_luma_plane(self.eraser, coefs, rounded=not self.lattice)
         starts = iter([luma] + [None] * (coefs.n_components - 1))
-        critics = iter([self.critic_for(coefs)] + [None] * (coefs.n_components - 1))
+        critics = iter([self.critics_for(coefs)] + [()] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
             x = next(starts)

@@ -37,16 +37,29 @@ def shipped_detectors() -> list[Path]:
     return sorted(PRETRAINED_DIR.glob("detector-*.safetensors"))
 
 
-def shipped_critics() -> dict[int, Path]:
-    """JPEG quality -> the frozen CNN critic of ``gan+critic`` (``critic-64-q{QF}.safetensors``:
-    64-px JPEG detectors trained on the corpus's calibration part with seed 11 by
-    ``scripts/train_critics.py``, so apart from every shipped detector); a one-line error when
-    none is shipped."""
-    found = {int(p.stem.rsplit("-q", 1)[1]): p for p in sorted(PRETRAINED_DIR.glob("critic-64-q*.safetensors"))}
+def shipped_critics(size: int = 64) -> dict[int, Path]:
+    """JPEG quality -> the frozen CNN critic of ``gan+critic`` of ``size`` px
+    (``critic-{size}-q{QF}.safetensors``: JPEG detectors trained on the corpus's calibration part
+    with seed 11 by ``scripts/train_critics.py``, so apart from every shipped detector); a
+    one-line error when none of that size is shipped."""
+    found = {int(p.stem.rsplit("-q", 1)[1]): p
+             for p in sorted(PRETRAINED_DIR.glob(f"critic-{size}-q*.safetensors"))}
     if not found:
-        raise JpegafError(f"no critic weights are shipped in {PRETRAINED_DIR}; train them with "
-                          "`python scripts/train_critics.py`")
+        raise JpegafError(f"no {size}-px critic weights are shipped in {PRETRAINED_DIR}; train them with "
+                          f"`python scripts/train_critics.py --size {size}`")
     return found
+
+
+def shipped_critic_sets(sizes: tuple[int, ...]) -> dict[int, tuple[Path, ...]]:
+    """JPEG quality -> its shipped critics of each of ``sizes``, in that order, for the qualities
+    of the first size; a one-line error when one of them is missing."""
+    by_size = [shipped_critics(size) for size in sizes]
+    for size, found in zip(sizes[1:], by_size[1:]):
+        missing = sorted(set(by_size[0]) - set(found))
+        if missing:
+            raise JpegafError(f"no {size}-px critic for QF {', '.join(map(str, missing))} in {PRETRAINED_DIR}; "
+                              f"train it with `python scripts/train_critics.py --size {size}`")
+    return {q: tuple(found[q] for found in by_size) for q in by_size[0]}
 
 
 def shipped_generators() -> dict[int, Path]:
@@ -68,4 +81,4 @@ def shipped_generator(quality: int) -> Path:
     return generator
 
 
-__all__ = ["PRETRAINED_DIR", "shipped_critics", "shipped_detectors", "shipped_generator", "shipped_generators", "shipped_weights"]
+__all__ = ["PRETRAINED_DIR", "shipped_critic_sets", "shipped_critics", "shipped_detectors", "shipped_generator", "shipped_generators", "shipped_weights"]

@@ -52,7 +52,7 @@ from torch.utils.data import Dataset
 from .. import jpeg
 from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
-from ..detectors.cnn import detector_name, predict_proba
+from ..detectors.cnn import CnnDetector, detector_name, predict_proba
 from ..determinism import derived_seed, stable_hash
 from ..errors import InputError, JpegafError
 from ..metrics.forensic import calibrate_threshold, roc_auc
@@ -192,6 +192,48 @@ def init_detector_from(model: DetectorCNN, weights_path: str | os.PathLike) -> N
     except RuntimeError as e:
         raise JpegafError(f"{weights_path}: cannot start this detector from these weights "
                           f"({str(e).splitlines()[0]})") from None
+
+
+def widen_detector(small: DetectorCNN, input_size: int) -> DetectorCNN:
+    """A detector for larger images that starts as ``small`` applied to their average features.
+
+    The convolutional layers (and their batch-norm statistics), FC7 and FC8 are copied; FC6,
+    whose input grows with the final map (1 x 1 at 64 px, 7 x 7 at 256), gets ``small``'s weights
+    divided by the number of map positions at each position, so that on a map whose positions
+    all equal ``small``'s one feature vector it gives ``small``'s output exactly. Starting a 256-px
+    detector this way needs far fewer steps on few photographs than starting it from scratch
+    (``scripts/train_critics.py --size 256``).
+    """
+    config = dataclasses.replace(small.config, input_size=input_size)
+    large = DetectorCNN(config)
+    positions = config.final_map_size ** 2
+    state = {k: v.clone() for k, v in small.state_dict().items()}
+    fc6 = "classifier.1.weight"
+    w = state[fc6]  # (fc6_units, conv5_channels * small's positions)
+    if small.config.final_map_size != 1:
+        raise ValueError(f"widen_detector starts from a detector whose final map is 1 x 1 (64 px), "
+                         f"got {small.config.final_map_size} x {small.config.final_map_size}")
+    # Flatten order is (channel, row, column): each channel's weight repeats over its positions.
+    state[fc6] = (w / positions).repeat_interleave(positions, dim=1)
+    large.load_state_dict(state)
+    return large
+
+
+def export_widened(source: str | os.PathLike, input_size: int, path: str | os.PathLike) -> Path:
+    """Write :func:`widen_detector` of the 64-px detector ``source`` (weights with their card) to
+    ``path``, with a card that names the source by sha256 and drops the source's threshold and
+    held-out figures, which do not hold for the widened network; returns ``path``."""
+    source, path = Path(source), Path(path)
+    small = CnnDetector.load(source)
+    card = {k: v for k, v in small.card.items()
+            if k not in ("threshold", "calibration", "held_out", "evaluation_curve", "test")}
+    card["network"] = dict(card.get("network", {}), input_size=input_size)
+    card["size"] = input_size
+    card["widened"] = {"from": str(source), "sha256": file_sha256(source), "input_size": input_size,
+                       "how": "jpegaf.train.detector.widen_detector"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    export_model(path, widen_detector(small.model, input_size), card)
+    return path
 
 
 def init_provenance(weights_path: str | os.PathLike) -> dict[str, Any]:
