@@ -11,7 +11,7 @@ outputs of their JPEGs: for an *adaptive* critic (``scripts/train_critics.py --s
 an adaptive detector's AUC.
 
     PYTHONPATH=src python scripts/critic_256.py --quality 50 \\
-        [--critic runs/critics/critic-256-q50/detector.safetensors] [--held-out]
+        [--critic runs/critics/critic-256-q50-gan+lattice/detector.safetensors] [--held-out]
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--held-out", action="store_true")
     args = ap.parse_args(argv)
     q = args.quality
-    critic_path = args.critic or REPO / "runs" / "critics" / f"critic-256-q{q}" / "detector.safetensors"
+    critic_path = args.critic or REPO / "runs" / "critics" / f"critic-256-q{q}-gan+lattice" / "detector.safetensors"
     c64 = CnnDetector.load(PRETRAINED_DIR / f"critic-64-q{q}.safetensors")
     c256 = CnnDetector.load(critic_path)
     judge = CnnDetector.load(PRETRAINED_DIR / f"detector-256-q{q}.safetensors")

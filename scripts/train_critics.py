@@ -15,9 +15,11 @@ critic's own threshold; the same split at every size: results/antiforensic/criti
   photographs are 256 x 256, one crop each; 135 photographs are too few to train a 256-px
   network from scratch on 2 CPU cores, so it starts from the 64-px critic of its quality widened
   to 256 px (:func:`jpegaf.train.detector.widen_detector`), then trains EPOCHS_256 epochs at rate
-  LR_256 (halved every DECAY_256) on originals against ``gan+lattice``'s outputs (an *adaptive*
-  critic: one trained on originals against JPEGs already passed them, because the 64-px critic
-  steps fool its widened start too). Stays in ``--out``; ``scripts/critic_256.py`` measures it.
+  LR_256 (halved every DECAY_256), by default on originals against ``gan+lattice``'s outputs (an
+  *adaptive* critic, in ``critic-256-q<QF>-gan+lattice``; ``--against jpeg``: against JPEGs with
+  the dihedral augmentation, in ``critic-256-q<QF>``, which passes ``gan+lattice``'s outputs
+  already: the 64-px critic's steps fool its widened start too). Stays in ``--out``;
+  ``scripts/critic_256.py`` measures it.
 
 Resumable: a rerun continues each unfinished run from its checkpoint.
 """
@@ -25,6 +27,7 @@ Resumable: a rerun continues each unfinished run from its checkpoint.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import sys
 import time
@@ -44,24 +47,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--out", type=Path, default=Path("runs/critics"))
     ap.add_argument("--qualities", type=int, nargs="+", default=[50, 25, 75])
+    ap.add_argument("--against", choices=("jpeg", "gan+lattice"), default=None,
+                    help="what the critic tells originals from (default: jpeg at 64 px, gan+lattice at 256 px)")
     args = ap.parse_args(argv)
     data = args.corpus / "calibration"
     if not data.is_dir():
         print(f"{data}: missing (run `make corpus`)", file=sys.stderr)
         return 2
+    against = args.against or ("jpeg" if args.size == 64 else "gan+lattice")
+    if args.size == 64 and against != "jpeg":
+        ap.error("the 64-px critics are trained against JPEGs")
     for q in args.qualities:
-        run = args.out / f"critic-{args.size}-q{q}"
+        run = args.out / (f"critic-{args.size}-q{q}" + ("" if against == "jpeg" else f"-{against}"))
         common = dict(checkpoint_every=50, seed=SEED, cache_dir=str(args.out / "cache"), preset="critic")
         if args.size == 64:
             config = quick_preset(64, q, crops_per_image=16, epochs=8, lr_decay_every=3, eval_crops_per_image=16,
                                   **common)
         else:
-            # Negatives: gan+lattice's outputs as shipped (its 64-px critics' steps included).
             init = export_widened(PRETRAINED_DIR / f"critic-64-q{q}.safetensors", 256,
                                   args.out / f"critic-256-q{q}-init" / "detector.safetensors")
             config = quick_preset(256, q, crops_per_image=1, epochs=EPOCHS_256, lr=LR_256, lr_decay_every=DECAY_256,
-                                  eval_crops_per_image=1, init_weights=str(init), augment=False,
-                                  negatives="gan+lattice", generator_weights=str(shipped_generators()[q]), **common)
+                                  eval_crops_per_image=1, init_weights=str(init), **common)
+            if against == "gan+lattice":
+                # gan+lattice's outputs as shipped (its 64-px critics' steps included), one per
+                # photograph: the dihedral variants would each need the method run again.
+                config = dataclasses.replace(config, augment=False, negatives="gan+lattice",
+                                             generator_weights=str(shipped_generators()[q]))
         start = time.perf_counter()
         train_detector(config, data, run, resume=(run / "checkpoint.pt").exists(), device="cpu", progress=False)
         print(f"critic {args.size} px QF {q}: {time.perf_counter() - start:.0f} s", flush=True)
