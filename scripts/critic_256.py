@@ -4,8 +4,8 @@ On the 25 calibration photographs that every critic held out (results/antiforens
 QF ``--quality``: ``gan+lattice`` as shipped (critic steps against the 64-px critic) against the
 same with a 256-px critic pushed at once (:func:`jpegaf.antiforensics.critic.critic_steps` with
 both), each photograph's PSNR, the shipped CNN-256's score (the detector that limits
-``gan+lattice`` at 256 px), the critic's own score and the lattice detector's z (threshold 3.80
-at 256 px). Then, with ``--held-out``, how well the critic itself separates the 87 bundled
+``gan+lattice`` at 256 px), the critic's own score and the lattice detector's z (its shipped
+threshold at 256 px). Then, with ``--held-out``, how well the critic itself separates the 87 bundled
 held-out crops (src/jpegaf/heldout, never trained or calibrated on) from ``gan+lattice``'s
 outputs of their JPEGs: for an *adaptive* critic (``scripts/train_critics.py --size 256``) that is
 an adaptive detector's AUC.
@@ -26,6 +26,7 @@ import numpy as np
 from jpegaf import jpeg
 from jpegaf.antiforensics.gan import GanEraser
 from jpegaf.antiforensics.hybrid import GanTargeted
+from jpegaf.detectors.base import calibration_for, load_calibrations
 from jpegaf.detectors.cnn import CnnDetector
 from jpegaf.detectors.history import jpeg_history_scores
 from jpegaf.heldout import HELDOUT_DIR
@@ -34,7 +35,6 @@ from jpegaf.metrics import psnr, rate_interval, roc_auc
 from jpegaf.pretrained import PRETRAINED_DIR, shipped_generators
 
 REPO = Path(__file__).resolve().parent.parent
-LATTICE_256 = 3.80  # the lattice detector's shipped threshold at 256 px (detectors/calibrations.json)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--held-out", action="store_true")
     args = ap.parse_args(argv)
     q = args.quality
+    lattice_threshold = calibration_for(load_calibrations(), "lattice", 256).threshold  # the shipped one
     critic_path = args.critic or REPO / "runs" / "critics" / f"critic-256-q{q}-gan+lattice" / "detector.safetensors"
     c64 = CnnDetector.load(PRETRAINED_DIR / f"critic-64-q{q}.safetensors")
     c256 = CnnDetector.load(critic_path)
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     r = np.array(rows)
     n = len(r)
     for name, gain, cnn, lat in (("shipped", 0, 2, 6), ("+256 critic", 1, 3, 7)):
-        k_cnn, k_lat = int((r[:, cnn] > judge.threshold).sum()), int((r[:, lat] > LATTICE_256).sum())
+        k_cnn, k_lat = int((r[:, cnn] > judge.threshold).sum()), int((r[:, lat] > lattice_threshold).sum())
         print(f"QF {q} {name}: PSNR gain {r[:, gain].mean():+.3f} dB, CNN-256-q{q} {k_cnn}/{n}, "
               f"lattice {k_lat}/{n}, mean CNN-256 score {r[:, cnn].mean():.3f}")
     if args.held_out:
