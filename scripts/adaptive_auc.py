@@ -17,7 +17,7 @@ threshold, with counts. The generator methods use the shipped generator of the q
 
 ``--init-widened`` starts the network from the shipped 64-px JPEG detector of the quality widened
 to ``--size`` (:func:`jpegaf.train.detector.widen_detector`): an analyst starts from the JPEG
-detector they have; at 256 px a random start needs far more steps than a CPU session gives.
+detector they have (how much this saves over a random start was not measured).
 
 Resumable: run it again after an interruption (the run folder's checkpoint is continued).
 Results: printed, and written to ``<run>/adaptive_test.json``.
@@ -53,7 +53,7 @@ def main() -> int:
     ap.add_argument("--generator", help="generator weights for gan / gan+f3 (default: the shipped one)")
     ap.add_argument("--init-widened", action="store_true",
                     help="start from the shipped 64-px detector of --quality widened to --size (widen_detector) "
-                         "instead of a random initialisation: a 256-px network needs far fewer steps")
+                         "instead of a random initialisation")
     ap.add_argument("--no-augment", action="store_true",
                     help="no dihedral variants: one processed version per crop (the slow methods at 256 px)")
     ap.add_argument("--corpus", default=str(REPO / "data" / "corpus"))
