@@ -410,6 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"not in the paper: weight of the {what} trace surrogate (default 0: off)")
     t.add_argument("--d-warmup-steps", type=_count, default=SUPPRESS,
                    help="not in the paper: phase-2 steps at its start in which only D learns")
+    t.add_argument("--init-discriminator", metavar="WEIGHTS", default=SUPPRESS,
+                   help="not in the paper: D is this exported JPEG detector (jpegaf train detector, of "
+                        "the crop size; e.g. src/jpegaf/pretrained/detector-64-q50.safetensors), its logit "
+                        "negated, instead of the paper's D from scratch")
     _add_run_arguments(t, cache_help="cache JPEG crops on disk here")
     t.set_defaults(func=cmd_train_gan)
 

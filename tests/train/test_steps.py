@@ -138,3 +138,41 @@ def test_phase_one_adds_the_traces_it_is_asked_for(batch):
     assert set(plain) == {"loss_g", "l1"}
     stats = generator_only_step(g, opt, compressed, original, w=LossWeights(1, 0, 0, calibration=1.0))
     assert stats["loss_g"] == pytest.approx(stats["l1"] + stats["calibration"], rel=1e-5)
+
+
+def test_a_detector_started_d_says_uncompressed_and_keeps_its_constraint(batch):
+    """--init-discriminator: D is the shipped QF 50 detector with its logit negated. It tells the
+    JPEGs from their originals at its first step (the paper's D starts from scratch), and its
+    constrained layer is projected back after each D step."""
+    from jpegaf.detectors.cnn import CnnDetector
+    from jpegaf.pretrained import PRETRAINED_DIR
+    from jpegaf.train.checkpoint import discriminator_from_detector
+
+    compressed, original = batch
+    path = PRETRAINED_DIR / "detector-64-q50.safetensors"
+    d, card = discriminator_from_detector(path, crop_size=64)
+    assert card["quality"] == 50 and d.training
+    detector = CnnDetector.load(path)
+    d.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(d(compressed)[:, 0], 1 - torch.sigmoid(detector.model(compressed)))
+    d.train()
+    stats, _ = _frozen_step(d, compressed, original)
+    assert stats["d_real"] > 0.8 and stats["d_fake"] < 0.2, stats
+    g = _identity_generator()
+    nets = GanNets(g, d, torch.optim.SGD(g.parameters(), lr=0.0), torch.optim.SGD(d.parameters(), lr=0.5))
+    before = d.detector.c1.weight.detach().clone()
+    gan_step(nets, compressed, original, LossWeights(1.0, 0.0, 1e-2))
+    assert not torch.equal(before, d.detector.c1.weight)
+    assert max(d.detector.c1.constraint_error()) < 1e-6
+
+
+def test_a_detector_of_another_size_is_refused_as_d(tmp_path):
+    from jpegaf.errors import JpegafError
+    from jpegaf.pretrained import PRETRAINED_DIR
+    from jpegaf.train.checkpoint import discriminator_from_detector
+
+    with pytest.raises(JpegafError, match="128-px detector cannot judge the 64-px"):
+        discriminator_from_detector(PRETRAINED_DIR / "detector-128-q50.safetensors", crop_size=64)
+    with pytest.raises(JpegafError, match="no such detector weights file"):
+        discriminator_from_detector(tmp_path / "missing.safetensors", crop_size=64)

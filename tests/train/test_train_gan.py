@@ -263,3 +263,22 @@ def test_anti_forensic_run_logs_its_terms_and_warms_d_up_first(tmp_path, data_di
                        generator=dataclasses.replace(tiny_config().generator, condition_channels=1))
     train_gan(cond, data_dir, tmp_path / "cond", progress=False, max_steps=1)
     assert float(next(csv.DictReader(open(tmp_path / "cond" / "log.csv")))["lattice"]) > 0
+
+
+def test_a_run_with_a_detector_as_d_records_it_and_resumes_exactly(tmp_path, data_dir):
+    """--init-discriminator: the card names the detector D started from; a killed run rebuilds
+    that network and continues to the weights of an uninterrupted one."""
+    from jpegaf.pretrained import PRETRAINED_DIR
+
+    detector = str(PRETRAINED_DIR / "detector-64-q50.safetensors")
+    config = tiny_config(phase1_epochs=0, phase2_epochs=1, init_discriminator=detector)
+    whole = train_gan(config, data_dir, tmp_path / "whole", progress=False)
+    assert whole.position.global_step >= 2
+    train_gan(config, data_dir, tmp_path / "killed", progress=False, max_steps=1)
+    resumed = train_gan(config, data_dir, tmp_path / "killed", resume=True, progress=False)
+    for k, v in whole.discriminator.state_dict().items():
+        assert torch.equal(v, resumed.discriminator.state_dict()[k]), k
+    _, card = load_generator(tmp_path / "whole" / "generator.safetensors")
+    assert card["discriminator_initialised_from"]["name"] == "CNN-64-q50"
+    assert card["train_config"]["init_discriminator"] == detector
+    assert max(whole.discriminator.detector.c1.constraint_error()) < 1e-6

@@ -124,3 +124,33 @@ class Discriminator(nn.Module):
             raise TypeError(f"expected a floating-point tensor in [-1, 1], got {x.dtype}")
         logits = self.classifier(self.features(self.stack_residual(x)))
         return logits if return_logits else torch.sigmoid(logits)
+
+
+class DetectorDiscriminator(nn.Module):
+    """D as a trained JPEG detector (not in the paper; issue 14's warm start): a
+    :class:`~jpegaf.models.detector_cnn.DetectorCNN`, whose logit says "JPEG-compressed", with that
+    logit negated, so that ``forward`` means what :class:`Discriminator`'s does: the probability
+    that the image is uncompressed.
+
+    Why: the paper's D starts from scratch and needs its 250,000 steps before its gradient tells
+    G anything; a detector trained on originals vs JPEGs of the file's quality already separates
+    them, and the generator's output starts close to the JPEG's side. It is also the network an
+    analyst would retrain against the method's outputs (``scripts/adaptive_auc.py``), so G is
+    trained against the adaptive detector's own architecture and starting point.
+
+    Its constrained first layer must be projected after every optimizer step
+    (:meth:`project_`; ``gan_step`` does it).
+    """
+
+    def __init__(self, detector: nn.Module) -> None:
+        super().__init__()
+        self.detector = detector
+        self.input_size = detector.config.input_size
+
+    def project_(self) -> None:
+        """Re-impose the constrained layer's constraint (after every D step)."""
+        self.detector.project_()
+
+    def forward(self, x: torch.Tensor, return_logits: bool = False) -> torch.Tensor:
+        logits = -self.detector(x)[:, None]  # "JPEG" logit -> "uncompressed" logit, shape (N, 1)
+        return logits if return_logits else torch.sigmoid(logits)

@@ -21,6 +21,7 @@ from typing import Any, Callable, TypeVar
 import torch
 
 from ..errors import InputError, JpegafError
+from ..models import DetectorDiscriminator
 from ..weights import load_weights, read_model_card, versions
 
 C = TypeVar("C")  # a training config class
@@ -133,3 +134,23 @@ def init_generator_from(generator: torch.nn.Module, weights_path: str | os.PathL
         raise JpegafError(f"{weights_path}: cannot start this generator from these weights "
                           f"({str(e).splitlines()[0]})") from None
     return card
+
+
+def discriminator_from_detector(weights_path: str | os.PathLike, crop_size: int) -> tuple[DetectorDiscriminator, dict[str, Any]]:
+    """D started from an exported JPEG detector (``jpegaf train detector``): the detector's network
+    and weights behind :class:`DetectorDiscriminator`; returns it and the detector's model card.
+
+    The detector must be built for ``crop_size`` (the crops D is shown); a missing or mismatched
+    file is a :class:`JpegafError` naming it. On resume the network is rebuilt from the same file
+    and the checkpoint's weights replace the detector's.
+    """
+    from ..detectors.cnn import CnnDetector  # the detectors package imports the models, not train
+
+    weights_path = Path(weights_path)
+    if not weights_path.is_file():
+        raise JpegafError(f"{weights_path}: no such detector weights file (--init-discriminator)")
+    detector = CnnDetector.load(weights_path)
+    if detector.size != crop_size:
+        raise JpegafError(f"{weights_path}: a {detector.size}-px detector cannot judge the "
+                          f"{crop_size}-px training crops (--init-discriminator needs one of crop_size)")
+    return DetectorDiscriminator(detector.model.train()), detector.card

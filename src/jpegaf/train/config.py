@@ -95,6 +95,10 @@ class GanTrainConfig:
     # PyTorch's initialisation, e.g. a QF 50 generator to train a QF 25 one in fewer steps. A
     # conditioned generator started from an unconditioned one gets zero weights on its extra input.
     init_generator: str | None = None
+    # Start D from this exported JPEG detector (``jpegaf train detector`` of crop_size; its logit
+    # negated: jpegaf.models.DetectorDiscriminator) instead of the paper's D from scratch: a D
+    # that separates originals from JPEGs at its first step. Not in the paper; None under it.
+    init_discriminator: str | None = None
 
     def __post_init__(self):
         if not isinstance(self.qualities, tuple) or not self.qualities:

@@ -34,7 +34,8 @@ from ..jpeg import quality_to_table
 from ..data.conditioning import qtable_plane, table_from_plane
 from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights
 from ..weights import export_model, file_sha256, versions
-from .checkpoint import CHECKPOINT, Position, hardware, init_generator_from, restore, state_to_resume
+from .checkpoint import (CHECKPOINT, Position, discriminator_from_detector, hardware, init_generator_from, restore,
+                         state_to_resume)
 from .config import GanTrainConfig
 from .runner import EpochLoop, run_epochs, write_run_files
 from .steps import GanNets, LossWeights, gan_step, generator_only_step
@@ -257,7 +258,13 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         raise InputError(data_dir, f"no held-out image is at least {config.val_size} px for validation")
 
     generator = Generator(config.generator).to(rk.device)
-    discriminator = Discriminator(config.discriminator).to(rk.device)
+    d_init_card = None
+    if config.init_discriminator is not None:
+        # Also on resume: the network is rebuilt from the file (the checkpoint's weights win).
+        discriminator, d_init_card = discriminator_from_detector(config.init_discriminator, config.crop_size)
+    else:
+        discriminator = Discriminator(config.discriminator)
+    discriminator = discriminator.to(rk.device)
     if vgg is not None:
         vgg = vgg.to(rk.device)
     opt_g = torch.optim.Adam(generator.parameters(), lr=config.phase1_lr, betas=config.adam_betas, eps=config.adam_eps)
@@ -351,7 +358,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         return TrainResult(generator, discriminator, position, last_val)
 
     if rk.is_main:
-        card = model_card(config, data_dir, train_files, val_files, position, history, init_card)
+        card = model_card(config, data_dir, train_files, val_files, position, history, init_card, d_init_card)
         export_model(out / "generator.safetensors", generator, card)
     if rk.world > 1:
         dist.barrier()
@@ -359,7 +366,8 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
 
 
 def model_card(config: GanTrainConfig, data_dir: Path, train_files: list[Path], val_files: list[Path],
-               position: Position, history: list[dict[str, float]], init_card: dict | None = None) -> dict:
+               position: Position, history: list[dict[str, float]], init_card: dict | None = None,
+               d_init_card: dict | None = None) -> dict:
     """What a user needs to rebuild and judge the exported generator.
 
     ``quality`` is the one quality of a paper-style generator; a table-conditioned one has
@@ -370,6 +378,11 @@ def model_card(config: GanTrainConfig, data_dir: Path, train_files: list[Path], 
         init = {"weights": config.init_generator, "sha256": file_sha256(Path(config.init_generator)),
                 "steps": (init_card or {}).get("steps"), "wall_time_s": (init_card or {}).get("wall_time_s"),
                 "quality": (init_card or {}).get("quality")}
+    d_init = None
+    if config.init_discriminator is not None:
+        d_init = {"weights": config.init_discriminator, "sha256": file_sha256(Path(config.init_discriminator)),
+                  "name": (d_init_card or {}).get("name"), "quality": (d_init_card or {}).get("quality"),
+                  "steps": (d_init_card or {}).get("steps")}
     return {
         "model": "jpegaf generator (Luo et al. 2018)",
         "generator": config.to_dict()["generator"],
@@ -377,6 +390,7 @@ def model_card(config: GanTrainConfig, data_dir: Path, train_files: list[Path], 
         "qualities": list(config.qualities),
         "conditioning": "qtable_plane" if config.conditioned else None,
         "initialised_from": init,
+        "discriminator_initialised_from": d_init,
         "preset": config.preset,
         "perceptual": config.perceptual,
         "beta_used": config.effective_beta,

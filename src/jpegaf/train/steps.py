@@ -29,6 +29,7 @@ from torch import Tensor, nn
 from ..losses import (discriminator_bce, generator_adversarial_non_saturating,
                       generator_adversarial_paper, l1, perceptual_mse)
 from ..losses.traces import blocking_trace, calibration_trace, lattice_trace
+from ..models import DetectorDiscriminator
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
     loss_d = discriminator_bce(logits_real, logits_fake)
     loss_d.backward()
     opt_d.step()
+    if isinstance(discriminator_unwrapped, DetectorDiscriminator):
+        discriminator_unwrapped.project_()  # a detector's constrained layer (--init-discriminator)
 
     # --- G step, eqs. (3)-(6), against the freshly updated D, asked in the D step's batch
     # composition (module doc): the generated half of D(originals + generated). ---
