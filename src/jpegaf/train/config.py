@@ -97,7 +97,8 @@ class GanTrainConfig:
     init_generator: str | None = None
     # Start D from this exported JPEG detector (``jpegaf train detector`` of crop_size; its logit
     # negated: jpegaf.models.DetectorDiscriminator) instead of the paper's D from scratch: a D
-    # that separates originals from JPEGs at its first step. Not in the paper; None under it.
+    # that separates originals from JPEGs at its first step (the ``discriminator`` field is then
+    # unused). Not in the paper; None under it.
     init_discriminator: str | None = None
 
     def __post_init__(self):
