@@ -145,7 +145,6 @@ class DetectorDiscriminator(nn.Module):
     def __init__(self, detector: nn.Module) -> None:
         super().__init__()
         self.detector = detector
-        self.input_size = detector.config.input_size
 
     def project_(self) -> None:
         """Re-impose the constrained layer's constraint (after every D step)."""
