@@ -11,10 +11,11 @@ what ``jpegaf erase`` uses when no ``--generator`` is given. ``scripts/build_gen
 rebuilds every file here (``make generators``).
 
 ``critic-64-q{QF}.*`` are the frozen CNN critics of ``gan+critic`` (:func:`shipped_critics`).
-``antiforensic-q50.*`` is a generator fine-tuned to leave no JPEG trace and ``antiforensic-d-q50.*``
-one trained against a detector-started discriminator (neither in the paper; outside
-``shipped_weights``, which are the paper's restorers), and ``erase_policy.json`` the per-quality
-choice of ``jpegaf erase``'s default method; ``ANTIFORENSIC.md`` gives both with their figures.
+``antiforensic-q50.*`` is a generator fine-tuned to leave no JPEG trace and
+``antiforensic-d-q{25,50,75}.*`` generators trained against a detector-started discriminator
+(neither in the paper; outside ``shipped_weights``, which are the paper's restorers), and
+``erase_policy.json`` the per-quality choice of ``jpegaf erase``'s default method and the
+generators it runs; ``ANTIFORENSIC.md`` gives them with their figures.
 """
 
 from __future__ import annotations
