@@ -30,10 +30,14 @@ evaluation of the bundled samples.
 
 F2 (Stamm & Liu) deblocks until K_F reaches a never-compressed level: the K_F values of the same
 calibration crops are written to ``jpegaf/antiforensics/kf_reference.json``, from which F2 takes
-its target quantile (:func:`jpegaf.antiforensics.stamm.never_compressed_kf`).
+its target quantile (:func:`jpegaf.antiforensics.stamm.never_compressed_kf`); their K_L values to
+``jpegaf/antiforensics/kl_reference.json``, from which the generator methods take the K_L their
+de-calibration stops at (:func:`jpegaf.antiforensics.hybrid.decalibration_limit`).
+``--kl-reference-only`` scores K_L alone and writes that file only (about a minute).
 
 Usage: python scripts/calibrate_detectors.py [--corpus data/corpus] [--fpr 0.05] [--output PATH]
                                             [--scores runs/corpus-scores.csv] [--plain]
+                                            [--kl-reference-only]
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
+from jpegaf.antiforensics.fan import KL_REFERENCE, save_kl_reference
 from jpegaf.antiforensics.stamm import KF_REFERENCE, save_kf_reference
 from jpegaf.data.corpus import MANIFEST, PROVENANCE, is_corpus, read_corpus_parts
 from jpegaf.detectors import classical_detectors
@@ -103,9 +108,10 @@ def calibration_crops(photos: list[np.ndarray], size: int, per_photo: int) -> tu
     return crops, used
 
 
-def score_crops(crops: list[np.ndarray]) -> dict[str, list[float]]:
-    """Every classical detector's score of every crop, by detector name."""
-    return {det.name: [float(det.score(c)) for c in crops] for det in DETECTORS}
+def score_crops(crops: list[np.ndarray], names: tuple[str, ...] | None = None) -> dict[str, list[float]]:
+    """Every classical detector's score (those ``names`` only, when given) of every crop, by
+    detector name."""
+    return {det.name: [float(det.score(c)) for c in crops] for det in DETECTORS if names is None or det.name in names}
 
 
 def read_scores(table: Path, root: Path, files: list[Path], size: int) -> dict[str, list[float]]:
@@ -163,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="the plain quantile of the crops, not the threshold by scene")
     parser.add_argument("--kf-reference", type=Path, default=KF_REFERENCE,
                         help=f"F2's K_F reference to write (default {KF_REFERENCE})")
+    parser.add_argument("--kl-reference", type=Path, default=KL_REFERENCE,
+                        help=f"the generator methods' K_L reference to write (default {KL_REFERENCE})")
+    parser.add_argument("--kl-reference-only", action="store_true",
+                        help="score K_L alone and write the K_L reference only (no thresholds, no K_F reference)")
     args = parser.parse_args(argv)
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus` or `jpegaf data build-corpus DIR`)",
@@ -175,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     crops = [read_image(p) for p in files]
     n_scenes = sum(1 for part in manifest.get("scenes", {}).values() if part in args.parts)
     crop_scenes = [parts.scenes[p] for p in files]
-    results, kf_values = [], {}
+    results, kf_values, kl_values = [], {}, {}
     for size in CORPUS_SIZES:
         part = sub_crops(crops, size, checkerboard=size == 64)
         per_crop = len(part) // len(crops)
@@ -185,10 +195,21 @@ def main(argv: list[str] | None = None) -> int:
                   f"{size}x{size} crops ({len(crops)} crops of 256 from {n_scenes} scenes, non-overlapping "
                   f"sub-crops); never evaluated; K_V recompresses with {libjpeg_version()}")
         start = time.perf_counter()
-        scores = read_scores(args.scores, args.corpus, files, size) if args.scores else score_crops(part)
+        if args.kl_reference_only:
+            scores = score_crops(part, ("K_L",))
+        else:
+            scores = read_scores(args.scores, args.corpus, files, size) if args.scores else score_crops(part)
         print(f"{size:4d}  scores of {len(part)} crops in {time.perf_counter() - start:.0f} s", flush=True)
+        kl_values[size] = (scores["K_L"], source.removesuffix(f"; K_V recompresses with {libjpeg_version()}"))
+        if args.kl_reference_only:
+            continue
         results += fit_calibrations(scores, scenes, size, args.fpr, source)
         kf_values[size] = (scores["K_F"], source)
+    save_kl_reference(args.kl_reference, {size: v for size, (v, _) in kl_values.items()},
+                      {size: src for size, (_, src) in kl_values.items()})
+    if args.kl_reference_only:
+        print(f"wrote {args.kl_reference}")
+        return 0
     photos = [read_image(p) for p in sample_paths()]
     for size, per_photo in SAMPLE_SIZES.items():
         part, used = calibration_crops(photos, size, per_photo)
@@ -200,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     save_calibrations(args.output, results)
     save_kf_reference(args.kf_reference, {size: v for size, (v, _) in kf_values.items()},
                       {size: src for size, (_, src) in kf_values.items()})
-    print(f"wrote {args.output} and {args.kf_reference}")
+    print(f"wrote {args.output}, {args.kf_reference} and {args.kl_reference}")
     return 0
 
 

@@ -1,15 +1,16 @@
 """Which of F3's later stages, run after the generator (``gan+f3``), costs the PSNR and which trace
 each one removes: an ablation on the corpus's calibration part (issue 14).
 
-    python scripts/hybrid_stages.py --quality 50 [--n 16] [--corpus data/corpus] [--workers 2]
+    python scripts/hybrid_stages.py --quality 50 [--n 16] [--size 256] [--corpus data/corpus] [--workers 2]
+        [--generators G25,G50,G75]
 
-For ``n`` calibration crops (256 px, evenly spaced in name order; the calibration part is where
+For ``n`` calibration crops (256 px, or their central ``--size`` part; evenly spaced in name order; the calibration part is where
 the project chooses methods, never where it reports them), each is compressed at ``--quality``,
-restored by the shipped generator of that quality, then run through F3's stages after its first
+restored by the shipped generator of that quality (or the one ``--generators`` names for it), then run through F3's stages after its first
 (:func:`jpegaf.antiforensics.fan.fan_plane` with ``start``) with one stage left out or its
 targets moved. Printed per variant: mean PSNR and SSIM gain over the JPEG, and the share of
 outputs each classical detector and the shipped CNN-256 of that quality call JPEG at their
-shipped thresholds (the calibration part is also where those thresholds were fitted, so the
+shipped thresholds for the crop size (the calibration part is also where those thresholds were fitted, so the
 "original" row is near 5% by construction).
 
 Variants: ``gan`` (the generator alone), ``full`` (gan+f3 as shipped), ``no-smooth`` (no
@@ -64,9 +65,10 @@ from jpegaf.antiforensics.common import decode_plane
 from jpegaf.antiforensics.critic import critic_target_logit, tile_logits, tile_origins
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import GanEraser
-from jpegaf.antiforensics.hybrid import restored_luma_plane, targeted_stages
+from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit, restored_luma_plane, targeted_stages
 from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice
 from jpegaf.antiforensics.lattice import spread_bin_centres as lattice_spread
+from jpegaf.data import centre_crop_position, crop
 from jpegaf.data.corpus import is_corpus, read_corpus_parts
 from jpegaf.detectors import calibration_for, classical_detectors, load_calibrations, verdict
 from jpegaf.detectors.base import DEFAULT_CALIBRATIONS
@@ -77,7 +79,7 @@ from jpegaf.jpeg.dct import block_dct, block_idct
 from jpegaf.metrics import psnr, ssim
 from jpegaf.pretrained import PRETRAINED_DIR, shipped_critics, shipped_generators
 
-SIZE = 256
+SIZE = 256  # the corpus's crops; --size 128 measures their central part
 # Medians over the corpus's train + calibration 256-px crops (runs/corpus-scores.csv).
 KF_MEDIAN, KL_MEDIAN = 0.139, 0.077
 VARIANTS: dict[str, FanConfig | None] = {
@@ -146,6 +148,12 @@ DITHER_STAGES = {
 #: ``+critic``: the same with the shipped critic of the quality (``rounded+critic`` is gan+critic,
 #: ``smooth+critic`` gan+lattice's stages, with another random stream).
 VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("", "+targeted", "+critic")})
+#: ``+targeted-f3kl`` / ``+critic-f3kl``: the same with de-calibration stopping at F3's K_L limit,
+#: 0.0533 (as every stage did before 2026-12-03), instead of the plane's
+#: :func:`jpegaf.antiforensics.hybrid.decalibration_limit`; ``+decal``, ``+decal-f3kl`` and
+#: ``+corners+borders``: single parts of the targeted stages.
+VARIANTS.update({name + post: None for name in DITHER_STAGES
+                 for post in ("+targeted-f3kl", "+critic-f3kl", "+decal", "+decal-f3kl", "+corners+borders")})
 #: ``descent``: histogram smoothing, then critic descent on the unrounded plane
 #: (:func:`critic_descent`, below; measured worse than critic steps) with the dither it is then rounded with.
 VARIANTS.update({"descent" + post: None for post in ("", "+targeted", "+critic")})
@@ -316,6 +324,16 @@ def _dithered(coefs, quality: int, name: str) -> np.ndarray:
         y = targeted_stages(y, rng)
     elif posts == ["+critic"]:
         y = targeted_stages(y, rng, _critic(quality))
+    elif posts == ["+targeted-f3kl"]:
+        y = targeted_stages(y, rng, kl_threshold=F3_KL_THRESHOLD)
+    elif posts == ["+critic-f3kl"]:
+        y = targeted_stages(y, rng, _critic(quality), kl_threshold=F3_KL_THRESHOLD)
+    elif posts == ["+decal"]:
+        y = de_calibrate(y, threshold=decalibration_limit(*y.shape), step=1.0)
+    elif posts == ["+decal-f3kl"]:
+        y = de_calibrate(y, threshold=F3_KL_THRESHOLD, step=1.0)
+    elif posts == ["+corners", "+borders"]:
+        y = smooth_block_borders(match_corner_differences(y, rng))
     return y
 
 
@@ -330,14 +348,16 @@ def _pixels(y: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(y + 0.5), 0, 255)
 
 
-def outputs(path: Path, quality: int, names: tuple[str, ...],
-            project: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The original crop, and its JPEG and every variant's output (uint8); ``project``: the
-    generator's output projected onto the file's quantization bins, as GanEraser does by default."""
+def outputs(path: Path, quality: int, names: tuple[str, ...], project: bool = True, size: int = SIZE,
+            generators: dict[int, Path] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The original crop (its central ``size`` part), and its JPEG and every variant's output
+    (uint8); ``project``: the generator's output projected onto the file's quantization bins, as
+    GanEraser does by default; ``generators``: quality -> weights (default: the shipped ones)."""
     global _ERASER
     if _ERASER is None:  # one per worker process
-        _ERASER = GanEraser(shipped_generators(), project=project)
+        _ERASER = GanEraser(generators or shipped_generators(), project=project)
     x = read_image(path)
+    x = crop(x, *centre_crop_position(*x.shape[:2], size), size)
     data = compress(x, quality)
     coefs = read_coefficients(data)
     luma, _ = _ERASER.restore_luma(coefs)
@@ -384,6 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", nargs="+", metavar="NAME", help="the variants to run (default all; names above)")
+    ap.add_argument("--size", type=int, choices=(128, 256), default=SIZE,
+                    help="measure the central part of this size of each 256-px crop")
+    ap.add_argument("--generators", metavar="G25,G50,G75",
+                    help="the generators of QF 25, 50 and 75, comma-separated (default: the shipped ones)")
     ap.add_argument("--no-project", action="store_true",
                     help="the generator's output as the network gives it, not projected onto the file's bins")
     args = ap.parse_args(argv)
@@ -394,16 +418,24 @@ def main(argv: list[str] | None = None) -> int:
     if not is_corpus(args.corpus):
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
+    generators = None
+    if args.generators:
+        paths = [Path(p) for p in args.generators.split(",")]
+        if len(paths) != 3 or not all(p.is_file() for p in paths):
+            ap.error(f"--generators needs three existing files (QF 25, 50, 75), got {args.generators}")
+        generators = dict(zip((25, 50, 75), paths))
     files = calibration_sample(args.corpus, args.n)
     start = time.perf_counter()
+    n = len(files)
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(outputs, files, [args.quality] * len(files), [names] * len(files),
-                                [not args.no_project] * len(files)))
+        results = list(pool.map(outputs, files, [args.quality] * n, [names] * n, [not args.no_project] * n,
+                                [args.size] * n, [generators] * n))
     cals = load_calibrations(DEFAULT_CALIBRATIONS)
     detectors = classical_detectors()
-    cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{SIZE}-q{args.quality}.safetensors")
+    cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{args.size}-q{args.quality}.safetensors")
     header = ["variant", "PSNR gain (dB)", "SSIM gain", *(d.name for d in detectors), cnn.name]
-    print(f"QF {args.quality}, {len(files)} calibration crops of {SIZE} px of {args.corpus} "
+    print(f"QF {args.quality}, {len(files)} calibration crops of {args.size} px of {args.corpus} "
+          f"({'shipped generators' if generators is None else 'generators ' + args.generators}) "
           f"({time.perf_counter() - start:.0f} s), generator output {'not ' if args.no_project else ''}"
           f"projected onto the file's bins; share called JPEG at the shipped thresholds\n")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
@@ -412,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         gains = ("", "") if name == "original" else (
             f"{np.mean([psnr(x, out[name]) - psnr(x, out['jpeg']) for x, out in results]):+.2f}",
             f"{np.mean([ssim(x, out[name]) - ssim(x, out['jpeg']) for x, out in results]):+.4f}")
-        rates = [np.mean([verdict(d.score(im), calibration_for(cals, d.name, SIZE)) for im in images])
+        rates = [np.mean([verdict(d.score(im), calibration_for(cals, d.name, args.size)) for im in images])
                  for d in detectors]
         rates.append(np.mean(cnn.score_batch(images) > cnn.threshold))
         print(f"| {name} | {gains[0]} | {gains[1]} | " + " | ".join(f"{100 * r:.0f}%" for r in rates) + " |",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -85,7 +87,7 @@ def test_erase_command_runs_it(tmp_path, photos):
 def test_the_light_variant_keeps_more_of_the_generators_gain_and_still_erases_the_traces(eraser, photos):
     """gan+f3-light: the same stages eased (LIGHT_STAGES). On every photograph it stays closer to
     the original than gan+f3 and still brings K_L and K_F down from the generator's."""
-    from jpegaf.antiforensics.hybrid import LIGHT_STAGES
+    from jpegaf.antiforensics.hybrid import LIGHT_STAGES, decalibration_limit
 
     assert "gan+f3-light" in METHODS and "gan+f3-light" in GENERATOR_METHODS
     light, full = generator_method("gan+f3-light", eraser), generator_method("gan+f3", eraser)
@@ -95,7 +97,10 @@ def test_the_light_variant_keeps_more_of_the_generators_gain_and_still_erases_th
         coefs = jpeg.read_coefficients(jpeg.compress(img, 50))
         out, gan = light(coefs, 0), eraser(coefs)
         assert psnr(img, out) > psnr(img, full(coefs, 0)) + 0.3
-        assert calibration_kl(out) < 0.5 * calibration_kl(gan) and calibration_kl(out) < 0.1
+        # de-calibrated to the median K_L of never-compressed crops of its size, not F3's 0.0533
+        limit = decalibration_limit(*img.shape[:2])
+        assert 0.1 < limit < 0.2, "the median K_L of 128-px originals, far above F3's limit"
+        assert calibration_kl(out) < 0.5 * calibration_kl(gan) and calibration_kl(out) < limit + 0.005
         assert blocking_kf(out) < 0.25
     # its own cache key in evaluations: a change of its settings recomputes its cells
     from jpegaf.evaluation.grid import method_parameters
@@ -107,14 +112,17 @@ def test_the_light_variant_keeps_more_of_the_generators_gain_and_still_erases_th
 def test_the_light_variant_ends_with_border_smoothing(eraser, photos):
     from jpegaf.antiforensics.borders import smooth_block_borders
     from jpegaf.antiforensics.fan import de_calibrate
-    from jpegaf.antiforensics.hybrid import LIGHT_STAGES
+    from jpegaf.antiforensics.hybrid import LIGHT_STAGES, decalibration_limit
 
     light = generator_method("gan+f3-light", eraser)
     assert light.borders and not generator_method("gan+f3", eraser).borders
+    assert light.sized_kl_limit and not generator_method("gan+f3", eraser).sized_kl_limit
     coefs = jpeg.read_coefficients(jpeg.compress(photos[0], 50))
     start = eraser(coefs).astype(np.float64)
-    staged = fan_plane(coefs.coef[0], coefs.qt[0], np.random.default_rng([2, 0]), LIGHT_STAGES, start=start)
-    expected = de_calibrate(smooth_block_borders(staged), step=LIGHT_STAGES.decal_step)
+    limit = decalibration_limit(*start.shape)
+    config = dataclasses.replace(LIGHT_STAGES, kl_threshold=limit)
+    staged = fan_plane(coefs.coef[0], coefs.qt[0], np.random.default_rng([2, 0]), config, start=start)
+    expected = de_calibrate(smooth_block_borders(staged), threshold=limit, step=LIGHT_STAGES.decal_step)
     assert np.array_equal(light(coefs, 2), jpeg.to_uint8(expected))
 
 
@@ -186,3 +194,55 @@ def test_critic_variant_takes_steps_against_the_shipped_critic_of_the_files_qual
     assert critic.score_batch(tiles).max() < critic.threshold
     assert psnr(photos[0], out) > psnr(photos[0], jpeg.decompress(data))
     assert TARGET_FRACTION < 1 and "critics q25=" in method_parameters("gan+critic")
+
+
+def test_decalibration_limit_is_the_median_k_l_of_never_compressed_crops_of_the_planes_size(tmp_path):
+    """The generator methods de-calibrate to a typical original of the plane's size: the median of
+    the shipped K_L reference for the largest side whose area fits, F3's 0.0533 above 256 px."""
+    from jpegaf.antiforensics.fan import never_compressed_kl, save_kl_reference
+    from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit
+
+    limits = [decalibration_limit(s, s) for s in (64, 128, 256)]
+    assert limits == [never_compressed_kl(s, s, 0.5) for s in (64, 128, 256)]
+    # K_L of a never-compressed crop grows as the crop shrinks; all three lie above F3's limit,
+    # which is below nearly every never-compressed 128-px crop
+    assert limits[0] > limits[1] > limits[2] > F3_KL_THRESHOLD
+    assert never_compressed_kl(128, 128, 0.01) > F3_KL_THRESHOLD
+    assert 0.1 < limits[1] < 0.2 and 0.06 < limits[2] < 0.1
+    assert decalibration_limit(128, 512) == limits[2]  # as many blocks as 256 x 256
+    assert decalibration_limit(120, 136) == limits[0]  # fewer blocks than 128 x 128
+    assert decalibration_limit(264, 264) == F3_KL_THRESHOLD == 0.0533
+    assert decalibration_limit(2000, 3000) == F3_KL_THRESHOLD
+    ref = tmp_path / "kl.json"
+    save_kl_reference(ref, {64: [0.3, 0.4, 0.5], 256: [0.01, 0.02, 0.03]}, {64: "test", 256: "test"})
+    assert never_compressed_kl(200, 200, 0.5, ref) == pytest.approx(0.4)
+    assert never_compressed_kl(300, 256, 0.5, ref) == pytest.approx(0.02)
+    # the reference is part of the cache key of every method that de-calibrates to it
+    from jpegaf.antiforensics import method_parameters
+    from jpegaf.antiforensics.fan import KL_REFERENCE
+    from jpegaf.antiforensics.references import reference_digest
+
+    for name in ("gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice"):
+        assert reference_digest(KL_REFERENCE) in method_parameters(name)
+    assert "K_L limit" not in method_parameters("gan+f3") and "K_L limit" not in method_parameters("f3")
+
+
+def test_targeted_stages_stop_at_the_size_limit_and_keep_more_than_at_f3s(eraser, photos):
+    """After the generator and the histogram smoothing (gan+lattice's luma), de-calibration to the
+    128-px limit stops with K_L just below it, never costs more than F3's limit, and on a crop
+    where F3's limit is out of reach (a near-flat one) keeps far more."""
+    from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit, restored_luma_plane, targeted_stages
+    from jpegaf.antiforensics.lattice import smooth_lattice
+
+    limit = decalibration_limit(128, 128)
+    gains = []
+    for img in photos:
+        coefs = jpeg.read_coefficients(jpeg.compress(img, 50))
+        x = smooth_lattice(restored_luma_plane(eraser, coefs, rounded=False), coefs.coef[0], np.random.default_rng(0))
+        assert calibration_kl(x) > limit  # something to de-calibrate
+        sized = targeted_stages(x, np.random.default_rng(0))
+        f3 = targeted_stages(x, np.random.default_rng(0), kl_threshold=F3_KL_THRESHOLD)
+        assert calibration_kl(sized) < limit + 0.005
+        assert calibration_kl(f3) < calibration_kl(sized) - 0.04
+        gains.append(psnr(img, sized.astype(np.uint8)) - psnr(img, f3.astype(np.uint8)))
+    assert min(gains) > -0.01 and max(gains) > 0.5 and np.mean(gains) > 0.2, gains

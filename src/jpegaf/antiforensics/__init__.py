@@ -49,7 +49,7 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
     if name == "gan+f3-light":
         from .hybrid import LIGHT_STAGES, GanThenFan
 
-        return GanThenFan(eraser, LIGHT_STAGES, borders=True)
+        return GanThenFan(eraser, LIGHT_STAGES, borders=True, sized_kl_limit=True)
     if name == "gan+targeted":
         from .hybrid import GanTargeted
 
@@ -92,12 +92,12 @@ def _stage_parameters(name: str) -> str:
         from .borders import BORDER_STAGE
         from .hybrid import LIGHT_STAGES
 
-        return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again"
+        return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again; {_kl_limit()}"
     if name == "gan+targeted":
         from .borders import BORDER_STAGE
         from .hybrid import TARGETED_DECAL_STEP
 
-        return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again"
+        return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again; {_kl_limit()}"
     if name == "gan+critic":  # the critics' weights are part of the method
         from ..pretrained import shipped_critic_sets
         from ..weights import file_sha256
@@ -112,6 +112,15 @@ def _stage_parameters(name: str) -> str:
 
         return f"gan+lattice {SMOOTH_STAGE} then {_stage_parameters('gan+critic')}"
     return name
+
+
+def _kl_limit() -> str:
+    """The generator methods' de-calibration limit: its rule and the reference it reads."""
+    from .fan import KL_REFERENCE
+    from .hybrid import KL_QUANTILE
+    from .references import reference_digest
+
+    return f"K_L limit: quantile {KL_QUANTILE} of kl_reference={reference_digest(KL_REFERENCE)}, F3's above 256 px"
 
 
 __all__ = [

@@ -46,7 +46,10 @@ t_k -> ``1 / (k + step_offset)``; mu -> ``mu``; U -> :func:`project_qcs`; K_F ->
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -64,6 +67,7 @@ from ..jpeg import JpegCoefficients
 from ..jpeg.dct import block_dct, block_idct, idct_8x8, round_half_away
 from ..jpeg.tables import ZIGZAG
 from .common import apply_per_component, decode_plane
+from .references import reference_quantile, save_reference
 
 __all__ = [
     "FanConfig", "FanVariational", "de_calibrate", "dither_reference", "fan_plane",
@@ -862,6 +866,26 @@ def _decalibration_step(x: np.ndarray) -> tuple[float, np.ndarray]:
     gr[:-8, :-8] += grad(ya)
     gr[4:-4, 4:-4] -= grad(yc)
     return kl, gr
+
+
+#: K_L of never-compressed crops per side, from the training corpus's calibration and train parts
+#: (written by scripts/calibrate_detectors.py; :mod:`jpegaf.antiforensics.references`): the limit
+#: the generator methods de-calibrate to (:func:`jpegaf.antiforensics.hybrid.decalibration_limit`).
+KL_REFERENCE = Path(__file__).resolve().with_name("kl_reference.json")
+
+
+def save_kl_reference(path: str | os.PathLike, values: dict[int, Sequence[float]],
+                      sources: dict[int, str]) -> None:
+    """Write the K_L reference: per side, the sorted K_L values and where they come from."""
+    save_reference(path, "K_L of never-compressed crops, the generator methods' de-calibration limit",
+                   values, sources)
+
+
+def never_compressed_kl(height: int, width: int, quantile: float,
+                        reference: str | os.PathLike = KL_REFERENCE) -> float:
+    """``quantile`` of K_L over never-compressed crops of the largest reference side that fits in
+    ``height`` x ``width`` (the smallest side for a smaller image)."""
+    return reference_quantile(reference, height, width, quantile)
 
 
 def de_calibrate(img: np.ndarray, *, threshold: float = 0.0533, tolerance: float = 0.005,

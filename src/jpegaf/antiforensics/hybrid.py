@@ -47,6 +47,7 @@ Random streams are F3's: one per component from ``(seed, component)``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -56,9 +57,10 @@ from ..jpeg import JpegCoefficients, estimate_quality
 from .borders import match_corner_differences, smooth_block_borders
 from .common import apply_per_component, decode_plane
 from .critic import critic_steps
-from .fan import FanConfig, de_calibrate, fan_plane
+from .fan import KL_REFERENCE, FanConfig, de_calibrate, fan_plane, never_compressed_kl
 from .gan import GanEraser
 from .lattice import smooth_lattice
+from .references import reference_sides
 
 
 #: F3's later stages, eased (module doc): no histogram smoothing, TV steps 1/(k + 10), de-calibration
@@ -81,13 +83,17 @@ class GanThenFan:
 
     ``eraser`` chooses the generator for each file's quality (and says so in :attr:`last_note`
     when none matches); ``config`` is F3's (its first-stage fields are unused); ``borders`` adds
-    border smoothing after F3's stages on every component (``gan+f3-light``).
+    border smoothing after F3's stages on every component, and ``sized_kl_limit`` de-calibrates each
+    plane to its :func:`decalibration_limit` instead of ``config.kl_threshold`` (both
+    ``gan+f3-light``).
     """
 
-    def __init__(self, eraser: GanEraser, config: FanConfig = FanConfig(), borders: bool = False):
+    def __init__(self, eraser: GanEraser, config: FanConfig = FanConfig(), borders: bool = False,
+                 sized_kl_limit: bool = False):
         self.eraser = eraser
         self.config = config
         self.borders = borders
+        self.sized_kl_limit = sized_kl_limit
 
     @property
     def last_note(self) -> str | None:
@@ -98,15 +104,19 @@ class GanThenFan:
         starts = iter([restored_luma_plane(self.eraser, coefs)] + [None] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
-            x = fan_plane(coef, table, rng, self.config, start=next(starts))
+            config = self.config
+            if self.sized_kl_limit:
+                config = dataclasses.replace(config, kl_threshold=decalibration_limit(8 * coef.shape[0],
+                                                                                      8 * coef.shape[1]))
+            x = fan_plane(coef, table, rng, config, start=next(starts))
             if not self.borders:
                 return x
             x = smooth_block_borders(x)
             # Border smoothing can lift K_L back above de-calibration's limit on small images:
             # de-calibrate again (a no-op where it is still below, which is the usual case).
-            if self.config.decalibrate and min(x.shape) >= 16:
-                x = de_calibrate(x, threshold=self.config.kl_threshold, tolerance=self.config.kl_tolerance,
-                                 step=self.config.decal_step, iterations=self.config.decal_iterations)
+            if config.decalibrate and min(x.shape) >= 16:
+                x = de_calibrate(x, threshold=config.kl_threshold, tolerance=config.kl_tolerance,
+                                 step=config.decal_step, iterations=config.decal_iterations)
             return x
 
         return apply_per_component(coefs, plane, seed)
@@ -115,26 +125,55 @@ class GanThenFan:
 #: De-calibration's step in ``gan+targeted`` (one grey level: F3's two cost 0.6–0.9 dB more at QF
 #: 50/75 after the generator, ``results/antiforensic/hybrid-stages.md``).
 TARGETED_DECAL_STEP = 1.0
+#: F3's de-calibration limit (Fan et al.'s K_L threshold, from their 512 x 384 images).
+F3_KL_THRESHOLD = FanConfig().kl_threshold
+#: Which quantile of never-compressed K_L the generator methods de-calibrate to: the median, a
+#: typical original of the plane's size (:func:`decalibration_limit`).
+KL_QUANTILE = 0.5
+
+
+def decalibration_limit(height: int, width: int) -> float:
+    """The K_L at which the generator methods' de-calibration stops, for a plane of ``height`` x
+    ``width``: the median K_L of never-compressed crops of the shipped reference
+    (:data:`jpegaf.antiforensics.fan.KL_REFERENCE`) of the largest side whose area fits in the
+    plane's (K_L's spread is set by the number of blocks); planes larger than the reference's
+    largest crop (256 x 256) keep F3's limit, 0.0533.
+
+    Why: F3's limit comes from images of 512 x 384. A never-compressed crop's K_L grows as it
+    shrinks (fewer blocks, noisier variances): the median is 0.28, 0.14 and 0.077 at 64, 128 and
+    256 px, and 0.0533 lies below 99 % of never-compressed 128-px crops. Pushing a small image
+    that far costs PSNR for no detector's sake: after the histogram smoothing, de-calibration to
+    F3's limit cost 0.37 dB at 128 px (QF 50, 16 calibration crops) and to the median 0.04 dB, both
+    leaving K_L's detector at 0 % (``results/antiforensic/hybrid-stages.md``, "De-calibration's limit").
+    """
+    side = int(np.sqrt(float(height) * float(width)))
+    if side > max(reference_sides(KL_REFERENCE)):
+        return F3_KL_THRESHOLD
+    return never_compressed_kl(side, side, KL_QUANTILE)
 #: The input sizes of the critics ``gan+critic`` and ``gan+lattice`` push against, all at once
 #: (:func:`jpegaf.antiforensics.critic.critic_steps`; ``scripts/train_critics.py --size``).
 CRITIC_SIZES = (64,)
 
 
 def targeted_stages(x: np.ndarray, rng: np.random.Generator,
-                    critics: Sequence[CnnDetector] = ()) -> np.ndarray:
+                    critics: Sequence[CnnDetector] = (), kl_threshold: float | None = None) -> np.ndarray:
     """``gan+targeted``'s stages on one restored plane (8 bh, 8 bw): de-calibration (K_L), corner
     matching (K_F), border smoothing (K_U), with ``critics`` the critic steps against them
     (:func:`jpegaf.antiforensics.critic.critic_steps`, ``gan+critic``), and de-calibration again
     where the stages after the first lifted K_L back above its limit; float64 integer-valued in
-    [0, 255]. Planes under 16x16 (tiny chroma), which K_L cannot measure, skip de-calibration."""
+    [0, 255]. Planes under 16x16 (tiny chroma), which K_L cannot measure, skip de-calibration.
+    De-calibration stops once K_L < ``kl_threshold`` + F3's tolerance (default: the plane's
+    :func:`decalibration_limit`)."""
     x = np.clip(np.floor(np.asarray(x, dtype=np.float64) + 0.5), 0.0, 255.0)
+    if kl_threshold is None:
+        kl_threshold = decalibration_limit(*x.shape)
     measurable = min(x.shape) >= 16
     if measurable:
-        x = de_calibrate(x, step=TARGETED_DECAL_STEP)
+        x = de_calibrate(x, threshold=kl_threshold, step=TARGETED_DECAL_STEP)
     x = smooth_block_borders(match_corner_differences(x, rng))
     if critics:
         x = critic_steps(x, critics)
-    return de_calibrate(x, step=TARGETED_DECAL_STEP) if measurable else x
+    return de_calibrate(x, threshold=kl_threshold, step=TARGETED_DECAL_STEP) if measurable else x
 
 
 class GanTargeted:

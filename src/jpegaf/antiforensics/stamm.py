@@ -21,9 +21,6 @@ Queiroz's blocking measure K_F falls to the level of never-compressed images.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +30,9 @@ import numpy as np
 import scipy.ndimage
 
 from ..detectors.blocking import blocking_kf
-from ..imageio import atomic_write_bytes
 from ..jpeg import JpegCoefficients, block_idct, to_uint8
 from .common import apply_per_component
+from .references import reference_digest, reference_quantile, save_reference
 
 
 def laplacian_lambda(k: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -157,27 +154,16 @@ class StammDeblockingConfig:
             raise ValueError("kf_quantile must be in (0, 1)")
 
 
-#: K_F of never-compressed crops per side, from the training corpus's calibration part (written
-#: by scripts/calibrate_detectors.py): where F2's target comes from. Shipped as data, so the target
-#: never depends on the images being evaluated, and hashed into evaluation cache keys.
+#: K_F of never-compressed crops per side, from the training corpus's calibration and train parts
+#: (written by scripts/calibrate_detectors.py; :mod:`jpegaf.antiforensics.references`): where F2's
+#: target comes from.
 KF_REFERENCE = Path(__file__).resolve().with_name("kf_reference.json")
 
 
 def save_kf_reference(path: str | os.PathLike, values: dict[int, Sequence[float]],
                       sources: dict[int, str]) -> None:
     """Write the K_F reference: per side, the sorted K_F values and where they come from."""
-    doc = {"format": 1, "what": "K_F of never-compressed crops, F2's target (Stamm & Liu 2011)",
-           "sizes": [{"size": int(size), "n_images": len(v), "source": sources[size],
-                      "values": sorted(round(float(x), 12) for x in v)} for size, v in sorted(values.items())]}
-    atomic_write_bytes(path, (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
-
-
-@functools.lru_cache(maxsize=4)
-def _kf_reference(path: str) -> dict[int, np.ndarray]:
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    if doc.get("format") != 1:
-        raise ValueError(f"{path}: not a K_F reference of format 1")
-    return {int(e["size"]): np.asarray(e["values"], dtype=np.float64) for e in doc["sizes"]}
+    save_reference(path, "K_F of never-compressed crops, F2's target (Stamm & Liu 2011)", values, sources)
 
 
 def never_compressed_kf(height: int, width: int, quantile: float,
@@ -189,15 +175,12 @@ def never_compressed_kf(height: int, width: int, quantile: float,
     smaller (more blocks, a steadier histogram), so for 512 px the 256-px target is a little
     lenient, never too strict.
     """
-    values = _kf_reference(os.fspath(reference))
-    fitting = [s for s in values if s <= min(height, width)]
-    size = max(fitting) if fitting else min(values)
-    return float(np.quantile(values[size], quantile))
+    return reference_quantile(reference, height, width, quantile)
 
 
 def kf_reference_digest(reference: str | os.PathLike = KF_REFERENCE) -> str:
     """sha256 of the K_F reference file: part of F2's parameters in evaluation cache keys."""
-    return hashlib.sha256(Path(reference).read_bytes()).hexdigest()
+    return reference_digest(reference)
 
 
 def deblock(plane: np.ndarray, window: int, variance: float, rng: np.random.Generator,
