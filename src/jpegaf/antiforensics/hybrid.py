@@ -21,6 +21,10 @@ lattice (94%), which the histogram smoothing is needed for. Its last stage, bord
 classical detector of those settings on ``make demo``'s held-out crops at QF 25 and 50, for about
 0.01 dB; de-calibration then runs again where it lifted K_L back above the limit.
 
+De-calibration in every method here but ``gan+f3`` stops at the median K_L of never-compressed
+crops of the plane's size (:func:`decalibration_limit`), not F3's 0.0533, which lies below nearly
+every never-compressed crop of 128 px and cost ``gan+lattice`` 0.4–0.7 dB at that size.
+
 ``gan+targeted`` (:class:`GanTargeted`) keeps none of F3's stages but de-calibration: the
 generator's output, then de-calibration with steps of one grey level (K_L), the block corners
 given the inner blocks' second differences (K_F,
@@ -125,7 +129,7 @@ class GanThenFan:
 #: De-calibration's step in ``gan+targeted`` (one grey level: F3's two cost 0.6–0.9 dB more at QF
 #: 50/75 after the generator, ``results/antiforensic/hybrid-stages.md``).
 TARGETED_DECAL_STEP = 1.0
-#: F3's de-calibration limit (Fan et al.'s K_L threshold, from their 512 x 384 images).
+#: F3's de-calibration limit (the 0.0533 of Fan et al.'s demo code; they evaluated on UCID's 512 x 384 images).
 F3_KL_THRESHOLD = FanConfig().kl_threshold
 #: Which quantile of never-compressed K_L the generator methods de-calibrate to: the median, a
 #: typical original of the plane's size (:func:`decalibration_limit`).
@@ -139,9 +143,9 @@ def decalibration_limit(height: int, width: int) -> float:
     plane's (K_L's spread is set by the number of blocks); planes larger than the reference's
     largest crop (256 x 256) keep F3's limit, 0.0533.
 
-    Why: F3's limit comes from images of 512 x 384. A never-compressed crop's K_L grows as it
-    shrinks (fewer blocks, noisier variances): the median is 0.28, 0.14 and 0.077 at 64, 128 and
-    256 px, and 0.0533 lies below 99 % of never-compressed 128-px crops. Pushing a small image
+    Why: F3's limit is its demo code's, for images like UCID's 512 x 384. A never-compressed
+    crop's K_L grows as it shrinks (fewer blocks, noisier variances): the median is 0.28, 0.14 and
+    0.077 at 64, 128 and 256 px, and 0.0533 lies below 99 % of never-compressed 128-px crops. Pushing a small image
     that far costs PSNR for no detector's sake: after the histogram smoothing, de-calibration to
     F3's limit cost 0.37 dB at 128 px (QF 50, 16 calibration crops) and to the median 0.04 dB, both
     leaving K_L's detector at 0 % (``results/antiforensic/hybrid-stages.md``, "De-calibration's limit").
@@ -150,6 +154,8 @@ def decalibration_limit(height: int, width: int) -> float:
     if side > max(reference_sides(KL_REFERENCE)):
         return F3_KL_THRESHOLD
     return never_compressed_kl(side, side, KL_QUANTILE)
+
+
 #: The input sizes of the critics ``gan+critic`` and ``gan+lattice`` push against, all at once
 #: (:func:`jpegaf.antiforensics.critic.critic_steps`; ``scripts/train_critics.py --size``).
 CRITIC_SIZES = (64,)
