@@ -9,7 +9,7 @@ the project chooses methods, never where it reports them), each is compressed at
 restored by the shipped generator of that quality (or the one ``--generators`` names for it), then run through F3's stages after its first
 (:func:`jpegaf.antiforensics.fan.fan_plane` with ``start``) with one stage left out or its
 targets moved. Printed per variant: mean PSNR and SSIM gain over the JPEG, and the share of
-outputs each classical detector and the shipped CNN-256 of that quality call JPEG at their
+outputs each classical detector and the shipped CNN of that size and quality call JPEG at their
 shipped thresholds for the crop size (the calibration part is also where those thresholds were fitted, so the
 "original" row is near 5% by construction).
 
@@ -151,7 +151,8 @@ VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("", "+
 #: ``+targeted-f3kl`` / ``+critic-f3kl``: the same with de-calibration stopping at F3's K_L limit,
 #: 0.0533 (as every stage did before 2026-12-03), instead of the plane's
 #: :func:`jpegaf.antiforensics.hybrid.decalibration_limit`; ``+decal``, ``+decal-f3kl`` and
-#: ``+corners+borders``: single parts of the targeted stages.
+#: ``+corners+borders``: single parts of the targeted stages. (The F3 variants' ``+decal`` suffix,
+#: :func:`_post_stages`, keeps F3's limit: those tables predate the change.)
 VARIANTS.update({name + post: None for name in DITHER_STAGES
                  for post in ("+targeted-f3kl", "+critic-f3kl", "+decal", "+decal-f3kl", "+corners+borders")})
 #: ``descent``: histogram smoothing, then critic descent on the unrounded plane
@@ -332,7 +333,7 @@ def _dithered(coefs, quality: int, name: str) -> np.ndarray:
         y = de_calibrate(y, threshold=decalibration_limit(*y.shape), step=1.0)
     elif posts == ["+decal-f3kl"]:
         y = de_calibrate(y, threshold=F3_KL_THRESHOLD, step=1.0)
-    elif posts == ["+corners", "+borders"]:
+    elif posts == ["+corners", "+borders"]:  # the stage's own stream, as targeted_stages (not _post_stages')
         y = smooth_block_borders(match_corner_differences(y, rng))
     return y
 
