@@ -74,12 +74,38 @@ def test_the_rule_picks_the_least_detectable_method_above_the_jpeg():
              row("gan (b)", 128, 0.2, 0.002, 0.2), row("gan (b)", 256, 0.1, 0.001, 0.25),
              row("f3", 128, -1.0, -0.01, 0.05), row("f3", 256, -0.5, -0.01, 0.05),
              row("gan+f3 (a)", 128, 0.3, 0.001, 0.1), row("gan+f3 (a)", 256, -0.1, 0.001, 0.1)]
-    policy = front_script.choose_policy(front, {"gan (b)": ("b.safetensors",)})
+    policy = front_script.choose_policy(front, {"gan (b)": ("b.safetensors",)}, {})
     assert policy["50"]["method"] == "gan" and policy["50"]["label"] == "gan (b)"  # f3, gan+f3 fall below
     assert policy["50"]["generators"] == ["b.safetensors"] and policy["50"]["worst_rate"] == 0.25
+    assert policy["50"]["worst_excess"] == 0.25  # no originals' rates given: none flagged
     below = [r for r in front if r["method"] in ("f3", "gan+f3 (a)")]
-    assert front_script.choose_policy(below, {})["50"]["label"] == "gan+f3 (a)"  # none above: best PSNR
+    assert front_script.choose_policy(below, {}, {})["50"]["label"] == "gan+f3 (a)"  # none above: best PSNR
     # equal worst rates: the larger smallest PSNR gain wins, whatever the names
     tied = front + [row("a-tie", 128, 0.6, 0.01, 0.25), row("a-tie", 256, 0.05, 0.01, 0.2),
                     row("z-tie", 128, 0.3, 0.01, 0.25), row("z-tie", 256, 0.3, 0.01, 0.25)]
-    assert front_script.choose_policy(tied, {})["50"]["label"] == "z-tie"
+    assert front_script.choose_policy(tied, {}, {})["50"]["label"] == "z-tie"
+
+
+def test_the_rule_reads_each_rate_against_the_originals_of_the_same_images():
+    spec = importlib.util.spec_from_file_location("measure_front", REPO / "scripts" / "measure_front.py")
+    front_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(front_script)
+
+    def row(method, size, gain, rates):
+        return {"size": size, "quality": 50, "method": method, "n": 25, "psnr_gain": gain, "ssim_gain": 0.01,
+                "rates": rates}
+
+    # "a" is flagged 20 % by Q_FdQ at 128 px, where the originals themselves are flagged 24 %: it adds
+    # nothing there, and its worst excess is the lattice's 8 - 4 = 4 points at 256 px; "b" has the
+    # lower raw worst rate (12 %) but adds 12 points of CNN verdicts the originals do not get.
+    front = [row("a", 128, 0.9, {"Q_FdQ": 0.20, "lattice": 0.04, "CNN-128-q50": 0.0}),
+             row("a", 256, 1.3, {"Q_FdQ": 0.00, "lattice": 0.08, "CNN-256-q50": 0.0}),
+             row("b", 128, 0.6, {"Q_FdQ": 0.12, "lattice": 0.04, "CNN-128-q50": 0.12}),
+             row("b", 256, 1.1, {"Q_FdQ": 0.00, "lattice": 0.04, "CNN-256-q50": 0.04})]
+    originals = {(128, 50): {"Q_FdQ": (0.24, 25), "lattice": (0.0, 25), "CNN-128-q50": (0.0, 25)},
+                 (256, 50): {"Q_FdQ": (0.08, 25), "lattice": (0.04, 25), "CNN-256-q50": (0.0, 25)}}
+    policy = front_script.choose_policy(front, {}, originals)["50"]
+    assert policy["label"] == "a"
+    assert policy["worst_rate"] == 0.2 and policy["worst_excess"] == 0.04
+    # without the originals' rates the raw worst rates decide, and "b" would win
+    assert front_script.choose_policy(front, {}, {})["50"]["label"] == "b"

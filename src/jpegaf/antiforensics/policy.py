@@ -1,6 +1,8 @@
 """``auto``, the default of ``jpegaf erase``: per JPEG quality, the anti-forensic method that was
-measured best — the lowest worst detection rate among the methods that stay above the JPEG's
-quality (PSNR and SSIM gain >= 0).
+measured best — among the methods that stay above the JPEG's quality (PSNR and SSIM gain >= 0),
+the one whose outputs detectors flag least in excess of the same images' originals (a detector's
+rate on the outputs minus its rate on the originals, worst over detectors and sizes; the rule in
+``scripts/measure_front.py``, ``POLICY_RULE``, says why the excess).
 
 The choice is data, not code: ``pretrained/erase_policy.json``, written by
 ``scripts/measure_front.py --policy`` from the front it measures on the corpus's calibration part
