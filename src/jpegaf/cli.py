@@ -338,8 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True,
                    help="output image (.png/.tif/.bmp/.pgm), or a folder when the input is a folder")
     p.add_argument("--method", choices=("auto", *METHODS), default="auto",
-                   help="auto (default): per quality, the method measured least detectable among those "
-                        "above the JPEG's PSNR and SSIM (pretrained/erase_policy.json); gan: the paper's generator "
+                   help="auto (default): per quality, the method measured least detectable (beyond what the "
+                        "detectors flag of the originals) among those above the JPEG's PSNR and SSIM "
+                        "(pretrained/erase_policy.json); gan: the paper's generator "
                         "(a restorer); gan+f3: the generator, then F3's histogram smoothing, constrained TV "
                         "and de-calibration; gan+f3-light: the same eased, then border smoothing; "
                         "gan+targeted: the generator, then de-calibration, corner matching and border "
