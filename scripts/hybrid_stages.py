@@ -39,7 +39,7 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 ``rounded``, ``round-dithered``, ``dither``, ``dither-plain-round``, ``dither-dc4``,
 ``dither-ac1.5-near1``; histogram smoothing, :func:`jpegaf.antiforensics.lattice.smooth_lattice`:
 ``smooth`` as gan+lattice runs it, ``smooth-round`` with plain rounding, ``smooth-ac2-round`` the
-same with an AC sigma of 2, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
+same with an AC sigma of 2, ``smooth-ac1`` / ``smooth-ac1.25`` ``smooth`` with an AC sigma of 1 / 1.25, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix). The generator's output is projected onto the file's quantization bins, as
@@ -139,6 +139,11 @@ DITHER_STAGES = {
         smooth_coefficient_histograms(x, coef, rng) + 0.5), 0, 255),
     "smooth-ac2-round": lambda x, coef, table, rng: np.clip(np.floor(
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=2.0) + 0.5), 0, 255),
+    # narrower AC smoothing than gan+lattice's 1.5 (chosen at QF 75 only), dithered rounding as it
+    "smooth-ac1": lambda x, coef, table, rng: dithered_round(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.0), rng),
+    "smooth-ac1.25": lambda x, coef, table, rng: dithered_round(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.25), rng),
     # half the dither's amplitude: floor(x + 1/4 + u/2), rounding error between plain (1/12) and
     # fully dithered (1/6) in variance
     "smooth-half-dither": lambda x, coef, table, rng: np.clip(np.floor(
