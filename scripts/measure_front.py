@@ -26,8 +26,8 @@ the first N in name order.
 from __future__ import annotations
 
 import argparse
-import shlex
 import os
+import shlex
 import sys
 from pathlib import Path
 
