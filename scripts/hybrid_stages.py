@@ -39,7 +39,7 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 ``rounded``, ``round-dithered``, ``dither``, ``dither-plain-round``, ``dither-dc4``,
 ``dither-ac1.5-near1``; histogram smoothing, :func:`jpegaf.antiforensics.lattice.smooth_lattice`:
 ``smooth`` as gan+lattice runs it, ``smooth-round`` with plain rounding, ``smooth-ac2-round`` the
-same with an AC sigma of 2, ``smooth-ac1`` / ``smooth-ac1.25`` ``smooth`` with an AC sigma of 1 / 1.25, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
+same with an AC sigma of 2, ``smooth-ac1`` and ``smooth-ac1.25`` are ``smooth`` with an AC sigma of 1 and 1.25, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix). The generator's output is projected onto the file's quantization bins, as
