@@ -386,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--phase1-lr", type=float, default=SUPPRESS,
                    help="override the generator's phase-1 learning rate (paper: 5e-4); a lower one "
                         "fine-tunes --init-generator without first undoing its training")
+    t.add_argument("--phase1-lr-end", type=float, default=SUPPRESS,
+                   help="not in the paper: phase 1's rate falls from --phase1-lr to this along a half "
+                        "cosine over phase 1's steps (default: constant)")
     t.add_argument("--g-lr", type=float, default=SUPPRESS,
                    help="override the generator's phase-2 learning rate (paper: 5e-4)")
     t.add_argument("--d-lr", type=float, default=SUPPRESS,

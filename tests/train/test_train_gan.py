@@ -282,3 +282,32 @@ def test_a_run_with_a_detector_as_d_records_it_and_resumes_exactly(tmp_path, dat
     assert card["discriminator_initialised_from"]["name"] == "CNN-64-q50"
     assert card["train_config"]["init_discriminator"] == detector
     assert max(whole.discriminator.detector.c1.constraint_error()) < 1e-6
+
+
+def test_annealed_phase_one_follows_the_cosine_and_resumes_on_it(tmp_path, data_dir):
+    """phase1_lr_end: the rate logged at each phase-1 step falls along the half cosine from
+    phase1_lr to phase1_lr_end (not the constant phase1_lr); a killed run resumes on the same
+    curve and ends with the same weights; the option is refused above phase1_lr."""
+    import csv
+    import math
+
+    from jpegaf.train.loop import phase1_rate
+
+    config = tiny_config(phase1_epochs=2, phase2_epochs=0, phase1_lr=1e-3, phase1_lr_end=1e-5)
+    whole = train_gan(config, data_dir, tmp_path / "whole", progress=False)
+    n = whole.position.global_step
+    assert n >= 4
+    logged = [float(r["lr_g"]) for r in csv.DictReader(open(tmp_path / "whole" / "log.csv"))]
+    expected = [1e-5 + 0.5 * (1e-3 - 1e-5) * (1 + math.cos(math.pi * i / n)) for i in range(n)]
+    assert logged == pytest.approx(expected, rel=1e-9)
+    assert logged[0] == pytest.approx(1e-3) and logged[-1] < 1e-3 / 2
+    assert phase1_rate(config, n, n) == pytest.approx(1e-5)
+    assert phase1_rate(tiny_config(), 3, 10) == tiny_config().phase1_lr  # not set: constant
+
+    train_gan(config, data_dir, tmp_path / "killed", progress=False, max_steps=n // 2 + 1)
+    train_gan(config, data_dir, tmp_path / "killed", resume=True, progress=False)
+    a = load_weights(tmp_path / "whole" / "generator.safetensors")
+    b = load_weights(tmp_path / "killed" / "generator.safetensors")
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    with pytest.raises(ValueError, match="phase1_lr_end"):
+        tiny_config(phase1_lr=1e-4, phase1_lr_end=1e-3)

@@ -49,6 +49,9 @@ class GanTrainConfig:
     batch_size: int = 16            # generator batch; the discriminator sees 2x (fakes + originals)
     phase1_epochs: int = 2
     phase1_lr: float = 5e-4
+    # Not in the paper: when set, phase 1's rate falls from phase1_lr to this along a half cosine
+    # over phase 1's steps (an annealed fine-tune of --init-generator in one run); None: constant.
+    phase1_lr_end: float | None = None
     phase2_epochs: int = 50
     g_lr: float = 5e-4
     d_lr: float = 5e-6
@@ -124,6 +127,9 @@ class GanTrainConfig:
             raise ValueError("batch_size must be >= 1 and epoch counts >= 0")
         if min(self.phase1_lr, self.g_lr, self.d_lr) <= 0 or min(self.alpha, self.beta, self.gamma) < 0:
             raise ValueError("learning rates must be > 0 and the loss weights alpha, beta, gamma >= 0")
+        if self.phase1_lr_end is not None and not 0 < self.phase1_lr_end <= self.phase1_lr:
+            raise ValueError(f"phase1_lr_end must be > 0 and at most phase1_lr ({self.phase1_lr:g}), "
+                             f"got {self.phase1_lr_end:g}")
         if min(self.lattice_weight, self.blocking_weight, self.calibration_weight, self.d_warmup_steps) < 0:
             raise ValueError("the trace weights and d_warmup_steps must be >= 0")
         if self.lattice_harmonics < 1:

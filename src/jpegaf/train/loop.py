@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -199,6 +200,16 @@ def _learning_rates(config: GanTrainConfig, epoch: int) -> tuple[float, float, i
     return config.g_lr * decay, config.d_lr * decay, 2
 
 
+def phase1_rate(config: GanTrainConfig, step: int, phase1_steps: int) -> float:
+    """The generator's rate at phase-1 step ``step`` (0-based, of ``phase1_steps``): phase1_lr, or
+    with ``phase1_lr_end`` a half cosine from phase1_lr at the first step to phase1_lr_end after
+    the last (a function of the step alone, so a resumed run continues the same curve)."""
+    if config.phase1_lr_end is None or phase1_steps <= 0:
+        return config.phase1_lr
+    t = min(max(step, 0), phase1_steps) / phase1_steps
+    return config.phase1_lr_end + 0.5 * (config.phase1_lr - config.phase1_lr_end) * (1.0 + math.cos(math.pi * t))
+
+
 def _load_vgg(config: GanTrainConfig) -> nn.Module | None:
     if not config.perceptual or config.beta == 0:
         return None
@@ -318,8 +329,13 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
         original, jpeg_batch = (t.to(rk.device) for t in batch)
         table = fixed_table if fixed_table is not None else table_from_plane(jpeg_batch[:, 1])
         if phase_of[loop.position.epoch] == 1:
-            return generator_only_step(nets.generator_ddp, nets.opt_g, jpeg_batch, original, config.bf16,
-                                       weights, table)
+            rate = {}
+            if config.phase1_lr_end is not None:
+                rate["lr_g"] = phase1_rate(config, loop.position.global_step, phase1_steps)
+                for g in opt_g.param_groups:
+                    g["lr"] = rate["lr_g"]
+            return {**generator_only_step(nets.generator_ddp, nets.opt_g, jpeg_batch, original, config.bf16,
+                                          weights, table), **rate}
         warming_up = loop.position.global_step - phase1_steps < config.d_warmup_steps
         return gan_step(nets, jpeg_batch, original, weights, config.bf16, table, train_generator=not warming_up)
 

@@ -115,7 +115,8 @@ def run_epochs(loop: EpochLoop, *, max_steps: int | None = None, progress: bool 
             if loop.is_main:
                 bar.set_postfix({k: f"{v:.4g}" for k, v in stats.items() if k in loop.shown})
                 if loop.log_step is not None:
-                    loop.log_step({**stats, "global_step": position.global_step, "epoch": epoch, **fields})
+                    # a step may report a rate that changes within the epoch (lr_g of an annealed phase 1)
+                    loop.log_step({**fields, **stats, "global_step": position.global_step, "epoch": epoch})
             if position.global_step % loop.checkpoint_every == 0:
                 loop.checkpoint()
             if max_steps is not None and position.global_step >= max_steps:
