@@ -13,7 +13,7 @@ threshold, with counts. The generator methods use the shipped generator of the q
 
     python scripts/adaptive_auc.py --method gan+f3 --quality 50 --size 64 [--epochs 6]
         [--generator runs/af-q50/generator.safetensors] [--runs runs/adaptive] [--corpus data/corpus]
-        [--init-widened] [--no-augment]
+        [--init-widened] [--no-augment] [--ensemble 8]
 
 ``--init-widened`` starts the network from the shipped 64-px JPEG detector of the quality widened
 to ``--size`` (:func:`jpegaf.train.detector.widen_detector`): an analyst starts from the JPEG
@@ -56,6 +56,8 @@ def main() -> int:
                          "instead of a random initialisation")
     ap.add_argument("--no-augment", action="store_true",
                     help="no dihedral variants: one processed version per crop (the slow methods at 256 px)")
+    ap.add_argument("--ensemble", type=int, choices=(1, 4, 8), default=1,
+                    help="the generator methods' self-ensemble (jpegaf erase --ensemble)")
     ap.add_argument("--corpus", default=str(REPO / "data" / "corpus"))
     ap.add_argument("--runs", default=str(REPO / "runs" / "adaptive"))
     args = ap.parse_args()
@@ -67,7 +69,8 @@ def main() -> int:
     if args.method in GENERATOR_METHODS:
         generator = args.generator or str(shipped_generator(args.quality))
     tag = Path(generator).parent.name if args.generator else "shipped"
-    run = Path(args.runs) / f"{args.method}-{tag}-{args.size}-q{args.quality}"
+    run = Path(args.runs) / f"{args.method}-{tag}-{args.size}-q{args.quality}" \
+        f"{'' if args.ensemble == 1 else f'-x{args.ensemble}'}"
     cache = Path(args.runs) / "cache"
     init = None
     if args.init_widened:
@@ -76,17 +79,19 @@ def main() -> int:
     config = quick_preset(args.size, args.quality, crops_per_image=(256 // args.size) ** 2, epochs=args.epochs,
                           lr_decay_every=max(1, args.epochs // 4), eval_crops_per_image=(256 // args.size) ** 2,
                           checkpoint_every=50, cache_dir=str(cache), preset="adaptive", negatives=args.method,
-                          generator_weights=generator, init_weights=init, augment=not args.no_augment)
+                          generator_weights=generator, init_weights=init, augment=not args.no_augment,
+                          negatives_ensemble=args.ensemble)
     if not (run / "detector.safetensors").exists():
         train_detector(config, corpus, run, resume=(run / CHECKPOINT).exists())
 
     det = CnnDetector.load(run / "detector.safetensors")
-    negatives = Negatives(args.method, args.quality, generator, str(cache))
+    negatives = Negatives(args.method, args.quality, generator, str(cache), args.ensemble)
     test = held_out_set(dataclasses.replace(config), read_corpus_parts(corpus).test, negatives)
     neg, pos = det.score_batch(test.originals), det.score_batch(test.processed)
     cal = det.calibration
     fp, tp = sum(verdict(s, cal) for s in neg), sum(verdict(s, cal) for s in pos)
     result = {"method": args.method, "quality": args.quality, "size": args.size, "generator": generator,
+              "ensemble": args.ensemble,
               "epochs": args.epochs, "test_crops": len(neg), "test_images": test.files,
               "auc": roc_auc(neg, pos), "detection_rate": tp / len(pos),
               "detection_interval": rate_interval(tp, len(pos)), "fpr": fp / len(neg),

@@ -64,7 +64,7 @@ from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_
 from jpegaf.antiforensics.common import decode_plane
 from jpegaf.antiforensics.critic import critic_target_logit, tile_logits, tile_origins
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
-from jpegaf.antiforensics.gan import GanEraser
+from jpegaf.antiforensics.gan import ENSEMBLES, GanEraser
 from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit, restored_luma_plane, targeted_stages
 from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice
 from jpegaf.antiforensics.lattice import spread_bin_centres as lattice_spread
@@ -355,13 +355,14 @@ def _pixels(y: np.ndarray) -> np.ndarray:
 
 
 def outputs(path: Path, quality: int, names: tuple[str, ...], project: bool = True, size: int = SIZE,
-            generators: dict[int, Path] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            generators: dict[int, Path] | None = None, ensemble: int = 1) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The original crop (its central ``size`` part), and its JPEG and every variant's output
     (uint8); ``project``: the generator's output projected onto the file's quantization bins, as
-    GanEraser does by default; ``generators``: quality -> weights (default: the shipped ones)."""
+    GanEraser does by default; ``generators``: quality -> weights (default: the shipped ones);
+    ``ensemble``: the generator's self-ensemble (GanEraser's)."""
     global _ERASER
     if _ERASER is None:  # one per worker process
-        _ERASER = GanEraser(generators or shipped_generators(), project=project)
+        _ERASER = GanEraser(generators or shipped_generators(), project=project, ensemble=ensemble)
     x = read_image(path)
     x = crop(x, *centre_crop_position(*x.shape[:2], size), size)
     data = compress(x, quality)
@@ -416,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="the generators of QF 25, 50 and 75, comma-separated (default: the shipped ones)")
     ap.add_argument("--no-project", action="store_true",
                     help="the generator's output as the network gives it, not projected onto the file's bins")
+    ap.add_argument("--ensemble", type=int, choices=ENSEMBLES, default=1,
+                    help="the generator's output averaged over this many symmetries (GanEraser's ensemble)")
     args = ap.parse_args(argv)
     unknown = sorted(set(args.only or ()) - set(VARIANTS))
     if unknown:
@@ -435,13 +438,14 @@ def main(argv: list[str] | None = None) -> int:
     n = len(files)
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(outputs, files, [args.quality] * n, [names] * n, [not args.no_project] * n,
-                                [args.size] * n, [generators] * n))
+                                [args.size] * n, [generators] * n, [args.ensemble] * n))
     cals = load_calibrations(DEFAULT_CALIBRATIONS)
     detectors = classical_detectors()
     cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{args.size}-q{args.quality}.safetensors")
     header = ["variant", "PSNR gain (dB)", "SSIM gain", *(d.name for d in detectors), cnn.name]
     print(f"QF {args.quality}, {len(files)} calibration crops of {args.size} px of {args.corpus} "
-          f"({'shipped generators' if generators is None else 'generators ' + args.generators}) "
+          f"({'shipped generators' if generators is None else 'generators ' + args.generators}"
+          f"{'' if args.ensemble == 1 else f', self-ensemble of {args.ensemble}'}) "
           f"({time.perf_counter() - start:.0f} s), generator output {'not ' if args.no_project else ''}"
           f"projected onto the file's bins; share called JPEG at the shipped thresholds\n")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))

@@ -43,11 +43,13 @@ from jpegaf.pretrained import shipped_detectors  # noqa: E402
 ORIGINAL = "original"
 
 
-def _variant(text: str) -> tuple[str, tuple[str, ...]]:
-    name, _, weights = text.partition("=")
-    if not name or not weights:
-        raise argparse.ArgumentTypeError(f"expected NAME=WEIGHTS[,WEIGHTS...], got {text!r}")
-    return name, tuple(weights.split(","))
+def _variant(text: str) -> tuple[str, tuple[str, ...], int]:
+    """NAME=WEIGHTS[,WEIGHTS...][@N] -> (name, weights, self-ensemble N, 1 without it)."""
+    name, _, rest = text.partition("=")
+    weights, _, ensemble = rest.partition("@")
+    if not name or not weights or ensemble not in ("", "1", "4", "8"):
+        raise argparse.ArgumentTypeError(f"expected NAME=WEIGHTS[,WEIGHTS...][@1|@4|@8], got {text!r}")
+    return name, tuple(weights.split(",")), int(ensemble or 1)
 
 
 def held_out_folder(data: Path, split_json: Path, out: Path) -> str:
@@ -112,9 +114,11 @@ POLICY_RULE = ("per JPEG quality, among the methods whose mean PSNR and SSIM gai
 
 
 def choose_policy(front: list[dict], generators: dict[str, tuple[str, ...]],
-                  originals: dict[tuple[int, int], dict[str, tuple[float, int]]]) -> dict:
+                  originals: dict[tuple[int, int], dict[str, tuple[float, int]]],
+                  ensembles: dict[str, int] | None = None) -> dict:
     """The erase policy (:data:`POLICY_RULE`) from the front rows: quality -> method, generators and
     the figures that chose it. ``generators``: method label -> the weight files behind it;
+    ``ensembles``: method label -> the generator's self-ensemble (1 where missing);
     ``originals``: (size, quality) -> detector -> (rate, n) on the never-compressed images
     (:func:`original_rates`; a detector missing there counts as flagging none of them)."""
     policy = {}
@@ -141,6 +145,7 @@ def choose_policy(front: list[dict], generators: dict[str, tuple[str, ...]],
                  max(by_label, key=gain))
         rows = by_label[label]
         policy[str(q)] = {"method": label.split(" ")[0], "label": label, "generators": list(generators.get(label, ())),
+                          "ensemble": (ensembles or {}).get(label, 1),
                           "psnr_gain": {str(r["size"]): round(r["psnr_gain"], 3) for r in rows},
                           "ssim_gain": {str(r["size"]): round(r["ssim_gain"], 4) for r in rows},
                           "worst_rate": round(worst(rows), 3), "worst_excess": round(worst(rows, excess), 3),
@@ -173,8 +178,9 @@ def markdown(front: list[dict], originals, detectors: list[str]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--variant", type=_variant, action="append", required=True,
-                    help="NAME=WEIGHTS[,WEIGHTS...]: generators whose rows of every generator method "
-                         f"({', '.join(GENERATOR_METHODS)}) are measured")
+                    help="NAME=WEIGHTS[,WEIGHTS...][@N]: generators whose rows of every generator method "
+                         f"({', '.join(GENERATOR_METHODS)}) are measured; @4 or @8: their output averaged over "
+                         "a self-ensemble of 4 or 8 symmetries (GanEraser's ensemble)")
     ap.add_argument("--methods", nargs="+", choices=GENERATOR_METHODS, default=list(GENERATOR_METHODS),
                     help="only these generator methods (default all; a policy then chooses among these)")
     ap.add_argument("--no-f3", dest="f3", action="store_false", help="leave F3's row out")
@@ -201,15 +207,17 @@ def main() -> int:
         args.data = held_out_folder(Path(args.data), Path(args.held_out_of), Path(args.out))
 
     cnn = tuple(str(p) for p in shipped_detectors())
-    front, originals, detectors, generators = [], {}, [], {}
-    for i, (name, weights) in enumerate(args.variant):
+    front, originals, detectors, generators, ensembles = [], {}, [], {}, {}
+    for i, (name, weights, ensemble) in enumerate(args.variant):
         methods = ("jpeg", *args.methods) + (("f3",) if i == 0 and args.f3 else ())
         config = EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=methods,
-                            generators=weights, cnn=cnn, split="all", limit=args.limit, workers=args.workers)
+                            generators=weights, cnn=cnn, split="all", limit=args.limit, workers=args.workers,
+                            ensemble=ensemble)
         rows = run_grid(config, args.data, Path(args.out))
         calibrations = grid_calibrations(config)
         label = {**{m: f"{m} ({name})" for m in args.methods}, "f3": "f3"}
         generators.update({f"{m} ({name})": weights for m in args.methods})
+        ensembles.update({f"{m} ({name})": ensemble for m in args.methods})
         front += front_rows(rows, calibrations, label)
         if i == 0:
             originals = original_rates(rows, calibrations)
@@ -226,7 +234,7 @@ def main() -> int:
             "rule": POLICY_RULE,
             "measured_by": f"python scripts/measure_front.py {shlex.join(sys.argv[1:])}",
             "data": shown_data,
-            "qualities": choose_policy(front, rel, originals)}, indent=2) + "\n")
+            "qualities": choose_policy(front, rel, originals, ensembles)}, indent=2) + "\n")
     if args.markdown:
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
         data = Path(args.data).resolve()

@@ -101,7 +101,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
     from .antiforensics.files import check_lossless_output, erase_file, folder_jobs, make_method
 
-    method = make_method(args.method, args.generator, args.device, args.threads)
+    method = make_method(args.method, args.generator, args.device, args.threads, args.ensemble)
     src, dst = Path(args.input), Path(args.output)
     if not src.is_dir():
         check_lossless_output(dst)
@@ -351,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for the gan* methods: trained generators instead of the shipped ones; the one "
                         "nearest the file's quality is used")
+    p.add_argument("--ensemble", type=int, choices=(1, 4, 8), default=1,
+                   help="for the gan* methods: average the generator's output over 4 (the flips) or 8 (every "
+                        "symmetry of the square) transformed copies, at 4 or 8 times the cost: +0.1 to +0.15 dB "
+                        "for gan (not in the paper; default 1, the network once)")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for the gan* methods")
     p.add_argument("--threads", type=_positive_int, help="torch threads for the gan* methods")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")

@@ -12,7 +12,7 @@ import pytest
 from jpegaf import jpeg
 from jpegaf.antiforensics import generator_method
 from jpegaf.antiforensics.gan import GanEraser
-from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser, load_policy
+from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser, load_policy, load_policy_entries
 from jpegaf.errors import JpegafError
 from jpegaf.pretrained import PRETRAINED_DIR
 
@@ -51,6 +51,7 @@ def test_each_file_gets_the_method_of_the_nearest_quality(gray_images):
     ('{"qualities": {"50": {"method": "gan", "generators": []}}}', "names no generator"),
     ('{"qualities": {"50": {"method": "gan", "generators": ["gone.safetensors"]}}}', "is missing"),
     ('{"qualities": {}}', "has no quality"),
+    ('{"qualities": {"50": {"method": "gan", "generators": [], "ensemble": 3}}}', "ensemble 3"),
 ])
 def test_a_bad_policy_is_one_line(tmp_path, content, problem):
     path = tmp_path / POLICY_FILE
@@ -109,3 +110,22 @@ def test_the_rule_reads_each_rate_against_the_originals_of_the_same_images():
     assert policy["worst_rate"] == 0.2 and policy["worst_excess"] == 0.04
     # without the originals' rates the raw worst rates decide, and "b" would win
     assert front_script.choose_policy(front, {}, {})["50"]["label"] == "b"
+
+
+def test_a_policy_entry_runs_its_generators_self_ensemble(tmp_path, gray_images):
+    from jpegaf.pretrained import shipped_generator
+
+    (tmp_path / "g50.safetensors").symlink_to(shipped_generator(50))
+    (tmp_path / "g50.json").symlink_to(shipped_generator(50).with_suffix(".json"))
+    path = tmp_path / POLICY_FILE
+    path.write_text(json.dumps({"qualities": {
+        "50": {"method": "gan", "generators": ["g50.safetensors"], "ensemble": 8},
+        "75": {"method": "f1", "generators": []}}}))
+    entries = load_policy_entries(path)
+    assert entries[50][2] == 8 and entries[75] == ("f1", (), 1)  # 1 where the file does not say
+    assert load_policy(path)[50] == ("gan", (tmp_path / "g50.safetensors",))
+    coefs = jpeg.read_coefficients(jpeg.compress(gray_images[1][:64, :64], 50))
+    auto = PolicyEraser(load_policy(path), ensembles={50: 8})
+    expected = GanEraser({50: tmp_path / "g50.safetensors"}, ensemble=8)(coefs)
+    assert np.array_equal(auto(coefs), expected)
+    assert not np.array_equal(PolicyEraser(load_policy(path))(coefs), expected)  # default: the network once

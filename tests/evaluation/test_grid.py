@@ -134,6 +134,8 @@ def test_workers_give_same_rows(data_dir, tmp_path):
 def test_config_validation():
     with pytest.raises(ValueError):
         EvalConfig(methods=("jpeg", "nope"))
+    with pytest.raises(ValueError, match="ensemble"):
+        EvalConfig(ensemble=2)
     with pytest.raises(ValueError):
         EvalConfig(sizes=(60,))
 
@@ -210,3 +212,26 @@ def test_workers_after_torch_ran_in_the_parent(data_dir, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     n, ok = map(int, proc.stdout.split())
     assert n == ok == 2 * 3  # 2 images x (original, jpeg, gan) at QF 50
+
+
+def test_ensemble_cells_are_the_erasers_and_keyed_apart(data_dir, tmp_path):
+    from jpegaf.antiforensics.gan import GanEraser
+    from jpegaf.pretrained import shipped_generator
+
+    weights = str(shipped_generator(50))
+    base = config(sizes=(64,), methods=("jpeg", "gan+targeted"), generators=[weights], limit=1)
+    out = tmp_path / "out"
+    one = run_grid(base, data_dir, out, progress=False)
+    eight = run_grid(EvalConfig(**{**base.__dict__, "ensemble": 8}), data_dir, out, progress=False)
+    cell = lambda rows: next(r for r in rows if r["method"] == "gan+targeted")
+    assert cell(eight)["psnr"] != cell(one)["psnr"]  # one shared cache, two cells
+    assert len(list((out / "cache").glob("*.json"))) == 4  # original, jpeg and the two gan+targeted cells
+    # The cell is what the eraser with that ensemble gives (its PSNR against the same central crop).
+    image = evaluation_images(base, data_dir)[0]
+    original = crop(load_luma(image), *centre_crop_position(*load_luma(image).shape, 64), 64)
+    from jpegaf.antiforensics.hybrid import GanTargeted
+
+    coefs = jpeg.read_coefficients(jpeg.compress(original, 50))
+    seed = grid_mod.method_seed(base.seed, 0)
+    expected = GanTargeted(GanEraser({50: weights}, ensemble=8))(coefs, seed)
+    assert cell(eight)["psnr"] == pytest.approx(psnr(original, expected), abs=1e-6)

@@ -277,6 +277,19 @@ def test_gan_negatives_run_the_generator_on_the_decoded_jpeg(tmp_path, gray_imag
     assert out.dtype == np.uint8 and np.array_equal(out, expected)
     with pytest.raises(InputError, match="quality 50"):
         Negatives("gan", 75, str(path))
+    # With a self-ensemble: the eraser's average, under another cache identity (a generator without
+    # the global skip, whose orientations disagree by more than a grey level).
+    from jpegaf.antiforensics.gan import ensemble_generate
+
+    gen_config = dataclasses.replace(gen_config, global_skip=False)
+    generator = Generator(gen_config).eval()
+    export_model(path, generator, {"generator": dataclasses.asdict(gen_config), "quality": 50})
+    one, eight = Negatives("gan", 50, str(path)), Negatives("gan", 50, str(path), ensemble=8)
+    assert eight.identity == one.identity + "@8"
+    mean = np.clip(np.floor(ensemble_generate(generator, decoded, 8) + 0.5), 0, 255)
+    got = eight.get("k", original, decoded, seed=0)
+    assert np.abs(got.astype(int) - mean).max() <= 1  # fast path vs fp32
+    assert np.abs(got.astype(int) - one.get("k", original, decoded, seed=0)).max() > 2
 
 
 def test_content_variation_reaches_the_training_items_and_the_card(tmp_path, small_dir, monkeypatch):

@@ -16,25 +16,32 @@ JPEG_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".jfif")
 LOSSLESS_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm")
 
 
-def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None):
+def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None,
+                ensemble: int = 1):
     """The method of the command-line ``name`` with its published defaults; the generator methods run
-    the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none;
+    the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none,
+    averaged over a self-ensemble of ``ensemble`` symmetries (:func:`.gan.ensemble_generate`);
     "auto" the shipped policy's method for each file's quality (:mod:`.policy`)."""
     if generators and name not in GENERATOR_METHODS:
         raise JpegafError(f"--generator goes with --method {', '.join(GENERATOR_METHODS)}, not with {name}")
+    if ensemble != 1 and name not in GENERATOR_METHODS:
+        raise JpegafError(f"--ensemble goes with --method {', '.join(GENERATOR_METHODS)}, not with {name}")
     if name not in (*GENERATOR_METHODS, "auto"):
         return classical_method(name)
     _prepare_torch(device, threads)
     if name == "auto":
         from ..pretrained import PRETRAINED_DIR
-        from .policy import POLICY_FILE, PolicyEraser, load_policy
+        from .policy import POLICY_FILE, PolicyEraser, load_policy_entries
 
-        return PolicyEraser(load_policy(PRETRAINED_DIR / POLICY_FILE), device=device)
+        entries = load_policy_entries(PRETRAINED_DIR / POLICY_FILE)
+        return PolicyEraser({q: (m, g) for q, (m, g, _) in entries.items()}, device=device,
+                            ensembles={q: e for q, (_, _, e) in entries.items()})
     from ..pretrained import shipped_generators
     from ..weights import generators_by_quality
     from .gan import GanEraser
 
-    eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device)
+    eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device,
+                       ensemble=ensemble)
     return generator_method(name, eraser)
 
 

@@ -103,6 +103,70 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     return from_unit_range(out)
 
 
+#: The symmetries of the square as (transpose, flip rows, flip columns), applied in that order:
+#: :data:`ENSEMBLES` [n] are the first n. The first four (the identity and the flips) keep every
+#: block's DCT magnitudes, so the quantization table; a transpose swaps the table's rows and
+#: columns, which the generator saw in training only through its dihedral augmentation (done
+#: before compression, so never with a transposed table).
+DIHEDRAL_TRANSFORMS: tuple[tuple[bool, bool, bool], ...] = (
+    (False, False, False), (False, False, True), (False, True, False), (False, True, True),
+    (True, False, False), (True, False, True), (True, True, False), (True, True, True))
+#: The self-ensembles :func:`ensemble_generate` offers: 1 (the network once, the paper's method),
+#: 4 (the flips) and 8 (every symmetry of the square).
+ENSEMBLES: tuple[int, ...] = (1, 4, 8)
+
+
+def grid_preserving(transform: tuple[bool, bool, bool], h: int, w: int) -> bool:
+    """Whether ``transform`` maps the JPEG's 8x8 block grid of an (h, w) image onto the grid of
+    the transformed image (whose blocks start at its top-left corner). A transpose always does;
+    a flip does when the side it reverses is a multiple of 8 (else the partial blocks at the
+    bottom or right would move to the top or left, a grid the codec never made)."""
+    transpose, flip_rows, flip_cols = transform
+    rows, cols = (w, h) if transpose else (h, w)
+    return not (flip_rows and rows % 8) and not (flip_cols and cols % 8)
+
+
+def _forward(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarray:
+    transpose, flip_rows, flip_cols = transform
+    a = a.T if transpose else a
+    a = a[::-1] if flip_rows else a
+    return np.ascontiguousarray(a[:, ::-1] if flip_cols else a)
+
+
+def _backward(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarray:
+    transpose, flip_rows, flip_cols = transform
+    a = a[:, ::-1] if flip_cols else a
+    a = a[::-1] if flip_rows else a
+    return a.T if transpose else a
+
+
+def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int, *, tile: int = 512,
+                      device: str | torch.device = "cpu", table: np.ndarray | None = None) -> np.ndarray:
+    """The generator's unrounded output (float64 in [0, 255], (H, W)) averaged over a self-ensemble
+    (not in the paper): the uint8 gray JPEG ``img`` is transformed by each of the first
+    ``ensemble`` :data:`DIHEDRAL_TRANSFORMS` that keep its block grid (:func:`grid_preserving`),
+    run through :func:`tiled_generate`, transformed back, and the results averaged.
+
+    The generator was trained on all eight orientations, so each member is an estimate of the same
+    original with partly independent errors; their mean is closer to it (+0.10 to +0.15 dB with 4
+    or 8 members on 256-px crops of the corpus's calibration part at QF 25/50/75,
+    ``results/antiforensic/self-ensemble.md``) at ``ensemble`` times the cost. ``table`` (a
+    conditioned generator's luma table) is transposed with the image. ``ensemble=1`` is
+    ``tiled_generate(..., rounded=False)`` itself.
+    """
+    if ensemble not in ENSEMBLES:
+        raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
+    h, w = np.shape(img)
+    members = [t for t in DIHEDRAL_TRANSFORMS[:ensemble] if grid_preserving(t, h, w)]
+    total = np.zeros((h, w), np.float64)
+    for t in members:
+        t_table = None if table is None else (np.asarray(table).T if t[0] else table)
+        out = tiled_generate(generator, _forward(np.asarray(img), t), tile=tile, device=device,
+                             table=t_table, rounded=False)
+        total += _backward(out, t)
+    return total / len(members)
+
+
 def rgb_to_ycbcr(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """JFIF RGB -> YCbCr (ITU-R BT.601 full range), float64 planes, not rounded."""
     r, g, b = (rgb[..., i].astype(np.float64) for i in range(3))
@@ -131,11 +195,15 @@ class TrainedGenerator:
         return tuple(int(q) for q in (self.card.get("qualities") or [self.card["quality"]]))
 
     def apply(self, img: np.ndarray, table: np.ndarray, tile: int = 1024, device: str = "cpu",
-              rounded: bool = True) -> np.ndarray:
+              rounded: bool = True, ensemble: int = 1) -> np.ndarray:
         """The generator on a decoded uint8 gray JPEG whose luma table is ``table`` (uint8, or
-        float64 unrounded with ``rounded=False``)."""
-        return tiled_generate(self.module, img, tile=tile, device=device,
-                              table=table if self.conditioned else None, rounded=rounded)
+        float64 unrounded with ``rounded=False``), averaged over ``ensemble`` symmetries
+        (:func:`ensemble_generate`; 1: the network once)."""
+        table = table if self.conditioned else None
+        if ensemble == 1:
+            return tiled_generate(self.module, img, tile=tile, device=device, table=table, rounded=rounded)
+        out = ensemble_generate(self.module, img, ensemble, tile=tile, device=device, table=table)
+        return out if not rounded else np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
 
 
 def load_trained_generator(path: str | os.PathLike, device: str = "cpu", fast: bool = True) -> TrainedGenerator:
@@ -198,13 +266,20 @@ class GanEraser:
     +0.02 to +0.04 dB on 256-px crops of the corpus's calibration part at QF 25/50/75
     (``results/antiforensic/projection.md``). ``project=False`` gives the network's output as is.
 
+    ``ensemble`` (1, 4 or 8; not in the paper): the generator's output averaged over that many
+    symmetries of the square (:func:`ensemble_generate`), before the projection; 1 runs the
+    network once, as the paper does.
+
     ``seed`` is accepted for the common signature and unused: the generator is deterministic.
     """
 
     def __init__(self, generators: Mapping[int, str | os.PathLike], tile: int = 1024,
-                 device: str = "cpu", fast: bool = True, project: bool = True) -> None:
+                 device: str = "cpu", fast: bool = True, project: bool = True, ensemble: int = 1) -> None:
         if not generators:
             raise ValueError("give at least one generator (quality -> weights path)")
+        if ensemble not in ENSEMBLES:
+            raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
+        self.ensemble = ensemble
         self.paths = {int(q): Path(p) for q, p in generators.items()}
         self.tile = tile
         self.device = device
@@ -214,9 +289,9 @@ class GanEraser:
         self._loaded: dict[Path, TrainedGenerator] = {}
 
     @classmethod
-    def of(cls, generator: TrainedGenerator) -> "GanEraser":
+    def of(cls, generator: TrainedGenerator, ensemble: int = 1) -> "GanEraser":
         """An eraser around one generator already loaded (for each quality it was trained on)."""
-        eraser = cls({q: generator.path for q in generator.qualities})
+        eraser = cls({q: generator.path for q in generator.qualities}, ensemble=ensemble)
         eraser._loaded[generator.path] = generator
         return eraser
 
@@ -248,9 +323,9 @@ class GanEraser:
         decoded = decompress(from_coefficients(coefs))
         if not self.project:
             return g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
-                           rounded=rounded), decoded
+                           rounded=rounded, ensemble=self.ensemble), decoded
         raw = g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
-                      rounded=False)
+                      rounded=False, ensemble=self.ensemble)
         luma = project_luma(raw, coefs)
         return (to_uint8(luma) if rounded else luma), decoded
 
@@ -263,5 +338,5 @@ class GanEraser:
         return ycbcr_to_rgb(out.astype(np.float64), cb, cr)
 
 
-__all__ = ["PROJECTION", "GanEraser", "TrainedGenerator", "load_trained_generator", "project_luma",
+__all__ = ["DIHEDRAL_TRANSFORMS", "ENSEMBLES", "PROJECTION", "GanEraser", "ensemble_generate", "grid_preserving", "TrainedGenerator", "load_trained_generator", "project_luma",
            "receptive_radius", "rgb_to_ycbcr", "tiled_generate"]

@@ -8,7 +8,9 @@ The choice is data, not code: ``pretrained/erase_policy.json``, written by
 ``scripts/measure_front.py --policy`` from the front it measures on the corpus's calibration part
 (a validation set: the held-out test part is kept for reporting), with the rule, the command, the
 figures behind each choice and the generator files it names (relative to the policy file). A file is erased with the entry of the quality nearest its own estimated luma
-quality (ties to the higher); :attr:`PolicyEraser.last_note` says which was used.
+quality (ties to the higher); :attr:`PolicyEraser.last_note` says which was used. An entry may
+name the generator's self-ensemble (``"ensemble"``: 4 or 8 symmetries averaged,
+:func:`~jpegaf.antiforensics.gan.ensemble_generate`; 1, the network once, where it does not).
 """
 
 from __future__ import annotations
@@ -29,13 +31,22 @@ POLICY_FILE = "erase_policy.json"
 def load_policy(path: str | Path) -> dict[int, tuple[str, tuple[Path, ...]]]:
     """quality -> (method name, generator files) of a policy file; a missing or unreadable file,
     an unknown method or a missing generator is a one-line :class:`JpegafError`."""
+    return {q: (method, generators) for q, (method, generators, _) in load_policy_entries(path).items()}
+
+
+def load_policy_entries(path: str | Path) -> dict[int, tuple[str, tuple[Path, ...], int]]:
+    """:func:`load_policy` with each entry's generator self-ensemble (``"ensemble"``, 1 where the
+    file does not say: policies written before it existed ran the network once)."""
     path = Path(path)
     try:
         entries = json.loads(path.read_text())["qualities"]
-        policy = {int(q): (e["method"], tuple(path.parent / g for g in e["generators"])) for q, e in entries.items()}
+        policy = {int(q): (e["method"], tuple(path.parent / g for g in e["generators"]), int(e.get("ensemble", 1)))
+                  for q, e in entries.items()}
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise JpegafError(f"{path}: not a readable erase policy ({e}); pass --method explicitly") from None
-    for q, (method, generators) in policy.items():
+    for q, (method, generators, ensemble) in policy.items():
+        if ensemble not in (1, 4, 8):
+            raise JpegafError(f"{path}: ensemble {ensemble} for QF {q} is not 1, 4 or 8")
         if method not in (*GENERATOR_METHODS, "f1", "f2", "f3"):
             raise JpegafError(f"{path}: unknown method {method!r} for QF {q}")
         if method in GENERATOR_METHODS and not generators:
@@ -50,11 +61,14 @@ def load_policy(path: str | Path) -> dict[int, tuple[str, tuple[Path, ...]]]:
 
 class PolicyEraser:
     """The ``auto`` method: ``PolicyEraser(policy)(coefs, seed) -> uint8 pixels`` (module doc).
+    ``ensembles``: quality -> the generator's self-ensemble of that entry (1 where missing).
     Methods are built once, when first needed."""
 
-    def __init__(self, policy: dict[int, tuple[str, tuple[Path, ...]]], device: str = "cpu"):
+    def __init__(self, policy: dict[int, tuple[str, tuple[Path, ...]]], device: str = "cpu",
+                 ensembles: dict[int, int] | None = None):
         self.policy = policy
         self.device = device
+        self.ensembles = dict(ensembles or {})
         self.last_note: str | None = None
         self._methods: dict[int, AntiForensicMethod] = {}
 
@@ -67,7 +81,8 @@ class PolicyEraser:
                 from ..weights import generators_by_quality
                 from .gan import GanEraser
 
-                eraser = GanEraser(generators_by_quality([str(g) for g in generators]), device=self.device)
+                eraser = GanEraser(generators_by_quality([str(g) for g in generators]), device=self.device,
+                                   ensemble=self.ensembles.get(chosen, 1))
                 self._methods[chosen] = generator_method(name, eraser)
             else:
                 self._methods[chosen] = classical_method(name)

@@ -85,6 +85,8 @@ class EvalConfig:
             ``test_fraction`` of a plain folder); "all": every image of the folder, for a folder
             that no model or threshold was fitted on (e.g. a user's own test set).
         workers: processes over images (1: in this process).
+        ensemble: the generator methods' self-ensemble (1, 4 or 8 symmetries averaged;
+            :func:`~jpegaf.antiforensics.gan.ensemble_generate`); part of their cells' keys.
     """
 
     sizes: tuple[int, ...] = (64, 128, 256, 512)
@@ -98,6 +100,7 @@ class EvalConfig:
     test_fraction: float = 0.2
     split: str = "test"
     workers: int = 1
+    ensemble: int = 1
 
     def __post_init__(self):
         unknown = [m for m in self.methods if m not in ALL_METHODS]
@@ -114,6 +117,8 @@ class EvalConfig:
             raise ValueError(f"split must be 'test' or 'all', got {self.split!r}")
         if self.limit is not None and self.limit < 0:
             raise ValueError(f"limit must be >= 0 or None, got {self.limit}")
+        if self.ensemble not in (1, 4, 8):
+            raise ValueError(f"ensemble must be 1, 4 or 8, got {self.ensemble!r}")
 
 
 # --- resources, loaded once per process -------------------------------------------------------
@@ -150,18 +155,19 @@ def method_seed(seed: int, index: int) -> int:
     return derived_seed(seed, index, bits=32)
 
 
-def run_gan(generator, img: np.ndarray, quality: int) -> np.ndarray:
+def run_gan(generator, img: np.ndarray, quality: int, ensemble: int = 1) -> np.ndarray:
     """Apply a :class:`~jpegaf.antiforensics.gan.TrainedGenerator` to a uint8 (H, W) JPEG made at
-    IJG ``quality`` (whose table a conditioned generator is given), as ``jpegaf erase`` does."""
-    return generator.apply(img, jpeg.quality_to_table(quality))
+    IJG ``quality`` (whose table a conditioned generator is given), averaged over ``ensemble``
+    symmetries (:func:`~jpegaf.antiforensics.gan.ensemble_generate`)."""
+    return generator.apply(img, jpeg.quality_to_table(quality), ensemble=ensemble)
 
 
-def run_generator_method(name: str, generator, data: bytes, seed: int) -> np.ndarray:
+def run_generator_method(name: str, generator, data: bytes, seed: int, ensemble: int = 1) -> np.ndarray:
     """A generator-based method (``"gan"``, ``"gan+f3"``) with a loaded generator on a JPEG file's
-    bytes, as ``jpegaf erase --method NAME`` runs it."""
+    bytes, as ``jpegaf erase --method NAME [--ensemble N]`` runs it."""
     from ..antiforensics.gan import GanEraser
 
-    return generator_method(name, GanEraser.of(generator))(jpeg.read_coefficients(data), seed)
+    return generator_method(name, GanEraser.of(generator, ensemble))(jpeg.read_coefficients(data), seed)
 
 
 # --- one image ----------------------------------------------------------------------------
@@ -181,6 +187,7 @@ class _Job:
     detectors: tuple[str, ...] | str
     seed: int
     cache_dir: str
+    ensemble: int = 1
 
 
 def _cell_key(job: _Job, size: int, quality: int | None, method: str, extra: dict[str, Any]) -> str:
@@ -247,6 +254,8 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                              "ssim": None, **{f"score:{c}": None for c in columns}})
                 continue
             extra = {"generator": file_sha256(job.generators[quality])} if method in GENERATOR_METHODS else {}
+            if method in GENERATOR_METHODS and job.ensemble != 1:  # absent for 1: earlier caches stay valid
+                extra["ensemble"] = job.ensemble
             cache_file = cache / f"{_cell_key(job, size, quality, method, extra)}.json"
             row = _load_cached(cache_file)
             if row is None:
@@ -266,9 +275,10 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                     if method == "jpeg":
                         output = decoded
                     elif method == "gan":
-                        output = run_gan(_generator(job.generators[quality]), decoded, quality)
+                        output = run_gan(_generator(job.generators[quality]), decoded, quality, job.ensemble)
                     elif method in GENERATOR_METHODS:
-                        output = run_generator_method(method, _generator(job.generators[quality]), data, mseed)
+                        output = run_generator_method(method, _generator(job.generators[quality]), data, mseed,
+                                                      job.ensemble)
                     else:
                         output = classical_method(method)(jpeg.read_coefficients(data), mseed)
                 row = {**base, "status": "ok", **_compute_cell(original, output, job, size)}
@@ -349,7 +359,7 @@ def run_grid(config: EvalConfig, data_dir: str | os.PathLike, out_dir: str | os.
                  methods=tuple(config.methods), generators=generators,
                  cnn=tuple(os.fspath(c) for c in config.cnn),
                  detectors=config.detectors if isinstance(config.detectors, str) else tuple(config.detectors),
-                 seed=config.seed, cache_dir=os.fspath(cache_dir))
+                 seed=config.seed, cache_dir=os.fspath(cache_dir), ensemble=config.ensemble)
             for i, p in enumerate(images)]
     results: list[list[dict]] = []
     total = 0

@@ -82,6 +82,9 @@ class DetectorTrainConfig:
     quality: int
     negatives: str | None = None        # None: originals vs JPEG; "f1"|"f2"|"f3"|"gan": adaptive
     generator_weights: str | None = None  # generator .safetensors for negatives == "gan"
+    # Not in the paper: the generator methods' negatives averaged over a self-ensemble of 1, 4 or
+    # 8 symmetries (GanEraser's ensemble), to train against `jpegaf erase --ensemble N`.
+    negatives_ensemble: int = 1
     # Not in the paper: start from a trained detector's weights (fine-tuning it on more data)
     # instead of a random initialisation; its network must be this config's.
     init_weights: str | None = None
@@ -127,6 +130,8 @@ class DetectorTrainConfig:
             raise ValueError(f"negatives must be None or one of {NEGATIVES}, got {self.negatives!r}")
         if (self.negatives in GENERATOR_METHODS) != (self.generator_weights is not None):
             raise ValueError(f"generator_weights is needed with negatives in {GENERATOR_METHODS}, and only then")
+        if self.negatives_ensemble not in (1, 4, 8):
+            raise ValueError(f"negatives_ensemble must be 1, 4 or 8, got {self.negatives_ensemble!r}")
         if self.batch_size < 2 or self.batch_size % 2:
             raise ValueError(f"batch_size must be even and >= 2 (paired batches), got {self.batch_size}")
         if self.epochs < 1 or self.crops_per_image < 1 or self.eval_crops_per_image < 1:
@@ -263,10 +268,10 @@ class Negatives:
     """
 
     def __init__(self, kind: str, quality: int, generator_weights: str | None = None,
-                 cache_dir: str | os.PathLike | None = None):
+                 cache_dir: str | os.PathLike | None = None, ensemble: int = 1):
         if kind not in NEGATIVES:
             raise ValueError(f"negatives must be one of {NEGATIVES}, got {kind!r}")
-        self.kind, self.quality = kind, quality
+        self.kind, self.quality, self.ensemble = kind, quality, ensemble
         self.memory: dict[Any, np.ndarray] = {}
         self.disk = JpegCropCache(Path(cache_dir) / "negatives") if cache_dir is not None else None
         self.method: Callable[..., np.ndarray] | None = None
@@ -279,10 +284,10 @@ class Negatives:
             if quality not in self.generator.qualities:
                 raise InputError(generator_weights, f"generator was trained at quality "
                                                     f"{'/'.join(map(str, self.generator.qualities))}, not {quality}")
-            digest = file_sha256(generator_weights)[:16]
+            digest = file_sha256(generator_weights)[:16] + ("" if ensemble == 1 else f"@{ensemble}")
             self.identity = f"gan:{digest}"
             if kind != "gan":  # the generator inside a method that reads the JPEG's coefficients
-                self.method = generator_method(kind, GanEraser.of(self.generator))
+                self.method = generator_method(kind, GanEraser.of(self.generator, ensemble))
                 # every stage's parameters and the critics' weights, as the evaluation grid keys them
                 self.identity = f"{kind}:{digest}:{method_parameters(kind)}"
         else:
@@ -292,7 +297,7 @@ class Negatives:
     def make(self, original: np.ndarray, decoded: np.ndarray, seed: int) -> np.ndarray:
         """The processed version (uint8, same shape) of the JPEG of ``original``."""
         if self.kind == "gan":  # as `jpegaf erase` runs it (a crop is one tile)
-            return self.generator.apply(decoded, jpeg.quality_to_table(self.quality))
+            return self.generator.apply(decoded, jpeg.quality_to_table(self.quality), ensemble=self.ensemble)
         coefs = jpeg.read_coefficients(jpeg.compress(original, self.quality))
         return np.asarray(self.method(coefs, seed), dtype=np.uint8)
 
@@ -463,8 +468,8 @@ def train_detector(config: DetectorTrainConfig, data_dir: str | os.PathLike, out
     torch.manual_seed(config.seed)
     data_dir = Path(data_dir)
     train_files, held_files = prepare_data(config, data_dir)
-    negatives = (Negatives(config.negatives, config.quality, config.generator_weights, config.cache_dir)
-                 if config.negatives else None)
+    negatives = (Negatives(config.negatives, config.quality, config.generator_weights, config.cache_dir,
+                           config.negatives_ensemble) if config.negatives else None)
     if rk.is_main:
         write_run_files(out, config.to_json(), data_dir, train_files, held_files)
 
