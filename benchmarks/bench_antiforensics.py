@@ -5,7 +5,8 @@ one run: decode (libjpeg), F1, F2, F3, and the generator methods with the shippe
 the GAN (restorer), gan+f3 and gan+f3-light (the generator, then F3's later stages, published or
 eased), gan+targeted (the generator, then de-calibration, corner matching, border smoothing) and
 gan+critic (the same with steps against a frozen CNN critic), gan+lattice (gan+critic after
-histogram smoothing of the generator's coefficients).
+histogram smoothing of the generator's coefficients), and the GAN with its self-ensemble of 4 and
+8 symmetries (``GAN x4``, ``GAN x8``: ``jpegaf erase --ensemble``).
 
     python benchmarks/bench_antiforensics.py [--only NAME ...]
 
@@ -42,6 +43,8 @@ def main(n_images: int = 6, f3_images: int = 3, only: list[str] | None = None) -
     files = [jpeg.compress(img, 50) for img in images[:n_images]]
     eraser = GanEraser(shipped_generators())
     methods = [("F1", StammDither()), ("F2", StammDeblocking()), ("F3", FanVariational()), ("GAN", eraser),
+               ("GAN x4", GanEraser(shipped_generators(), ensemble=4)),
+               ("GAN x8", GanEraser(shipped_generators(), ensemble=8)),
                ("gan+f3", generator_method("gan+f3", eraser)),
                ("gan+f3-light", generator_method("gan+f3-light", eraser)),
                ("gan+targeted", generator_method("gan+targeted", eraser)),

@@ -39,7 +39,7 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 ``rounded``, ``round-dithered``, ``dither``, ``dither-plain-round``, ``dither-dc4``,
 ``dither-ac1.5-near1``; histogram smoothing, :func:`jpegaf.antiforensics.lattice.smooth_lattice`:
 ``smooth`` as gan+lattice runs it, ``smooth-round`` with plain rounding, ``smooth-ac2-round`` the
-same with an AC sigma of 2, ``smooth-ac1`` and ``smooth-ac1.25`` are ``smooth`` with an AC sigma of 1 and 1.25, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
+same with an AC sigma of 2, ``smooth-ac1``, ``smooth-ac1.25``, ``smooth-ac2`` and ``smooth-ac3`` are ``smooth`` with an AC sigma of 1, 1.25, 2 and 3, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix). The generator's output is projected onto the file's quantization bins, as
@@ -144,6 +144,12 @@ DITHER_STAGES = {
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.0), rng),
     "smooth-ac1.25": lambda x, coef, table, rng: dithered_round(
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.25), rng),
+    # wider AC smoothing, dithered rounding as it: for the self-ensemble's output, whose piles below
+    # the bins' centres are narrower (results/antiforensic/self-ensemble.md)
+    "smooth-ac2": lambda x, coef, table, rng: dithered_round(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=2.0), rng),
+    "smooth-ac3": lambda x, coef, table, rng: dithered_round(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=3.0), rng),
     # half the dither's amplitude: floor(x + 1/4 + u/2), rounding error between plain (1/12) and
     # fully dithered (1/6) in variance
     "smooth-half-dither": lambda x, coef, table, rng: np.clip(np.floor(
@@ -315,11 +321,11 @@ def _post_stages(y: np.ndarray, posts: list[str]) -> np.ndarray:
 _CRITIC: dict[int, CnnDetector] = {}
 
 
-def _dithered(coefs, quality: int, name: str) -> np.ndarray:
-    """A DITHER_STAGES variant with its suffix (``+targeted``, ``+critic``) on one file."""
+def _dithered(coefs, quality: int, name: str, raw: np.ndarray) -> np.ndarray:
+    """A DITHER_STAGES variant with its suffix (``+targeted``, ``+critic``) on one file; ``raw``:
+    the generator's unrounded output on the file's block plane (restored_luma_plane)."""
     base, posts = split_variant(name)
     rng = np.random.default_rng(0)
-    raw = restored_luma_plane(_ERASER, coefs, rounded=False)
     if base == "descent":
         y = smooth_coefficient_histograms(raw, coefs.coef[0], rng)
         u = rng.random(y.shape)  # dithered_round's draw, in its order
@@ -372,11 +378,14 @@ def outputs(path: Path, quality: int, names: tuple[str, ...], project: bool = Tr
     start[:luma.shape[0], :luma.shape[1]] = luma
     out = {"jpeg": decompress(data)}
     staged: dict[str, np.ndarray] = {}  # each variant's output before its suffix stages
+    raw = None  # the generator's unrounded plane, computed once for the DITHER_STAGES variants
     for name in names:
         base, posts = split_variant(name)
         config = VARIANTS[base]
         if base in DITHER_STAGES or base == "descent":
-            y = _dithered(coefs, quality, name)
+            if raw is None:
+                raw = restored_luma_plane(_ERASER, coefs, rounded=False)
+            y = _dithered(coefs, quality, name, raw)
         elif base in LATTICE_VARIANTS:
             if base not in staged:
                 stage = LATTICE_STAGES[base.removesuffix("-decal")]

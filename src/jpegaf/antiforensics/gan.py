@@ -126,14 +126,17 @@ def grid_preserving(transform: tuple[bool, bool, bool], h: int, w: int) -> bool:
     return not (flip_rows and rows % 8) and not (flip_cols and cols % 8)
 
 
-def _forward(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarray:
+def apply_symmetry(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarray:
+    """``a`` (H, W) under one of :data:`DIHEDRAL_TRANSFORMS`: transposed, then rows and columns
+    reversed as it says (a contiguous copy)."""
     transpose, flip_rows, flip_cols = transform
     a = a.T if transpose else a
     a = a[::-1] if flip_rows else a
     return np.ascontiguousarray(a[:, ::-1] if flip_cols else a)
 
 
-def _backward(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarray:
+def undo_symmetry(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarray:
+    """The inverse of :func:`apply_symmetry` (a view)."""
     transpose, flip_rows, flip_cols = transform
     a = a[:, ::-1] if flip_cols else a
     a = a[::-1] if flip_rows else a
@@ -148,9 +151,10 @@ def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int
     run through :func:`tiled_generate`, transformed back, and the results averaged.
 
     The generator was trained on all eight orientations, so each member is an estimate of the same
-    original with partly independent errors; their mean is closer to it (+0.10 to +0.15 dB with 4
-    or 8 members on 256-px crops of the corpus's calibration part at QF 25/50/75,
-    ``results/antiforensic/self-ensemble.md``) at ``ensemble`` times the cost. ``table`` (a
+    original with partly independent errors; their mean is closer to it at ``ensemble`` times the
+    cost: on 256-px crops of the corpus's calibration part, +0.03 dB for the restorer
+    ``generator-q50`` and +0.10 to +0.15 dB for ``antiforensic-d-q{25,50,75}``, of which
+    anti-forensic stages keep part (``results/antiforensic/self-ensemble.md``). ``table`` (a
     conditioned generator's luma table) is transposed with the image. ``ensemble=1`` is
     ``tiled_generate(..., rounded=False)`` itself.
     """
@@ -161,9 +165,9 @@ def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int
     total = np.zeros((h, w), np.float64)
     for t in members:
         t_table = None if table is None else (np.asarray(table).T if t[0] else table)
-        out = tiled_generate(generator, _forward(np.asarray(img), t), tile=tile, device=device,
+        out = tiled_generate(generator, apply_symmetry(np.asarray(img), t), tile=tile, device=device,
                              table=t_table, rounded=False)
-        total += _backward(out, t)
+        total += undo_symmetry(out, t)
     return total / len(members)
 
 
@@ -338,5 +342,6 @@ class GanEraser:
         return ycbcr_to_rgb(out.astype(np.float64), cb, cr)
 
 
-__all__ = ["DIHEDRAL_TRANSFORMS", "ENSEMBLES", "PROJECTION", "GanEraser", "ensemble_generate", "grid_preserving", "TrainedGenerator", "load_trained_generator", "project_luma",
-           "receptive_radius", "rgb_to_ycbcr", "tiled_generate"]
+__all__ = ["DIHEDRAL_TRANSFORMS", "ENSEMBLES", "PROJECTION", "GanEraser", "TrainedGenerator", "apply_symmetry",
+           "ensemble_generate", "grid_preserving", "load_trained_generator", "project_luma", "receptive_radius",
+           "rgb_to_ycbcr", "tiled_generate", "undo_symmetry"]
