@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__, jpeg
-from .antiforensics import GENERATOR_METHODS, METHODS
+from .antiforensics import ENSEMBLES, GENERATOR_METHODS, METHODS
 from .errors import InputError, JpegafError
 from .imageio import atomic_write_bytes, make_output_folder, read_image, refuse_overwriting_input, to_luma
 
@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for the gan* methods: trained generators instead of the shipped ones; the one "
                         "nearest the file's quality is used")
-    p.add_argument("--ensemble", type=int, choices=(1, 4, 8), default=1,
+    p.add_argument("--ensemble", type=int, choices=ENSEMBLES, default=1,
                    help="for the gan* methods: average the generator's output over 4 (the flips) or 8 (every "
                         "symmetry of the square) transformed copies, at 4 or 8 times the generator's cost: "
                         "+0.03 dB with the shipped restorers, +0.10 to +0.15 dB with antiforensic-d-* "

@@ -27,6 +27,10 @@ CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, 
 #: "gan+lattice", gan+critic after smoothing the coefficient histograms (:mod:`~jpegaf.antiforensics.lattice`).
 GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
+#: The generator's self-ensembles (:func:`~jpegaf.antiforensics.gan.ensemble_generate`): 1 (the
+#: network once, the paper's method), 4 (the flips) and 8 (every symmetry of the square). Here,
+#: not in ``gan``, so that the tools that validate it need not import torch.
+ENSEMBLES: tuple[int, ...] = (1, 4, 8)
 
 
 def classical_method(name: str) -> AntiForensicMethod:
@@ -124,7 +128,7 @@ def _kl_limit() -> str:
 
 
 __all__ = [
-    "CLASSICAL_METHODS", "GENERATOR_METHODS", "METHODS", "classical_method", "generator_method", "method_parameters",
+    "CLASSICAL_METHODS", "ENSEMBLES", "GENERATOR_METHODS", "METHODS", "classical_method", "generator_method", "method_parameters",
     "AntiForensicMethod", "FanConfig", "FanVariational", "StammDeblocking", "StammDeblockingConfig", "StammDither",
     "apply_per_component", "coefficients_from_image", "dither_coefficients", "laplacian_lambda",
 ]

@@ -36,6 +36,7 @@ from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients, to_uint8
 from ..data.pairs import from_unit_range, unit_range, unit_range_grey
 from ..data.conditioning import qtable_plane
+from . import ENSEMBLES
 from .common import check_tables, clip_to_bins, decode_plane, ycbcr_to_rgb
 
 
@@ -111,9 +112,6 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
 DIHEDRAL_TRANSFORMS: tuple[tuple[bool, bool, bool], ...] = (
     (False, False, False), (False, False, True), (False, True, False), (False, True, True),
     (True, False, False), (True, False, True), (True, True, False), (True, True, True))
-#: The self-ensembles :func:`ensemble_generate` offers: 1 (the network once, the paper's method),
-#: 4 (the flips) and 8 (every symmetry of the square).
-ENSEMBLES: tuple[int, ...] = (1, 4, 8)
 
 
 def grid_preserving(transform: tuple[bool, bool, bool], h: int, w: int) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import JpegafError
 from ..jpeg import JpegCoefficients, estimate_quality
-from . import GENERATOR_METHODS, AntiForensicMethod, classical_method, generator_method
+from . import ENSEMBLES, GENERATOR_METHODS, AntiForensicMethod, classical_method, generator_method
 from .common import check_tables
 
 POLICY_FILE = "erase_policy.json"
@@ -45,8 +45,8 @@ def load_policy_entries(path: str | Path) -> dict[int, tuple[str, tuple[Path, ..
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise JpegafError(f"{path}: not a readable erase policy ({e}); pass --method explicitly") from None
     for q, (method, generators, ensemble) in policy.items():
-        if ensemble not in (1, 4, 8):
-            raise JpegafError(f"{path}: ensemble {ensemble} for QF {q} is not 1, 4 or 8")
+        if ensemble not in ENSEMBLES:
+            raise JpegafError(f"{path}: ensemble {ensemble} for QF {q} is not one of {ENSEMBLES}")
         if method not in (*GENERATOR_METHODS, "f1", "f2", "f3"):
             raise JpegafError(f"{path}: unknown method {method!r} for QF {q}")
         if method in GENERATOR_METHODS and not generators:

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .. import jpeg
-from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
+from ..antiforensics import ENSEMBLES, GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
 from ..data import centre_crop_position, crop, dataset_parts, image_size, load_luma
 from ..detectors import Calibration, classical_detectors, load_calibrations, save_calibrations, select_detectors
 from ..determinism import derived_seed, stable_hash
@@ -117,8 +117,8 @@ class EvalConfig:
             raise ValueError(f"split must be 'test' or 'all', got {self.split!r}")
         if self.limit is not None and self.limit < 0:
             raise ValueError(f"limit must be >= 0 or None, got {self.limit}")
-        if self.ensemble not in (1, 4, 8):
-            raise ValueError(f"ensemble must be 1, 4 or 8, got {self.ensemble!r}")
+        if self.ensemble not in ENSEMBLES:
+            raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {self.ensemble!r}")
 
 
 # --- resources, loaded once per process -------------------------------------------------------

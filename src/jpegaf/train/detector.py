@@ -50,7 +50,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import Dataset
 
 from .. import jpeg
-from ..antiforensics import GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
+from ..antiforensics import ENSEMBLES, GENERATOR_METHODS, METHODS, classical_method, generator_method, method_parameters
 from ..data import JpegCropCache, CentreCropPairs, TrainPairs, to_unit_range
 from ..detectors.cnn import CnnDetector, detector_name, predict_proba
 from ..determinism import derived_seed, stable_hash
@@ -130,8 +130,8 @@ class DetectorTrainConfig:
             raise ValueError(f"negatives must be None or one of {NEGATIVES}, got {self.negatives!r}")
         if (self.negatives in GENERATOR_METHODS) != (self.generator_weights is not None):
             raise ValueError(f"generator_weights is needed with negatives in {GENERATOR_METHODS}, and only then")
-        if self.negatives_ensemble not in (1, 4, 8):
-            raise ValueError(f"negatives_ensemble must be 1, 4 or 8, got {self.negatives_ensemble!r}")
+        if self.negatives_ensemble not in ENSEMBLES:
+            raise ValueError(f"negatives_ensemble must be one of {ENSEMBLES}, got {self.negatives_ensemble!r}")
         if self.batch_size < 2 or self.batch_size % 2:
             raise ValueError(f"batch_size must be even and >= 2 (paired batches), got {self.batch_size}")
         if self.epochs < 1 or self.crops_per_image < 1 or self.eval_crops_per_image < 1:
