@@ -50,6 +50,24 @@ def train_command(q: int, data: str, run: Path, init: Path, extra: list[str], ar
             *extra]
 
 
+def stage_command(stage: str, q: int, data: str, runs: Path, args, epochs: int = 10) -> list[str]:
+    """The ``jpegaf train gan`` command of one stage (a0, a or b) of quality ``q``'s chain."""
+    run = runs / f"q{q}"
+    if stage == "a0":
+        return train_command(q, data, run / "a0", PRETRAINED / f"generator-q{q}.safetensors",
+                             ["--phase1-epochs", "1", "--phase2-epochs", "0", "--phase1-lr", "3e-4"], args)
+    if stage == "a":
+        return train_command(q, data, run / "a", run / "a0" / "generator.safetensors",
+                             ["--phase1-epochs", str(epochs), "--phase2-epochs", "0", "--phase1-lr", "3e-4",
+                              "--phase1-lr-end", "2e-6"], args)
+    if stage == "b":
+        return train_command(q, data, run / "b", run / "a" / "generator.safetensors",
+                             ["--init-discriminator", str(PRETRAINED / f"critic-64-q{q}.safetensors"),
+                              "--phase1-epochs", "0", "--phase2-epochs", "1", "--g-lr", "5e-5", "--d-lr", "1e-4",
+                              "--gamma", "1e-3", "--non-saturating"], args)
+    raise ValueError(f"no stage {stage!r}")
+
+
 def run_all(stage: str, commands: dict[int, list[str]], runs: Path, deadline: float | None,
             t0: float, out: Path | None) -> dict[int, int]:
     """Start one process per quality, wait for all; kill the rest at ``deadline`` (epoch seconds)."""
@@ -105,9 +123,7 @@ def main() -> int:
         out.mkdir(parents=True, exist_ok=True)
     qs = args.qualities
 
-    a0 = {q: train_command(q, args.data, runs / f"q{q}" / "a0", PRETRAINED / f"generator-q{q}.safetensors",
-                           ["--phase1-epochs", "1", "--phase2-epochs", "0", "--phase1-lr", "3e-4"], args)
-          for q in qs}
+    a0 = {q: stage_command("a0", q, args.data, runs, args) for q in qs}
     s = time.time()
     run_all("a0", a0, runs, t0 + args.budget, t0, out)
     epoch_s = time.time() - s
@@ -119,19 +135,12 @@ def main() -> int:
     left = t0 + args.budget - time.time() - reserve_b
     epochs = args.epochs or max(1, min(args.max_epochs, int(left // epoch_s)))
     log(f"a: {epochs} epochs ({left:.0f} s left for it, {epoch_s:.0f} s per epoch)", t0, out)
-    a = {q: train_command(q, args.data, runs / f"q{q}" / "a", runs / f"q{q}" / "a0" / "generator.safetensors",
-                          ["--phase1-epochs", str(epochs), "--phase2-epochs", "0", "--phase1-lr", "3e-4",
-                           "--phase1-lr-end", "2e-6"], args)
-         for q in qs}
+    a = {q: stage_command("a", q, args.data, runs, args, epochs) for q in qs}
     run_all("a", a, runs, t0 + args.budget, t0, out)
     log("a done: " + "; ".join(f"q{q} {validation(runs / f'q{q}' / 'a')}" for q in qs), t0, out)
     qs = [q for q in qs if (runs / f"q{q}" / "a" / "generator.safetensors").is_file()]
 
-    b = {q: train_command(q, args.data, runs / f"q{q}" / "b", runs / f"q{q}" / "a" / "generator.safetensors",
-                          ["--init-discriminator", str(PRETRAINED / f"critic-64-q{q}.safetensors"),
-                           "--phase1-epochs", "0", "--phase2-epochs", "1", "--g-lr", "5e-5", "--d-lr", "1e-4",
-                           "--gamma", "1e-3", "--non-saturating"], args)
-         for q in qs}
+    b = {q: stage_command("b", q, args.data, runs, args) for q in qs}
     run_all("b", b, runs, t0 + args.budget + 60, t0, out)
     log("b done: " + "; ".join(f"q{q} {validation(runs / f'q{q}' / 'b')}" for q in qs), t0, out)
 
