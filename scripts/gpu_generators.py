@@ -5,7 +5,7 @@ against a critic-started discriminator that made ``antiforensic-d-q*`` (d-from-c
     python scripts/gpu_generators.py --data data/corpus --runs runs/gpu --budget 450 [--workers 4]
 
 Each quality's chain runs as its own ``jpegaf train gan`` processes, the three chains side by
-side on the one device (a 64x64 batch of 16 leaves most of a large GPU idle):
+side on the one device (a 64x64 batch of 16 is small work for a large GPU):
 
   a0  one L1 epoch (phase 1) from the shipped ``generator-q{Q}`` at a constant rate of 3e-4 —
       also the probe: its wall time sets how many epochs fit in the budget;
