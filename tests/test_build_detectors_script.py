@@ -4,23 +4,16 @@ cards say about how they were made."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from jpegaf.pretrained import PRETRAINED_DIR
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("build_detectors", REPO / "scripts" / "build_detectors.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("build_detectors")
 
 
 def test_fine_tuning_config_takes_the_asked_rate_and_keeps_the_best_epoch(script, tmp_path):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,19 +9,10 @@ import pytest
 
 from jpegaf.metrics import calibrate_threshold, calibrate_threshold_by_scene
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("calibrate_detectors", REPO / "scripts" / "calibrate_detectors.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
+def script(load_script):
+    return load_script("calibrate_detectors")
 
 
 def _table(path: Path, names: list[str], rows: list[tuple[str, int, int, float]]) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,11 +19,8 @@ WHERE = ("init_generator", "init_discriminator", "cache_dir", "num_workers")
 
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("gpu_generators", REPO / "scripts" / "gpu_generators.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("gpu_generators")
 
 
 def _config(script, stage: str, q: int, tmp_path: Path, epochs: int = 10) -> dict:
