@@ -14,8 +14,9 @@ rebuilds every file here (``make generators``).
 ``antiforensic-q50.*`` is a generator fine-tuned to leave no JPEG trace and
 ``antiforensic-d-q{25,50,75}.*`` generators trained against a detector-started discriminator,
 ``antiforensic-d10-q{25,50,75}.*`` the same recipe after 10 more L1 epochs on the corpus (on a GPU:
-``scripts/gpu_generators.py``; neither in the paper; outside ``shipped_weights``, which are the
-paper's restorers), and
+``scripts/gpu_generators.py``), ``antiforensic-d10b2-q50.*`` the QF 50 one after a second
+adversarial epoch (none in the paper; outside ``shipped_weights``, which are the paper's
+restorers), and
 ``erase_policy.json`` the per-quality choice of ``jpegaf erase``'s default method and the
 generators it runs; ``ANTIFORENSIC.md`` gives them with their figures.
 """
