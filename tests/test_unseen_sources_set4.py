@@ -4,26 +4,14 @@ check_set4() refuses the violations it is there to catch. No network, no downloa
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("unseen_sources_set4",
-                                                  REPO / "scripts" / "unseen_sources.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
+def script(load_script):
+    return load_script("unseen_sources", "unseen_sources_set4")
 
 
 def test_set4_constants_pass_their_own_check(script):

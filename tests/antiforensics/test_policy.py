@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +14,6 @@ from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser, load_policy, 
 from jpegaf.errors import JpegafError
 from jpegaf.pretrained import PRETRAINED_DIR
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_shipped_policy_covers_each_quality_with_shipped_files():
@@ -62,10 +59,8 @@ def test_a_bad_policy_is_one_line(tmp_path, content, problem):
     assert "\n" not in str(e.value)
 
 
-def test_the_rule_picks_the_least_detectable_method_above_the_jpeg():
-    spec = importlib.util.spec_from_file_location("measure_front", REPO / "scripts" / "measure_front.py")
-    front_script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(front_script)
+def test_the_rule_picks_the_least_detectable_method_above_the_jpeg(load_script):
+    front_script = load_script("measure_front")
 
     def row(method, size, gain, ssim, worst):
         return {"size": size, "quality": 50, "method": method, "n": 30, "psnr_gain": gain, "ssim_gain": ssim,
@@ -87,10 +82,8 @@ def test_the_rule_picks_the_least_detectable_method_above_the_jpeg():
     assert front_script.choose_policy(tied, {}, {})["50"]["label"] == "z-tie"
 
 
-def test_the_rule_reads_each_rate_against_the_originals_of_the_same_images():
-    spec = importlib.util.spec_from_file_location("measure_front", REPO / "scripts" / "measure_front.py")
-    front_script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(front_script)
+def test_the_rule_reads_each_rate_against_the_originals_of_the_same_images(load_script):
+    front_script = load_script("measure_front")
 
     def row(method, size, gain, rates):
         return {"size": size, "quality": 50, "method": method, "n": 25, "psnr_gain": gain, "ssim_gain": 0.01,
