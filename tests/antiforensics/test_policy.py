@@ -15,7 +15,6 @@ from jpegaf.errors import JpegafError
 from jpegaf.pretrained import PRETRAINED_DIR
 
 
-
 def test_the_shipped_policy_covers_each_quality_with_shipped_files():
     policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
     assert set(policy) == {25, 50, 75}
