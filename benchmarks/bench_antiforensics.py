@@ -5,8 +5,10 @@ one run: decode (libjpeg), F1, F2, F3, and the generator methods with the shippe
 the GAN (restorer), gan+f3 and gan+f3-light (the generator, then F3's later stages, published or
 eased), gan+targeted (the generator, then de-calibration, corner matching, border smoothing) and
 gan+critic (the same with steps against a frozen CNN critic), gan+lattice (gan+critic after
-histogram smoothing of the generator's coefficients), and the GAN with its self-ensemble of 4 and
-8 symmetries (``GAN x4``, ``GAN x8``: ``jpegaf erase --ensemble``).
+histogram smoothing of the generator's coefficients), the GAN with its self-ensemble of 4 and
+8 symmetries (``GAN x4``, ``GAN x8``: ``jpegaf erase --ensemble``), and ``auto``, what ``jpegaf
+erase`` runs by default: the shipped erase policy's entry for QF 50, with its own generators and
+self-ensemble.
 
     python benchmarks/bench_antiforensics.py [--only NAME ...]
 
@@ -22,8 +24,9 @@ import time
 from jpegaf import jpeg
 from jpegaf.antiforensics import FanVariational, StammDeblocking, StammDither, generator_method
 from jpegaf.antiforensics.gan import GanEraser
+from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser
 from jpegaf.imageio import read_image
-from jpegaf.pretrained import shipped_generators
+from jpegaf.pretrained import PRETRAINED_DIR, shipped_generators
 from jpegaf.samples import sample_paths
 
 SLOW = ("F3", "gan+f3", "gan+f3-light")  # timed once per image, on fewer images
@@ -49,7 +52,8 @@ def main(n_images: int = 6, f3_images: int = 3, only: list[str] | None = None) -
                ("gan+f3-light", generator_method("gan+f3-light", eraser)),
                ("gan+targeted", generator_method("gan+targeted", eraser)),
                ("gan+critic", generator_method("gan+critic", eraser)),
-               ("gan+lattice", generator_method("gan+lattice", eraser))]
+               ("gan+lattice", generator_method("gan+lattice", eraser)),
+               ("auto", PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE))]
     if only:
         unknown = sorted(set(only) - {name for name, _ in methods})
         if unknown:

@@ -79,14 +79,14 @@ def test_shipped_generator_improves_held_out_photos(held_out, quality):
 
 
 def test_erase_without_options_uses_the_shipped_policy_and_gan_the_shipped_generators(capsys, tmp_path, held_out):
-    from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser, load_policy
+    from jpegaf.antiforensics.policy import POLICY_FILE, PolicyEraser
 
     img = read_image(held_out[0])  # colour: the luma goes through the generator
     src = tmp_path / "photo.jpg"
     src.write_bytes(jpeg.compress(img[:200, :232], 50))
     out = tmp_path / "photo.png"
     assert main(["erase", str(src), "-o", str(out)]) == 0
-    expected = PolicyEraser(load_policy(PRETRAINED_DIR / POLICY_FILE))(jpeg.read_coefficients(src))
+    expected = PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE)(jpeg.read_coefficients(src))
     result = read_image(out)
     assert result.shape == expected.shape and np.array_equal(result, expected)
     assert main(["erase", str(src), "-o", str(tmp_path / "gan.png"), "--method", "gan"]) == 0

@@ -26,15 +26,15 @@ def test_the_shipped_policy_covers_each_quality_with_shipped_files():
 
 
 def test_each_file_gets_the_method_of_the_nearest_quality(gray_images):
-    policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
-    auto = PolicyEraser(policy)
+    entries = load_policy_entries(PRETRAINED_DIR / POLICY_FILE)
+    auto = PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE)  # as jpegaf erase runs it
     img = gray_images[1][:64, :64]
     for quality, expected_quality in ((50, 50), (40, 50), (30, 25), (90, 75)):
         coefs = jpeg.read_coefficients(jpeg.compress(img, quality))
         out = auto(coefs, seed=2)
-        name, generators = policy[expected_quality]
+        name, generators, ensemble = entries[expected_quality]
         eraser = GanEraser({expected_quality: generators[0]} if len(generators) == 1 else
-                           {q: g for q, g in zip((25, 50, 75), generators)})
+                           {q: g for q, g in zip((25, 50, 75), generators)}, ensemble=ensemble)
         assert np.array_equal(out, generator_method(name, eraser)(coefs, 2)), quality
         assert (auto.last_note is None) == (quality == expected_quality)
         if auto.last_note:
@@ -120,4 +120,5 @@ def test_a_policy_entry_runs_its_generators_self_ensemble(tmp_path, gray_images)
     auto = PolicyEraser(load_policy(path), ensembles={50: 8})
     expected = GanEraser({50: tmp_path / "g50.safetensors"}, ensemble=8)(coefs)
     assert np.array_equal(auto(coefs), expected)
+    assert np.array_equal(PolicyEraser.from_file(path)(coefs), expected)  # the file's ensemble, as erase runs it
     assert not np.array_equal(PolicyEraser(load_policy(path))(coefs), expected)  # default: the network once

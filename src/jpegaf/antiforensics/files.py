@@ -31,11 +31,9 @@ def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", 
     _prepare_torch(device, threads)
     if name == "auto":
         from ..pretrained import PRETRAINED_DIR
-        from .policy import POLICY_FILE, PolicyEraser, load_policy_entries
+        from .policy import POLICY_FILE, PolicyEraser
 
-        entries = load_policy_entries(PRETRAINED_DIR / POLICY_FILE)
-        return PolicyEraser({q: (m, g) for q, (m, g, _) in entries.items()}, device=device,
-                            ensembles={q: e for q, (_, _, e) in entries.items()})
+        return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device)
     from ..pretrained import shipped_generators
     from ..weights import generators_by_quality
     from .gan import GanEraser

@@ -72,6 +72,14 @@ class PolicyEraser:
         self.last_note: str | None = None
         self._methods: dict[int, AntiForensicMethod] = {}
 
+    @classmethod
+    def from_file(cls, path: str | Path, device: str = "cpu") -> "PolicyEraser":
+        """The eraser of a policy file as ``jpegaf erase`` runs it: each entry's method, generators
+        and self-ensemble (:func:`load_policy_entries`)."""
+        entries = load_policy_entries(path)
+        return cls({q: (m, g) for q, (m, g, _) in entries.items()}, device=device,
+                   ensembles={q: e for q, (_, _, e) in entries.items()})
+
     def method_for(self, quality: int) -> tuple[int, AntiForensicMethod]:
         """The policy's quality nearest ``quality`` and its method."""
         chosen = min(self.policy, key=lambda q: (abs(q - quality), -q))
