@@ -17,8 +17,8 @@ rebuilds every file here (``make generators``).
 ``scripts/gpu_generators.py``), ``antiforensic-d10b2-q50.*`` the QF 50 one after a second
 adversarial epoch (none in the paper; outside ``shipped_weights``, which are the paper's
 restorers), and
-``erase_policy.json`` the per-quality choice of ``jpegaf erase``'s default method and the
-generators it runs; ``ANTIFORENSIC.md`` gives them with their figures.
+``erase_policy.json`` the per-quality choice of ``jpegaf erase``'s default method, the
+generators it runs and their self-ensemble; ``ANTIFORENSIC.md`` gives them with their figures.
 """
 
 from __future__ import annotations
