@@ -116,6 +116,13 @@ def main() -> int:
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--cache-dir", default="/tmp/jpegaf-crops")
     args = ap.parse_args()
+    from jpegaf.jpeg.codec import JPEGLIB_VERSION
+
+    if JPEGLIB_VERSION.startswith("unknown"):
+        # The model cards would not say which jpeglib made the training JPEGs.
+        print("jpeglib has no package metadata here: carry its jpeglib-*.dist-info folder beside the "
+              "package", file=sys.stderr)
+        return 2
     t0 = time.time()
     runs = Path(args.runs).resolve()
     out = Path(args.out).resolve() if args.out else None

@@ -413,6 +413,12 @@ def calibration_sample(corpus: Path, n: int) -> list[Path]:
     return files[::max(1, len(files) // n)][:n]
 
 
+def psnr_gain(x: np.ndarray, y: np.ndarray, jpeg: np.ndarray) -> float:
+    """PSNR of ``y`` minus that of ``jpeg`` against ``x`` (dB), for a JPEG that differs from ``x``;
+    an output identical to ``x`` counts as 99 dB (finite, so a mean stays a number)."""
+    return min(psnr(x, y), 99.0) - psnr(x, jpeg)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quality", type=int, choices=(25, 50, 75), required=True)
@@ -457,11 +463,17 @@ def main(argv: list[str] | None = None) -> int:
           f"{'' if args.ensemble == 1 else f', self-ensemble of {args.ensemble}'}) "
           f"({time.perf_counter() - start:.0f} s), generator output {'not ' if args.no_project else ''}"
           f"projected onto the file's bins; share called JPEG at the shipped thresholds\n")
+    # A flat crop (saturated sky) can come back from the JPEG unchanged: its PSNR is infinite and
+    # no method can gain on it, so the PSNR gains are means over the other crops (said below).
+    lossy = [(x, out) for x, out in results if not np.array_equal(x, out["jpeg"])]
+    if len(lossy) < len(results):
+        print(f"PSNR gains over the {len(lossy)} crops whose JPEG differs from the original "
+              f"({len(results) - len(lossy)} came back unchanged); SSIM gains and rates over all {len(results)}\n")
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name in ["jpeg", *names, "original"]:
         images = [x if name == "original" else out[name] for x, out in results]
         gains = ("", "") if name == "original" else (
-            f"{np.mean([psnr(x, out[name]) - psnr(x, out['jpeg']) for x, out in results]):+.2f}",
+            f"{np.mean([psnr_gain(x, out[name], out['jpeg']) for x, out in lossy]):+.2f}",
             f"{np.mean([ssim(x, out[name]) - ssim(x, out['jpeg']) for x, out in results]):+.4f}")
         rates = [np.mean([verdict(d.score(im), calibration_for(cals, d.name, args.size)) for im in images])
                  for d in detectors]

@@ -32,6 +32,19 @@ def held_out() -> list[Path]:
     return list(test)
 
 
+def test_every_shipped_card_records_the_pinned_codec():
+    # A model's figures depend on the libjpeg that made its JPEGs: every card beside shipped weights
+    # names the jpeglib release and libjpeg build this package pins (a run whose jpeglib carried
+    # no package metadata once wrote "jpeglib None").
+    cards = sorted(PRETRAINED_DIR.glob("*.json"))
+    weights = {p.stem for p in PRETRAINED_DIR.glob("*.safetensors")}
+    cards = [c for c in cards if c.stem in weights]
+    assert len(cards) == len(weights) >= 20
+    for path in cards:
+        versions = read_model_card(path.with_suffix(".safetensors"))["versions"]
+        assert versions["libjpeg"] == jpeg.libjpeg_version() == "jpeglib 1.0.2 / libjpeg turbo210", path.name
+
+
 def test_every_quality_is_covered_within_the_size_budget():
     generators = shipped_generators()
     assert set(QUALITIES) <= set(generators)

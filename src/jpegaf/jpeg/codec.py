@@ -28,7 +28,10 @@ from .tables import check_quality, quality_to_table
 #: the default integer (ISLOW) DCT, whose output is identical to IJG libjpeg 6b (the version the
 #: anti-forensics literature used) and to the libjpeg-turbo bundled in Pillow.
 LIBJPEG_VERSION = "turbo210"
-JPEGLIB_VERSION = jpeglib.__version__
+# jpeglib reads its version from its package metadata: a copy of the package without its
+# dist-info folder (as once carried to a machine with no package index) reports None, which a
+# model card must not record as if it were a version.
+JPEGLIB_VERSION = jpeglib.__version__ or "unknown (no package metadata)"
 
 Source = Union[str, os.PathLike, bytes]
 T = TypeVar("T")
