@@ -39,7 +39,6 @@ MISUSES = [
     ["erase", "photos/a.png", "-o", "out.png", "--method", "f3", "--generator", "g.safetensors"],
     ["erase", "photos/a.png", "-o", "out.png", "--generator", "g.safetensors"],  # auto takes no --generator
     ["erase", "photos/a.png", "-o", "out.png", "--method", "f3", "--ensemble", "4"],  # no generator to average
-    ["erase", "photos/a.png", "-o", "out.png", "--ensemble", "8"],  # auto runs the policy's own choice
     ["erase", "photos/a.png", "-o", "out.png", "--method", "gan", "--ensemble", "3"],
     # detect
     ["detect", "missing.png"],

@@ -104,4 +104,8 @@ def test_erase_without_options_uses_the_shipped_policy_and_gan_the_shipped_gener
     assert result.shape == expected.shape and np.array_equal(result, expected)
     assert main(["erase", str(src), "-o", str(tmp_path / "gan.png"), "--method", "gan"]) == 0
     assert np.array_equal(read_image(tmp_path / "gan.png"), GanEraser(shipped_generators())(jpeg.read_coefficients(src)))
+    # --ensemble 1: the policy's methods with each generator run once (the shipped QF 50 entry averages 8)
+    assert main(["erase", str(src), "-o", str(tmp_path / "once.png"), "--ensemble", "1"]) == 0
+    once = PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, ensemble=1)(jpeg.read_coefficients(src))
+    assert np.array_equal(read_image(tmp_path / "once.png"), once) and not np.array_equal(once, expected)
     assert src.read_bytes()[:2] == b"\xff\xd8"  # the input is untouched

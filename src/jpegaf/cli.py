@@ -351,11 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for the gan* methods: trained generators instead of the shipped ones; the one "
                         "nearest the file's quality is used")
-    p.add_argument("--ensemble", type=int, choices=ENSEMBLES, default=1,
-                   help="for the gan* methods: average the generator's output over 4 (the flips) or 8 (every "
-                        "symmetry of the square) transformed copies, at 4 or 8 times the generator's cost: "
-                        "+0.03 dB with the shipped restorers, +0.10 to +0.15 dB with antiforensic-d-* "
-                        "(not in the paper; default 1, the network once)")
+    p.add_argument("--ensemble", type=int, choices=ENSEMBLES, default=None,
+                   help="for the gan* methods and auto: average the generator's output over 4 (the flips) or 8 "
+                        "(every symmetry of the square) transformed copies, at 4 or 8 times the generator's "
+                        "cost: +0.03 dB with the shipped restorers, +0.10 to +0.15 dB with antiforensic-d-* "
+                        "(not in the paper; default: the network once for the gan* methods, the policy's own "
+                        "choice for auto, 8 at QF 50 and 75; --ensemble 1 runs auto's generators once)")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for the gan* methods")
     p.add_argument("--threads", type=_positive_int, help="torch threads for the gan* methods")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")

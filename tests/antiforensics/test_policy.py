@@ -122,3 +122,9 @@ def test_a_policy_entry_runs_its_generators_self_ensemble(tmp_path, gray_images)
     assert np.array_equal(auto(coefs), expected)
     assert np.array_equal(PolicyEraser.from_file(path)(coefs), expected)  # the file's ensemble, as erase runs it
     assert not np.array_equal(PolicyEraser(load_policy(path))(coefs), expected)  # default: the network once
+    # jpegaf erase --ensemble N replaces every entry's own: 1 is the network once
+    assert np.array_equal(PolicyEraser.from_file(path, ensemble=1)(coefs), PolicyEraser(load_policy(path))(coefs))
+    assert np.array_equal(PolicyEraser.from_file(path, ensemble=4)(coefs),
+                          GanEraser({50: tmp_path / "g50.safetensors"}, ensemble=4)(coefs))
+    with pytest.raises(JpegafError, match="ensemble must be one of"):
+        PolicyEraser.from_file(path, ensemble=3)

@@ -17,15 +17,16 @@ LOSSLESS_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm")
 
 
 def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None,
-                ensemble: int = 1):
+                ensemble: int | None = None):
     """The method of the command-line ``name`` with its published defaults; the generator methods run
     the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none,
-    averaged over a self-ensemble of ``ensemble`` symmetries (:func:`.gan.ensemble_generate`);
-    "auto" the shipped policy's method for each file's quality (:mod:`.policy`)."""
+    averaged over a self-ensemble of ``ensemble`` symmetries (:func:`.gan.ensemble_generate`; None:
+    the network once); "auto" the shipped policy's method for each file's quality (:mod:`.policy`),
+    with each entry's own self-ensemble unless ``ensemble`` replaces it."""
     if generators and name not in GENERATOR_METHODS:
         raise JpegafError(f"--generator goes with --method {', '.join(GENERATOR_METHODS)}, not with {name}")
-    if ensemble != 1 and name not in GENERATOR_METHODS:
-        raise JpegafError(f"--ensemble goes with --method {', '.join(GENERATOR_METHODS)}, not with {name}")
+    if ensemble is not None and name not in (*GENERATOR_METHODS, "auto"):
+        raise JpegafError(f"--ensemble goes with --method {', '.join(GENERATOR_METHODS)} or auto, not with {name}")
     if name not in (*GENERATOR_METHODS, "auto"):
         return classical_method(name)
     _prepare_torch(device, threads)
@@ -33,13 +34,13 @@ def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", 
         from ..pretrained import PRETRAINED_DIR
         from .policy import POLICY_FILE, PolicyEraser
 
-        return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device)
+        return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device, ensemble=ensemble)
     from ..pretrained import shipped_generators
     from ..weights import generators_by_quality
     from .gan import GanEraser
 
     eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device,
-                       ensemble=ensemble)
+                       ensemble=ensemble or 1)
     return generator_method(name, eraser)
 
 
