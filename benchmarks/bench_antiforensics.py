@@ -8,7 +8,7 @@ gan+critic (the same with steps against a frozen CNN critic), gan+lattice (gan+c
 histogram smoothing of the generator's coefficients), the GAN with its self-ensemble of 4 and
 8 symmetries (``GAN x4``, ``GAN x8``: ``jpegaf erase --ensemble``), and ``auto``, what ``jpegaf
 erase`` runs by default: the shipped erase policy's entry for QF 50, with its own generators and
-self-ensemble.
+self-ensemble (``auto x1``: the same with each generator run once, ``jpegaf erase --ensemble 1``).
 
     python benchmarks/bench_antiforensics.py [--only NAME ...]
 
@@ -53,7 +53,8 @@ def main(n_images: int = 6, f3_images: int = 3, only: list[str] | None = None) -
                ("gan+targeted", generator_method("gan+targeted", eraser)),
                ("gan+critic", generator_method("gan+critic", eraser)),
                ("gan+lattice", generator_method("gan+lattice", eraser)),
-               ("auto", PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE))]
+               ("auto", PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE)),
+               ("auto x1", PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, ensemble=1))]
     if only:
         unknown = sorted(set(only) - {name for name, _ in methods})
         if unknown:
