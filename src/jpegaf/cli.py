@@ -356,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(every symmetry of the square) transformed copies, at 4 or 8 times the generator's "
                         "cost: +0.03 dB with the shipped restorers, +0.10 to +0.15 dB with antiforensic-d-* "
                         "(not in the paper; default: the network once for the gan* methods, the policy's own "
-                        "choice for auto, 8 at QF 50 and 75; --ensemble 1 runs auto's generators once)")
+                        "choice for auto, from pretrained/erase_policy.json; --ensemble 1 runs auto's generators once)")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="for the gan* methods")
     p.add_argument("--threads", type=_positive_int, help="torch threads for the gan* methods")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same output)")
