@@ -39,7 +39,7 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 ``rounded``, ``round-dithered``, ``dither``, ``dither-plain-round``, ``dither-dc4``,
 ``dither-ac1.5-near1``; histogram smoothing, :func:`jpegaf.antiforensics.lattice.smooth_lattice`:
 ``smooth`` as gan+lattice runs it, ``smooth-round`` with plain rounding, ``smooth-ac2-round`` the
-same with an AC sigma of 2, ``smooth-ac1``, ``smooth-ac1.25``, ``smooth-ac2`` and ``smooth-ac3`` are ``smooth`` with an AC sigma of 1, 1.25, 2 and 3, ``smooth-half-dither`` with a dither of half the amplitude), each alone or with ``+targeted`` (gan+targeted's stages) or
+same with an AC sigma of 2, ``smooth-ac1``, ``smooth-ac1.25``, ``smooth-ac2`` and ``smooth-ac3`` are ``smooth`` with an AC sigma of 1, 1.25, 2 and 3, ``smooth-half-dither`` with a dither of half the amplitude, ``smooth-reflect`` and ``smooth-ac1.25-reflect`` with the coefficients that left their bin mirrored back into it (:func:`reflect_into_bins`), ``smooth-clip`` with them clipped to its edge), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix). The generator's output is projected onto the file's quantization bins, as
@@ -61,7 +61,7 @@ import torch
 import torch.nn.functional as F
 
 from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_borders
-from jpegaf.antiforensics.common import decode_plane
+from jpegaf.antiforensics.common import clip_to_bins, decode_plane
 from jpegaf.antiforensics.critic import critic_target_logit, tile_logits, tile_origins
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import ENSEMBLES, GanEraser
@@ -150,6 +150,14 @@ DITHER_STAGES = {
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=2.0), rng),
     "smooth-ac3": lambda x, coef, table, rng: dithered_round(
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=3.0), rng),
+    # the smoothing's coefficients that left their bin folded back into it (reflect_into_bins) or
+    # clipped to its edge (clip_to_bins), before the dithered rounding
+    "smooth-reflect": lambda x, coef, table, rng: dithered_round(
+        reflect_into_bins(smooth_coefficient_histograms(x, coef, rng), coef, table), rng),
+    "smooth-clip": lambda x, coef, table, rng: dithered_round(
+        clip_to_bins(smooth_coefficient_histograms(x, coef, rng), coef, table), rng),
+    "smooth-ac1.25-reflect": lambda x, coef, table, rng: dithered_round(
+        reflect_into_bins(smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.25), coef, table), rng),
     # half the dither's amplitude: floor(x + 1/4 + u/2), rounding error between plain (1/12) and
     # fully dithered (1/6) in variance
     "smooth-half-dither": lambda x, coef, table, rng: np.clip(np.floor(
@@ -169,6 +177,20 @@ VARIANTS.update({name + post: None for name in DITHER_STAGES
 #: ``descent``: histogram smoothing, then critic descent on the unrounded plane
 #: (:func:`critic_descent`, below; measured worse than critic steps) with the dither it is then rounded with.
 VARIANTS.update({"descent" + post: None for post in ("", "+targeted", "+critic")})
+
+
+def reflect_into_bins(plane: np.ndarray, coef: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Each DCT coefficient of ``plane`` outside its bin [k q - q/2, k q + q/2] mirrored at the edge
+    it crossed (then clipped, for one that crossed by more than the bin's width). Like
+    clip_to_bins it never moves a coefficient away from the original's, which lies in the bin;
+    unlike it, it leaves no pile at the bins' edges. Float64 pixels, not rounded."""
+    k = np.asarray(coef).astype(np.float64)
+    q = np.asarray(table, dtype=np.float64)
+    lo, hi = k * q - q / 2, k * q + q / 2
+    g = block_dct(np.asarray(plane, dtype=np.float64))
+    g = np.where(g > hi, 2 * hi - g, g)
+    g = np.where(g < lo, 2 * lo - g, g)
+    return block_idct(np.clip(g, lo, hi))
 
 
 def split_variant(name: str) -> tuple[str, list[str]]:
