@@ -29,10 +29,12 @@ sys.path.insert(0, str(REPO / "src"))
 
 from jpegaf.antiforensics.gan import load_trained_generator, project_luma  # noqa: E402
 from jpegaf.data import centre_crop_position, crop  # noqa: E402
-from jpegaf.data.corpus import is_corpus, read_corpus_parts  # noqa: E402
+from jpegaf.data.corpus import is_corpus  # noqa: E402
 from jpegaf.imageio import read_image, to_luma  # noqa: E402
 from jpegaf.jpeg import compress, decompress, read_coefficients  # noqa: E402
 from jpegaf.metrics import psnr, ssim  # noqa: E402
+
+from hybrid_stages import calibration_sample  # noqa: E402  (the same crops as its tables; scripts/ is on the path)
 
 
 def main() -> int:
@@ -51,8 +53,7 @@ def main() -> int:
         ap.error("--generators needs at least two files")
     names = [Path(p).stem for p in args.generators]
     nets = [load_trained_generator(p) for p in args.generators]
-    files = read_corpus_parts(args.corpus).calibration
-    files = files[::max(1, len(files) // args.n)][:args.n]
+    files = calibration_sample(args.corpus, args.n)
     subsets = [s for k in range(1, len(nets) + 1) for s in itertools.combinations(range(len(nets)), k)]
     gains = {s: ([], []) for s in subsets}
     skipped = 0

@@ -26,10 +26,12 @@ sys.path.insert(0, str(REPO / "src"))
 from jpegaf.antiforensics.gan import (DIHEDRAL_TRANSFORMS, ENSEMBLES, apply_symmetry, load_trained_generator,  # noqa: E402
                                       project_luma, undo_symmetry)
 from jpegaf.data import centre_crop_position, crop  # noqa: E402
-from jpegaf.data.corpus import is_corpus, read_corpus_parts  # noqa: E402
+from jpegaf.data.corpus import is_corpus  # noqa: E402
 from jpegaf.imageio import read_image, to_luma  # noqa: E402
 from jpegaf.jpeg import compress, decompress, read_coefficients  # noqa: E402
 from jpegaf.metrics import psnr, ssim  # noqa: E402
+
+from hybrid_stages import calibration_sample  # noqa: E402  (the same crops as its tables; scripts/ is on the path)
 
 
 def main() -> int:
@@ -44,8 +46,7 @@ def main() -> int:
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
     g = load_trained_generator(args.generator)
-    files = read_corpus_parts(args.corpus).calibration
-    files = files[::max(1, len(files) // args.n)][:args.n]
+    files = calibration_sample(args.corpus, args.n)
     gains = {n: ([], []) for n in ENSEMBLES}
     start = time.perf_counter()
     for path in files:
