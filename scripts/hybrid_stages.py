@@ -144,6 +144,12 @@ DITHER_STAGES = {
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.0), rng),
     "smooth-ac1.25": lambda x, coef, table, rng: dithered_round(
         smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.25), rng),
+    # narrower AC smoothing with plain rounding: two of the cheaper departures from gan+lattice's
+    # stage at QF 75, together (hybrid-stages.md, "The critic steps' cost at QF 75")
+    "smooth-ac1.25-round": lambda x, coef, table, rng: np.clip(np.floor(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.25) + 0.5), 0, 255),
+    "smooth-ac1-round": lambda x, coef, table, rng: np.clip(np.floor(
+        smooth_coefficient_histograms(x, coef, rng, ac_sigma=1.0) + 0.5), 0, 255),
     # wider AC smoothing, dithered rounding as it: for the self-ensemble's output, whose piles below
     # the bins' centres are narrower (results/antiforensic/self-ensemble.md)
     "smooth-ac2": lambda x, coef, table, rng: dithered_round(

@@ -43,13 +43,18 @@ from jpegaf.pretrained import shipped_detectors  # noqa: E402
 ORIGINAL = "original"
 
 
-def _variant(text: str) -> tuple[str, tuple[str, ...], int]:
-    """NAME=WEIGHTS[,WEIGHTS...][@N] -> (name, weights, self-ensemble N, 1 without it)."""
+def _variant(text: str) -> tuple[str, tuple[str, ...], int, tuple[str, ...] | None]:
+    """NAME=WEIGHTS[,WEIGHTS...][@N][#METHOD,...] -> (name, weights, self-ensemble N (1 without
+    it), the generator methods measured with them (None without ``#``: those of ``--methods``))."""
     name, _, rest = text.partition("=")
+    rest, hashed, methods = rest.partition("#")
     weights, _, ensemble = rest.partition("@")
-    if not name or not weights or ensemble not in ("", "1", "4", "8"):
-        raise argparse.ArgumentTypeError(f"expected NAME=WEIGHTS[,WEIGHTS...][@1|@4|@8], got {text!r}")
-    return name, tuple(weights.split(",")), int(ensemble or 1)
+    chosen = tuple(methods.split(",")) if hashed else None
+    if (not name or not weights or ensemble not in ("", "1", "4", "8")
+            or (chosen is not None and not set(chosen) <= set(GENERATOR_METHODS))):
+        raise argparse.ArgumentTypeError(f"expected NAME=WEIGHTS[,WEIGHTS...][@1|@4|@8][#METHOD,...] with methods "
+                                         f"among {', '.join(GENERATOR_METHODS)}, got {text!r}")
+    return name, tuple(weights.split(",")), int(ensemble or 1), chosen
 
 
 def held_out_folder(data: Path, split_json: Path, out: Path) -> str:
@@ -178,9 +183,11 @@ def markdown(front: list[dict], originals, detectors: list[str]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--variant", type=_variant, action="append", required=True,
-                    help="NAME=WEIGHTS[,WEIGHTS...][@N]: generators whose rows of every generator method "
-                         f"({', '.join(GENERATOR_METHODS)}) are measured; @4 or @8: their output averaged over "
-                         "a self-ensemble of 4 or 8 symmetries (GanEraser's ensemble)")
+                    help="NAME=WEIGHTS[,WEIGHTS...][@N][#METHOD,...]: generators whose rows of every generator "
+                         f"method of --methods ({', '.join(GENERATOR_METHODS)}) are measured; @4 or @8: their "
+                         "output averaged over a self-ensemble of 4 or 8 symmetries (GanEraser's ensemble); "
+                         "#METHOD,...: these methods instead of --methods' (a NAME may appear again with other "
+                         "methods)")
     ap.add_argument("--methods", nargs="+", choices=GENERATOR_METHODS, default=list(GENERATOR_METHODS),
                     help="only these generator methods (default all; a policy then chooses among these)")
     ap.add_argument("--no-f3", dest="f3", action="store_false", help="leave F3's row out")
@@ -208,16 +215,17 @@ def main() -> int:
 
     cnn = tuple(str(p) for p in shipped_detectors())
     front, originals, detectors, generators, ensembles = [], {}, [], {}, {}
-    for i, (name, weights, ensemble) in enumerate(args.variant):
-        methods = ("jpeg", *args.methods) + (("f3",) if i == 0 and args.f3 else ())
+    for i, (name, weights, ensemble, chosen) in enumerate(args.variant):
+        chosen = chosen or tuple(args.methods)
+        methods = ("jpeg", *chosen) + (("f3",) if i == 0 and args.f3 else ())
         config = EvalConfig(sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=methods,
                             generators=weights, cnn=cnn, split="all", limit=args.limit, workers=args.workers,
                             ensemble=ensemble)
         rows = run_grid(config, args.data, Path(args.out))
         calibrations = grid_calibrations(config)
-        label = {**{m: f"{m} ({name})" for m in args.methods}, "f3": "f3"}
-        generators.update({f"{m} ({name})": weights for m in args.methods})
-        ensembles.update({f"{m} ({name})": ensemble for m in args.methods})
+        label = {**{m: f"{m} ({name})" for m in chosen}, "f3": "f3"}
+        generators.update({f"{m} ({name})": weights for m in chosen})
+        ensembles.update({f"{m} ({name})": ensemble for m in chosen})
         front += front_rows(rows, calibrations, label)
         if i == 0:
             originals = original_rates(rows, calibrations)
