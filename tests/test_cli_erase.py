@@ -116,3 +116,35 @@ def test_erase_gan_needs_a_generator_and_uses_the_nearest_quality(capsys, tmp_pa
     expected = jpeg.to_uint8(project_luma(raw, jpeg.read_coefficients(jpegs / "img0.jpg")))
     assert not np.array_equal(expected, network), "an untrained generator leaves the bins"
     assert np.array_equal(read_image(out), expected)
+
+
+def test_erase_one_file_shows_the_generators_progress_on_a_terminal(tmp_path, jpegs, monkeypatch):
+    """One file: a bar counts the generator's tiles over its self-ensemble (8 members x 1 tile
+    here) on a terminal; the output is the same as without it."""
+    import dataclasses
+    import io
+    import sys
+
+    import torch
+
+    from jpegaf.antiforensics.gan import GanEraser
+    from jpegaf.models import Generator, GeneratorConfig
+    from jpegaf.weights import export_model
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    torch.manual_seed(0)
+    config = GeneratorConfig(channels=8, n_blocks=1, tail_channels=(8,))
+    weights = tmp_path / "g50.safetensors"
+    export_model(weights, Generator(config), {"generator": dataclasses.asdict(config), "quality": 50})
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = tmp_path / "x8.png"
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(out), "--method", "gan", "--generator", str(weights),
+                 "--ensemble", "8", "--threads", "1"]) == 0
+    shown = terminal.getvalue()
+    assert "erase (gan): generator" in shown and "8/8" in shown and "tile" in shown
+    expected = GanEraser({50: weights}, ensemble=8)(jpeg.read_coefficients(jpegs / "img0.jpg"))
+    assert np.array_equal(read_image(out), expected)

@@ -101,12 +101,19 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
     from .antiforensics.files import check_lossless_output, erase_file, folder_jobs, make_method
 
-    method = make_method(args.method, args.generator, args.device, args.threads, args.ensemble)
     src, dst = Path(args.input), Path(args.output)
     if not src.is_dir():
-        check_lossless_output(dst)
-        _say_note(src, erase_file(method, src, dst, args.seed, args.max_pixels), print)
+        # One file: a bar over the generator's tiles (a large photograph takes minutes; the stages
+        # after the generator are not counted). tqdm shows nothing when stderr is not a terminal.
+        with tqdm(desc=f"erase ({args.method}): generator", unit="tile", disable=None, file=sys.stderr,
+                  leave=False) as bar:
+            method = make_method(args.method, args.generator, args.device, args.threads, args.ensemble,
+                                 progress=lambda done, total: _advance(bar, done, total))
+            check_lossless_output(dst)
+            note = erase_file(method, src, dst, args.seed, args.max_pixels)
+        _say_note(src, note, print)
         return 0
+    method = make_method(args.method, args.generator, args.device, args.threads, args.ensemble)
     jobs = folder_jobs(src, dst, args.format)  # checked before the folder is made: a misuse leaves nothing
     make_output_folder(dst)
     status, done, skipped = 0, 0, 0
@@ -122,6 +129,15 @@ def cmd_erase(args: argparse.Namespace) -> int:
             status = EXIT_BAD_INPUT
     print(f"{done} written, {skipped} already there, {len(jobs) - done - skipped} failed -> {dst}")
     return status
+
+
+def _advance(bar, done: int, total: int) -> None:
+    """Bring a tqdm ``bar`` to ``done`` of ``total`` (a progress report of the generator), shown at
+    once: a tile takes seconds, so tqdm's own rate limit would only hide the last ones."""
+    if bar.total != total:
+        bar.reset(total=total)
+    bar.update(done - bar.n)
+    bar.refresh()
 
 
 def _say_note(path: Path, note: str | None, write) -> None:
@@ -346,8 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "gan+targeted: the generator, then de-calibration, corner matching and border "
                         "smoothing (the calibration and blocking traces only); gan+critic: gan+targeted, "
                         "then steps against a frozen CNN critic; gan+lattice: gan+critic after smoothing "
-                        "the histograms of the generator's unrounded DCT coefficients; gan+smooth: gan+lattice without "
-                        "the critic steps; f1: Stamm 2010 dither; "
+                        "the histograms of the generator's unrounded DCT coefficients; f1: Stamm 2010 dither; "
                         "f2: Stamm & Liu 2011; f3: Fan et al. 2014")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for the gan* methods: trained generators instead of the shipped ones; the one "

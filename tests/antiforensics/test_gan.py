@@ -299,3 +299,29 @@ def test_ensemble_of_a_shipped_generator_restores_better():
         assert out.shape == x.shape and out.dtype == np.uint8
         gains.append(psnr(x, out) - psnr(x, one(coefs)))
     assert min(gains) > 0.05 and np.mean(gains) > 0.08, gains
+
+
+def test_progress_counts_every_tile_of_every_member(tiny, image):
+    """The generator's progress report (jpegaf erase's bar for one file): one call per tile of each
+    self-ensemble member, counting up to generator_passes, and the same output as without it."""
+    from jpegaf.antiforensics.gan import ensemble_members, generator_passes, tile_count
+
+    g, _ = load_generator(tiny[50])
+    calls = []
+    out = tiled_generate(g, image, tile=64, progress=lambda: calls.append(1))
+    assert len(calls) == tile_count(200, 176, 64) == 4 * 3
+    np.testing.assert_array_equal(out, tiled_generate(g, image, tile=64))
+    assert tile_count(200, 176, 1024) == 1 and tile_count(0, 176, 64) == 0
+    calls.clear()
+    ensemble_generate(g, image, 8, tile=128, progress=lambda: calls.append(1))
+    assert len(calls) == generator_passes(200, 176, 128, 8) == 8 * 2 * 2
+    # 200 x 173: the column flips would move the partial blocks, so 4 of the 8 members are left
+    assert len(ensemble_members(200, 173, 8)) == 4 and generator_passes(200, 173, 128, 8) == 4 * 2 * 2
+    with pytest.raises(ValueError, match="ensemble"):
+        generator_passes(200, 176, 128, 3)
+    reports = []
+    eraser = GanEraser({50: tiny[50]}, tile=128, ensemble=4, progress=lambda done, total: reports.append((done, total)))
+    coefs = read_coefficients(compress(image, 50))
+    out = eraser(coefs)
+    assert reports == [(k, 16) for k in range(1, 17)]  # 4 flips x 2 x 2 tiles
+    np.testing.assert_array_equal(out, GanEraser({50: tiny[50]}, tile=128, ensemble=4)(coefs))

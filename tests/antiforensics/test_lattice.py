@@ -108,30 +108,6 @@ def test_gan_lattice_is_gan_critic_after_histogram_smoothing(eraser, photo):
     assert psnr(photo, out) > psnr(photo, jpeg.decompress(data)) + 0.3
 
 
-def test_gan_smooth_is_gan_lattice_without_the_critic_steps(eraser, photo):
-    """gan+smooth: the generator's histogram smoothing, then gan+targeted's stages (gan+lattice
-    without the critic steps), with the component's stream; the lattice is gone and it stays above
-    the JPEG; it differs from gan+lattice, and its parameters (the cache keys of its cells and
-    negatives) name the smoothing and no critic."""
-    from jpegaf.antiforensics import method_parameters
-    from jpegaf.antiforensics.lattice import SMOOTH_STAGE
-
-    assert "gan+smooth" in GENERATOR_METHODS
-    method = generator_method("gan+smooth", eraser)
-    assert isinstance(method, GanTargeted) and method.lattice and not method.critics
-    data = jpeg.compress(photo, 75)
-    coefs = jpeg.read_coefficients(data)
-    out = method(coefs, 3)
-    rng = np.random.default_rng([3, 0])
-    x = smooth_lattice(restored_luma_plane(eraser, coefs, rounded=False), coefs.coef[0], rng)
-    assert np.array_equal(out, jpeg.to_uint8(targeted_stages(x, rng)))
-    assert not np.array_equal(out, generator_method("gan+lattice", eraser)(coefs, 3))
-    assert jpeg_history_scores(out).lattice_z < 3.97
-    assert psnr(photo, out) > psnr(photo, jpeg.decompress(data)) + 0.3
-    text = method_parameters("gan+smooth")
-    assert SMOOTH_STAGE in text and "critics" not in text and text != method_parameters("gan+lattice")
-
-
 def test_smoothing_values_keeps_their_order_and_spreads_a_pile_to_the_gaussian():
     rng = np.random.default_rng(0)
     # a pile of equal values (the generator's shrunk coefficients) becomes the Gaussian's quantiles

@@ -24,10 +24,8 @@ CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, 
 #: and border smoothing; "gan+targeted", the generator followed by stages aimed at the
 #: calibration and blocking traces only (:class:`~jpegaf.antiforensics.hybrid.GanTargeted`);
 #: "gan+critic", the same with steps against a frozen CNN critic (the shipped ``critic-64-q*``);
-#: "gan+lattice", gan+critic after smoothing the coefficient histograms (:mod:`~jpegaf.antiforensics.lattice`);
-#: "gan+smooth", gan+targeted after that smoothing (gan+lattice without the critic).
-GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice",
-                                      "gan+smooth")
+#: "gan+lattice", gan+critic after smoothing the coefficient histograms (:mod:`~jpegaf.antiforensics.lattice`).
+GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 #: The generator's self-ensembles (:func:`~jpegaf.antiforensics.gan.ensemble_generate`): 1 (the
 #: network once, the paper's method), 4 (the flips) and 8 (every symmetry of the square). Here,
@@ -60,10 +58,6 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
         from .hybrid import GanTargeted
 
         return GanTargeted(eraser)
-    if name == "gan+smooth":
-        from .hybrid import GanTargeted
-
-        return GanTargeted(eraser, lattice=True)
     if name in ("gan+critic", "gan+lattice"):
         from ..detectors.cnn import CnnDetector
         from ..pretrained import shipped_critic_sets
@@ -121,10 +115,6 @@ def _stage_parameters(name: str) -> str:
         from .lattice import SMOOTH_STAGE
 
         return f"gan+lattice {SMOOTH_STAGE} then {_stage_parameters('gan+critic')}"
-    if name == "gan+smooth":
-        from .lattice import SMOOTH_STAGE
-
-        return f"gan+smooth {SMOOTH_STAGE} then {_stage_parameters('gan+targeted')}"
     return name
 
 

@@ -4,7 +4,7 @@ or a folder's work list (checked before any output exists, so a misuse leaves no
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .. import jpeg
 from ..errors import InputError, JpegafError
@@ -17,12 +17,14 @@ LOSSLESS_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".pgm", ".ppm")
 
 
 def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", threads: int | None = None,
-                ensemble: int | None = None):
+                ensemble: int | None = None, progress: Callable[[int, int], None] | None = None):
     """The method of the command-line ``name`` with its published defaults; the generator methods run
     the ``generators`` weight files (the one nearest each file's quality), the shipped ones if none,
     averaged over a self-ensemble of ``ensemble`` symmetries (:func:`.gan.ensemble_generate`; None:
     the network once); "auto" the shipped policy's method for each file's quality (:mod:`.policy`),
-    with each entry's own self-ensemble unless ``ensemble`` replaces it."""
+    with each entry's own self-ensemble unless ``ensemble`` replaces it. ``progress(done, total)``:
+    called after each tile the generator runs on (:class:`.gan.GanEraser`; the classical methods
+    never call it)."""
     if generators and name not in GENERATOR_METHODS:
         raise JpegafError(f"--generator goes with --method {', '.join(GENERATOR_METHODS)}, not with {name}")
     if ensemble is not None and name not in (*GENERATOR_METHODS, "auto"):
@@ -34,13 +36,14 @@ def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", 
         from ..pretrained import PRETRAINED_DIR
         from .policy import POLICY_FILE, PolicyEraser
 
-        return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device, ensemble=ensemble)
+        return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device, ensemble=ensemble,
+                                      progress=progress)
     from ..pretrained import shipped_generators
     from ..weights import generators_by_quality
     from .gan import GanEraser
 
     eraser = GanEraser(generators_by_quality(list(generators)) if generators else shipped_generators(), device=device,
-                       ensemble=ensemble or 1)
+                       ensemble=ensemble or 1, progress=progress)
     return generator_method(name, eraser)
 
 

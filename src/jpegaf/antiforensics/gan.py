@@ -27,7 +27,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import torch
@@ -56,9 +56,15 @@ def _starts(n: int, tile: int) -> list[int]:
     return list(range(0, n, tile)) if n > 0 else []
 
 
+def tile_count(h: int, w: int, tile: int) -> int:
+    """How many tiles :func:`tiled_generate` runs the generator on for an (h, w) image."""
+    return len(_starts(h, tile)) * len(_starts(w, tile))
+
+
 def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                    overlap: int | None = None, device: str | torch.device = "cpu",
-                   bf16: bool = False, table: np.ndarray | None = None, rounded: bool = True) -> np.ndarray:
+                   bf16: bool = False, table: np.ndarray | None = None, rounded: bool = True,
+                   progress: Callable[[], None] | None = None) -> np.ndarray:
     """Run ``generator`` on a uint8 gray image in overlapping tiles; returns uint8 (H, W), or with
     ``rounded=False`` the same grey levels before rounding, float64 in [0, 255].
 
@@ -70,6 +76,7 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     floor((y + 1) * 127.5 + 0.5), clipped to [0, 255]. ``bf16`` runs under bfloat16 autocast
     (faster on recent hardware, no longer equal to the fp32 result bit for bit). ``table``: the
     file's (8, 8) luma quantization table, for a generator conditioned on it (None otherwise).
+    ``progress``: called after each tile (:func:`tile_count` calls).
     """
     img = np.asarray(img)
     if img.ndim != 2 or img.dtype != np.uint8:
@@ -99,6 +106,8 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                 inp = x[:, ey0:ey1, ex0:ex1][None].to(device).contiguous(memory_format=torch.channels_last)
                 y = generator(inp)[0, 0].float().cpu().numpy()
                 out[y0:y1, x0:x1] = y[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
+                if progress is not None:
+                    progress()
     if not rounded:  # for a later stage that rounds itself (jpegaf.antiforensics.lattice)
         return unit_range_grey(out)
     return from_unit_range(out)
@@ -141,8 +150,23 @@ def undo_symmetry(a: np.ndarray, transform: tuple[bool, bool, bool]) -> np.ndarr
     return a.T if transpose else a
 
 
+def ensemble_members(h: int, w: int, ensemble: int) -> list[tuple[bool, bool, bool]]:
+    """The symmetries :func:`ensemble_generate` averages for an (h, w) image: the first ``ensemble``
+    of :data:`DIHEDRAL_TRANSFORMS` that keep its block grid."""
+    if ensemble not in ENSEMBLES:
+        raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
+    return [t for t in DIHEDRAL_TRANSFORMS[:ensemble] if grid_preserving(t, h, w)]
+
+
+def generator_passes(h: int, w: int, tile: int, ensemble: int) -> int:
+    """How many tiles the generator runs on for an (h, w) image with a self-ensemble of
+    ``ensemble``: what a progress report over :func:`ensemble_generate` counts to."""
+    return len(ensemble_members(h, w, ensemble)) * tile_count(h, w, tile)
+
+
 def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int, *, tile: int = 512,
-                      device: str | torch.device = "cpu", table: np.ndarray | None = None) -> np.ndarray:
+                      device: str | torch.device = "cpu", table: np.ndarray | None = None,
+                      progress: Callable[[], None] | None = None) -> np.ndarray:
     """The generator's unrounded output (float64 in [0, 255], (H, W)) averaged over a self-ensemble
     (not in the paper): the uint8 gray JPEG ``img`` is transformed by each of the first
     ``ensemble`` :data:`DIHEDRAL_TRANSFORMS` that keep its block grid (:func:`grid_preserving`),
@@ -154,17 +178,16 @@ def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int
     ``generator-q50`` and +0.10 to +0.15 dB for ``antiforensic-d-q{25,50,75}``, of which
     anti-forensic stages keep part (``results/antiforensic/self-ensemble.md``). ``table`` (a
     conditioned generator's luma table) is transposed with the image. ``ensemble=1`` is
-    ``tiled_generate(..., rounded=False)`` itself.
+    ``tiled_generate(..., rounded=False)`` itself. ``progress``: called after each tile of each
+    member (:func:`generator_passes` calls).
     """
-    if ensemble not in ENSEMBLES:
-        raise ValueError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
     h, w = np.shape(img)
-    members = [t for t in DIHEDRAL_TRANSFORMS[:ensemble] if grid_preserving(t, h, w)]
+    members = ensemble_members(h, w, ensemble)
     total = np.zeros((h, w), np.float64)
     for t in members:
         t_table = None if table is None else (np.asarray(table).T if t[0] else table)
         out = tiled_generate(generator, apply_symmetry(np.asarray(img), t), tile=tile, device=device,
-                             table=t_table, rounded=False)
+                             table=t_table, rounded=False, progress=progress)
         total += undo_symmetry(out, t)
     return total / len(members)
 
@@ -197,14 +220,16 @@ class TrainedGenerator:
         return tuple(int(q) for q in (self.card.get("qualities") or [self.card["quality"]]))
 
     def apply(self, img: np.ndarray, table: np.ndarray, tile: int = 1024, device: str = "cpu",
-              rounded: bool = True, ensemble: int = 1) -> np.ndarray:
+              rounded: bool = True, ensemble: int = 1, progress: Callable[[], None] | None = None) -> np.ndarray:
         """The generator on a decoded uint8 gray JPEG whose luma table is ``table`` (uint8, or
         float64 unrounded with ``rounded=False``), averaged over ``ensemble`` symmetries
-        (:func:`ensemble_generate`; 1: the network once)."""
+        (:func:`ensemble_generate`; 1: the network once); ``progress`` called after each tile."""
         table = table if self.conditioned else None
         if ensemble == 1:
-            return tiled_generate(self.module, img, tile=tile, device=device, table=table, rounded=rounded)
-        out = ensemble_generate(self.module, img, ensemble, tile=tile, device=device, table=table)
+            return tiled_generate(self.module, img, tile=tile, device=device, table=table, rounded=rounded,
+                                  progress=progress)
+        out = ensemble_generate(self.module, img, ensemble, tile=tile, device=device, table=table,
+                                progress=progress)
         return out if not rounded else np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
 
 
@@ -272,11 +297,16 @@ class GanEraser:
     symmetries of the square (:func:`ensemble_generate`), before the projection; 1 runs the
     network once, as the paper does.
 
+    ``progress(done, total)``, if given, is called after each tile the generator runs on, ``total``
+    being the file's :func:`generator_passes` (``jpegaf erase``'s progress bar for one file: the
+    generator is most of the time a large photograph takes, and the later stages are not counted).
+
     ``seed`` is accepted for the common signature and unused: the generator is deterministic.
     """
 
     def __init__(self, generators: Mapping[int, str | os.PathLike], tile: int = 1024,
-                 device: str = "cpu", fast: bool = True, project: bool = True, ensemble: int = 1) -> None:
+                 device: str = "cpu", fast: bool = True, project: bool = True, ensemble: int = 1,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         if not generators:
             raise ValueError("give at least one generator (quality -> weights path)")
         if ensemble not in ENSEMBLES:
@@ -287,6 +317,7 @@ class GanEraser:
         self.device = device
         self.fast = fast
         self.project = project
+        self.progress = progress
         self.last_note: str | None = None
         self._loaded: dict[Path, TrainedGenerator] = {}
 
@@ -323,11 +354,14 @@ class GanEraser:
                               if g.conditioned else
                               f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
+        luma = to_luma(decoded)
+        tick = None if self.progress is None else _counter(self.progress, generator_passes(
+            *luma.shape, self.tile, self.ensemble))
         if not self.project:
-            return g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
-                           rounded=rounded, ensemble=self.ensemble), decoded
-        raw = g.apply(to_luma(decoded), np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
-                      rounded=False, ensemble=self.ensemble)
+            return g.apply(luma, np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
+                           rounded=rounded, ensemble=self.ensemble, progress=tick), decoded
+        raw = g.apply(luma, np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
+                      rounded=False, ensemble=self.ensemble, progress=tick)
         luma = project_luma(raw, coefs)
         return (to_uint8(luma) if rounded else luma), decoded
 
@@ -340,6 +374,18 @@ class GanEraser:
         return ycbcr_to_rgb(out.astype(np.float64), cb, cr)
 
 
+def _counter(report: Callable[[int, int], None], total: int) -> Callable[[], None]:
+    """A callable that, at its n-th call, calls ``report(n, total)``."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        report(done, total)
+
+    return tick
+
+
 __all__ = ["DIHEDRAL_TRANSFORMS", "ENSEMBLES", "PROJECTION", "GanEraser", "TrainedGenerator", "apply_symmetry",
-           "ensemble_generate", "grid_preserving", "load_trained_generator", "project_luma", "receptive_radius",
-           "rgb_to_ycbcr", "tiled_generate", "undo_symmetry"]
+           "ensemble_generate", "ensemble_members", "generator_passes", "grid_preserving", "load_trained_generator",
+           "project_luma", "receptive_radius", "rgb_to_ycbcr", "tile_count", "tiled_generate", "undo_symmetry"]

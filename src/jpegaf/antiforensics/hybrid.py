@@ -42,10 +42,7 @@ those, at 0.5–0.9 dB even eased; ``results/antiforensic/hybrid-stages.md``).
 ``gan+lattice`` is ``gan+critic`` on the generator's unrounded luma after its coefficient
 histograms are smoothed (:mod:`jpegaf.antiforensics.lattice`: per subband, the DC and the nonzero
 bins' coefficients moved in order onto their own distribution blurred by about a coefficient
-unit, then dithered rounding), aimed at the quantization lattice. ``gan+smooth`` is the same
-without the critic steps: at QF 75, on 32 calibration crops with the generator averaged over the
-8 symmetries, they cost 0.05 dB at 128 px and 0.12 dB at 256 px for one crop fewer flagged by the
-worst detector (``results/antiforensic/hybrid-stages.md``, "The critic steps' cost at QF 75").
+unit, then dithered rounding), aimed at the quantization lattice.
 
 Colour: the luma goes through the generator and then the later stages; Cb and Cr through F3
 alone (``gan+f3*``) or through the targeted stages from the decoded JPEG (``gan+targeted``).
@@ -195,8 +192,7 @@ class GanTargeted:
     steps against the critics of the quality nearest the file's estimated one (ties to the
     higher). With ``lattice`` too, ``gan+lattice``:
     the generator's luma, unrounded, first has its coefficient histograms smoothed
-    (:func:`jpegaf.antiforensics.lattice.smooth_lattice`). With ``lattice`` and no critics,
-    ``gan+smooth``.
+    (:func:`jpegaf.antiforensics.lattice.smooth_lattice`).
     """
 
     def __init__(self, eraser: GanEraser, critics: dict[int, tuple[CnnDetector, ...]] | None = None,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -61,19 +62,22 @@ def load_policy_entries(path: str | Path) -> dict[int, tuple[str, tuple[Path, ..
 
 class PolicyEraser:
     """The ``auto`` method: ``PolicyEraser(policy)(coefs, seed) -> uint8 pixels`` (module doc).
-    ``ensembles``: quality -> the generator's self-ensemble of that entry (1 where missing).
+    ``ensembles``: quality -> the generator's self-ensemble of that entry (1 where missing);
+    ``progress``: given to each entry's generator (:class:`~jpegaf.antiforensics.gan.GanEraser`).
     Methods are built once, when first needed."""
 
     def __init__(self, policy: dict[int, tuple[str, tuple[Path, ...]]], device: str = "cpu",
-                 ensembles: dict[int, int] | None = None):
+                 ensembles: dict[int, int] | None = None, progress: Callable[[int, int], None] | None = None):
         self.policy = policy
         self.device = device
         self.ensembles = dict(ensembles or {})
+        self.progress = progress
         self.last_note: str | None = None
         self._methods: dict[int, AntiForensicMethod] = {}
 
     @classmethod
-    def from_file(cls, path: str | Path, device: str = "cpu", ensemble: int | None = None) -> "PolicyEraser":
+    def from_file(cls, path: str | Path, device: str = "cpu", ensemble: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> "PolicyEraser":
         """The eraser of a policy file as ``jpegaf erase`` runs it: each entry's method, generators
         and self-ensemble (:func:`load_policy_entries`). ``ensemble`` (``jpegaf erase --ensemble``)
         replaces every entry's self-ensemble: 1 runs each generator once, at an eighth of an
@@ -82,7 +86,8 @@ class PolicyEraser:
             raise JpegafError(f"ensemble must be one of {ENSEMBLES}, got {ensemble!r}")
         entries = load_policy_entries(path)
         return cls({q: (m, g) for q, (m, g, _) in entries.items()}, device=device,
-                   ensembles={q: e if ensemble is None else ensemble for q, (_, _, e) in entries.items()})
+                   ensembles={q: e if ensemble is None else ensemble for q, (_, _, e) in entries.items()},
+                   progress=progress)
 
     def method_for(self, quality: int) -> tuple[int, AntiForensicMethod]:
         """The policy's quality nearest ``quality`` and its method."""
@@ -94,7 +99,7 @@ class PolicyEraser:
                 from .gan import GanEraser
 
                 eraser = GanEraser(generators_by_quality([str(g) for g in generators]), device=self.device,
-                                   ensemble=self.ensembles.get(chosen, 1))
+                                   ensemble=self.ensembles.get(chosen, 1), progress=self.progress)
                 self._methods[chosen] = generator_method(name, eraser)
             else:
                 self._methods[chosen] = classical_method(name)
