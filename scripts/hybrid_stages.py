@@ -63,7 +63,7 @@ import torch.nn.functional as F
 from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_borders
 from jpegaf.antiforensics.common import clip_to_bins, decode_plane
 from jpegaf.antiforensics.critic import critic_target_logit, tile_logits, tile_origins
-from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
+from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane, never_compressed_kl
 from jpegaf.antiforensics.gan import ENSEMBLES, GanEraser
 from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit, restored_luma_plane, targeted_stages
 from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice
@@ -180,6 +180,13 @@ VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("", "+
 #: :func:`_post_stages`, keeps F3's limit: those tables predate the change.)
 VARIANTS.update({name + post: None for name in DITHER_STAGES
                  for post in ("+targeted-f3kl", "+critic-f3kl", "+decal", "+decal-f3kl", "+corners+borders")})
+#: ``+targeted-klq75`` / ``+critic-klq75``: the same de-calibrating only to the upper quartile of
+#: never-compressed K_L of the plane's size instead of its median (decalibration_limit).
+VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("+targeted-klq75", "+critic-klq75")})
+#: ``+critic-tF-klq75``: ``+critic-klq75`` with the critic steps' target at F times the critic's
+#: threshold instead of half of it (lighter steps).
+CRITIC_FRACTIONS = {"0.75": 0.75, "1": 1.0}
+VARIANTS.update({f"{name}+critic-t{f}-klq75": None for name in DITHER_STAGES for f in CRITIC_FRACTIONS})
 #: ``descent``: histogram smoothing, then critic descent on the unrounded plane
 #: (:func:`critic_descent`, below; measured worse than critic steps) with the dither it is then rounded with.
 VARIANTS.update({"descent" + post: None for post in ("", "+targeted", "+critic")})
@@ -364,6 +371,15 @@ def _dithered(coefs, quality: int, name: str, raw: np.ndarray) -> np.ndarray:
         y = targeted_stages(y, rng)
     elif posts == ["+critic"]:
         y = targeted_stages(y, rng, _critic(quality))
+    elif posts == ["+targeted-klq75"]:
+        y = targeted_stages(y, rng, kl_threshold=never_compressed_kl(*y.shape, 0.75))
+    elif posts == ["+critic-klq75"]:
+        y = targeted_stages(y, rng, _critic(quality), kl_threshold=never_compressed_kl(*y.shape, 0.75))
+    elif len(posts) == 1 and posts[0].startswith("+critic-t") and posts[0].endswith("-klq75"):
+        fraction = CRITIC_FRACTIONS[posts[0].removeprefix("+critic-t").removesuffix("-klq75")]
+        critic = _critic(quality)
+        y = targeted_stages(y, rng, critic, kl_threshold=never_compressed_kl(*y.shape, 0.75),
+                            critic_target=fraction * critic.threshold)
     elif posts == ["+targeted-f3kl"]:
         y = targeted_stages(y, rng, kl_threshold=F3_KL_THRESHOLD)
     elif posts == ["+critic-f3kl"]:

@@ -194,6 +194,17 @@ def test_critic_variant_takes_steps_against_the_shipped_critic_of_the_files_qual
     assert critic.score_batch(tiles).max() < critic.threshold
     assert psnr(photos[0], out) > psnr(photos[0], jpeg.decompress(data))
     assert TARGET_FRACTION < 1 and "critics q25=" in method_parameters("gan+critic")
+    # critic_target: the default is half the critic's threshold; a target no tile is above takes
+    # no step (the stages without the critic); a lower one changes more pixels
+    start = eraser(coefs).astype(np.float64)
+
+    def staged(target=None, with_critic=True):
+        return targeted_stages(start, np.random.default_rng([3, 0]), critics if with_critic else (),
+                               critic_target=target)
+
+    assert np.array_equal(staged(TARGET_FRACTION * critic.threshold), expected)
+    assert np.array_equal(staged(1.0 - 1e-9), staged(with_critic=False))
+    assert (staged(0.25 * critic.threshold) != start).sum() > (expected != start).sum()
 
 
 def test_decalibration_limit_is_the_median_k_l_of_never_compressed_crops_of_the_planes_size(tmp_path):

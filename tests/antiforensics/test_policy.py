@@ -19,7 +19,7 @@ def test_the_shipped_policy_covers_each_quality_with_shipped_files():
     policy = load_policy(PRETRAINED_DIR / POLICY_FILE)
     assert set(policy) == {25, 50, 75}
     for method, generators in policy.values():
-        assert method in ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice", "gan+smooth", "f1", "f2", "f3")
+        assert method in ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice", "f1", "f2", "f3")
         assert all(g.parent == PRETRAINED_DIR and g.exists() for g in generators)
     record = json.loads((PRETRAINED_DIR / POLICY_FILE).read_text())
     assert "scripts/measure_front.py" in record["measured_by"] and record["rule"]
@@ -132,13 +132,13 @@ def test_a_policy_entry_runs_its_generators_self_ensemble(tmp_path, gray_images)
 
 def test_a_front_variant_may_name_its_own_methods(load_script):
     """measure_front's --variant NAME=WEIGHTS[@N][#METHOD,...]: one set of generators may be measured
-    with only some methods (e.g. a costly self-ensemble with a new method alone)."""
+    with only some methods (e.g. a costly self-ensemble with one more method alone)."""
     import argparse
 
     front_script = load_script("measure_front")
     assert front_script._variant("d=a.safetensors,b.safetensors") == ("d", ("a.safetensors", "b.safetensors"), 1, None)
-    assert front_script._variant("d=a.safetensors@8#gan+smooth,gan+lattice") == (
-        "d", ("a.safetensors",), 8, ("gan+smooth", "gan+lattice"))
+    assert front_script._variant("d=a.safetensors@8#gan+critic,gan+lattice") == (
+        "d", ("a.safetensors",), 8, ("gan+critic", "gan+lattice"))
     for bad in ("d=a.safetensors#magic", "d=a.safetensors@3", "=a.safetensors", "d=#gan"):
         with pytest.raises(argparse.ArgumentTypeError):
             front_script._variant(bad)

@@ -162,14 +162,16 @@ CRITIC_SIZES = (64,)
 
 
 def targeted_stages(x: np.ndarray, rng: np.random.Generator,
-                    critics: Sequence[CnnDetector] = (), kl_threshold: float | None = None) -> np.ndarray:
+                    critics: Sequence[CnnDetector] = (), kl_threshold: float | None = None,
+                    critic_target: float | None = None) -> np.ndarray:
     """``gan+targeted``'s stages on one restored plane (8 bh, 8 bw): de-calibration (K_L), corner
     matching (K_F), border smoothing (K_U), with ``critics`` the critic steps against them
     (:func:`jpegaf.antiforensics.critic.critic_steps`, ``gan+critic``), and de-calibration again
     where the stages after the first lifted K_L back above its limit; float64 integer-valued in
     [0, 255]. Planes under 16x16 (tiny chroma), which K_L cannot measure, skip de-calibration.
     De-calibration stops once K_L < ``kl_threshold`` + F3's tolerance (default: the plane's
-    :func:`decalibration_limit`)."""
+    :func:`decalibration_limit`). ``critic_target``: the critic steps' target probability
+    (default: half each critic's threshold; :func:`~jpegaf.antiforensics.critic.critic_steps`)."""
     x = np.clip(np.floor(np.asarray(x, dtype=np.float64) + 0.5), 0.0, 255.0)
     if kl_threshold is None:
         kl_threshold = decalibration_limit(*x.shape)
@@ -178,7 +180,7 @@ def targeted_stages(x: np.ndarray, rng: np.random.Generator,
         x = de_calibrate(x, threshold=kl_threshold, step=TARGETED_DECAL_STEP)
     x = smooth_block_borders(match_corner_differences(x, rng))
     if critics:
-        x = critic_steps(x, critics)
+        x = critic_steps(x, critics, target=critic_target)
     return de_calibrate(x, threshold=kl_threshold, step=TARGETED_DECAL_STEP) if measurable else x
 
 
