@@ -371,15 +371,15 @@ def _dithered(coefs, quality: int, name: str, raw: np.ndarray) -> np.ndarray:
         y = targeted_stages(y, rng)
     elif posts == ["+critic"]:
         y = targeted_stages(y, rng, _critic(quality))
-    elif posts == ["+targeted-klq75"]:
-        y = targeted_stages(y, rng, kl_threshold=never_compressed_kl(*y.shape, 0.75))
-    elif posts == ["+critic-klq75"]:
-        y = targeted_stages(y, rng, _critic(quality), kl_threshold=never_compressed_kl(*y.shape, 0.75))
-    elif len(posts) == 1 and posts[0].startswith("+critic-t") and posts[0].endswith("-klq75"):
-        fraction = CRITIC_FRACTIONS[posts[0].removeprefix("+critic-t").removesuffix("-klq75")]
-        critic = _critic(quality)
-        y = targeted_stages(y, rng, critic, kl_threshold=never_compressed_kl(*y.shape, 0.75),
-                            critic_target=fraction * critic.threshold)
+    elif len(posts) == 1 and posts[0].endswith("-klq75"):  # +targeted-klq75, +critic-klq75, +critic-tF-klq75
+        limit = never_compressed_kl(*y.shape, 0.75)
+        kind = posts[0].removesuffix("-klq75")
+        if kind == "+targeted":
+            y = targeted_stages(y, rng, kl_threshold=limit)
+        else:
+            critic = _critic(quality)
+            target = None if kind == "+critic" else CRITIC_FRACTIONS[kind.removeprefix("+critic-t")] * critic.threshold
+            y = targeted_stages(y, rng, critic, kl_threshold=limit, critic_target=target)
     elif posts == ["+targeted-f3kl"]:
         y = targeted_stages(y, rng, kl_threshold=F3_KL_THRESHOLD)
     elif posts == ["+critic-f3kl"]:
