@@ -148,3 +148,8 @@ def test_erase_one_file_shows_the_generators_progress_on_a_terminal(tmp_path, jp
     assert "erase (gan): generator" in shown and "8/8" in shown and "tile" in shown
     expected = GanEraser({50: weights}, ensemble=8)(jpeg.read_coefficients(jpegs / "img0.jpg"))
     assert np.array_equal(read_image(out), expected)
+    # a classical method runs no generator: no bar
+    terminal.seek(0)
+    terminal.truncate()
+    assert main(["erase", str(jpegs / "img0.jpg"), "-o", str(tmp_path / "f1.png"), "--method", "f1"]) == 0
+    assert terminal.getvalue() == ""

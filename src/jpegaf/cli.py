@@ -104,9 +104,11 @@ def cmd_erase(args: argparse.Namespace) -> int:
     src, dst = Path(args.input), Path(args.output)
     if not src.is_dir():
         # One file: a bar over the generator's tiles (a large photograph takes minutes; the stages
-        # after the generator are not counted). tqdm shows nothing when stderr is not a terminal.
-        with tqdm(desc=f"erase ({args.method}): generator", unit="tile", disable=None, file=sys.stderr,
-                  leave=False) as bar:
+        # after the generator are not counted). tqdm shows nothing when stderr is not a terminal,
+        # and there is no bar for the classical methods, which run no generator.
+        generator = args.method in (*GENERATOR_METHODS, "auto")
+        with tqdm(desc=f"erase ({args.method}): generator", unit="tile", disable=None if generator else True,
+                  file=sys.stderr, leave=False) as bar:
             method = make_method(args.method, args.generator, args.device, args.threads, args.ensemble,
                                  progress=lambda done, total: _advance(bar, done, total))
             check_lossless_output(dst)
