@@ -185,7 +185,7 @@ VARIANTS.update({name + post: None for name in DITHER_STAGES
 VARIANTS.update({name + post: None for name in DITHER_STAGES for post in ("+targeted-klq75", "+critic-klq75")})
 #: ``+critic-tF-klq75``: ``+critic-klq75`` with the critic steps' target at F times the critic's
 #: threshold instead of half of it (lighter steps).
-CRITIC_FRACTIONS = {"0.75": 0.75, "1": 1.0}
+CRITIC_FRACTIONS = ("0.75", "1")
 VARIANTS.update({f"{name}+critic-t{f}-klq75": None for name in DITHER_STAGES for f in CRITIC_FRACTIONS})
 #: ``descent``: histogram smoothing, then critic descent on the unrounded plane
 #: (:func:`critic_descent`, below; measured worse than critic steps) with the dither it is then rounded with.
@@ -378,7 +378,7 @@ def _dithered(coefs, quality: int, name: str, raw: np.ndarray) -> np.ndarray:
             y = targeted_stages(y, rng, kl_threshold=limit)
         else:
             critic = _critic(quality)
-            target = None if kind == "+critic" else CRITIC_FRACTIONS[kind.removeprefix("+critic-t")] * critic.threshold
+            target = None if kind == "+critic" else float(kind.removeprefix("+critic-t")) * critic.threshold
             y = targeted_stages(y, rng, critic, kl_threshold=limit, critic_target=target)
     elif posts == ["+targeted-f3kl"]:
         y = targeted_stages(y, rng, kl_threshold=F3_KL_THRESHOLD)
