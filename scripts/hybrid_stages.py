@@ -62,7 +62,7 @@ import torch.nn.functional as F
 
 from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_borders
 from jpegaf.antiforensics.common import clip_to_bins, decode_plane
-from jpegaf.antiforensics.critic import critic_target_logit, tile_logits, tile_origins
+from jpegaf.antiforensics.critic import TARGET_FRACTION, critic_target_logit, tile_logits, tile_origins
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane, never_compressed_kl
 from jpegaf.antiforensics.gan import ENSEMBLES, GanEraser
 from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit, restored_luma_plane, targeted_stages
@@ -377,9 +377,8 @@ def _dithered(coefs, quality: int, name: str, raw: np.ndarray) -> np.ndarray:
         if kind == "+targeted":
             y = targeted_stages(y, rng, kl_threshold=limit)
         else:
-            critic = _critic(quality)
-            target = None if kind == "+critic" else float(kind.removeprefix("+critic-t")) * critic.threshold
-            y = targeted_stages(y, rng, critic, kl_threshold=limit, critic_target=target)
+            fraction = TARGET_FRACTION if kind == "+critic" else float(kind.removeprefix("+critic-t"))
+            y = targeted_stages(y, rng, _critic(quality), kl_threshold=limit, critic_fraction=fraction)
     elif posts == ["+targeted-f3kl"]:
         y = targeted_stages(y, rng, kl_threshold=F3_KL_THRESHOLD)
     elif posts == ["+critic-f3kl"]:

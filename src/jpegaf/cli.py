@@ -364,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "gan+targeted: the generator, then de-calibration, corner matching and border "
                         "smoothing (the calibration and blocking traces only); gan+critic: gan+targeted, "
                         "then steps against a frozen CNN critic; gan+lattice: gan+critic after smoothing "
-                        "the histograms of the generator's unrounded DCT coefficients; f1: Stamm 2010 dither; "
+                        "the histograms of the generator's unrounded DCT coefficients; gan+lattice-light: the same "
+                        "with lighter de-calibration and critic steps; f1: Stamm 2010 dither; "
                         "f2: Stamm & Liu 2011; f3: Fan et al. 2014")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="for the gan* methods: trained generators instead of the shipped ones; the one "

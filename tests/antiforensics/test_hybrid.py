@@ -194,17 +194,19 @@ def test_critic_variant_takes_steps_against_the_shipped_critic_of_the_files_qual
     assert critic.score_batch(tiles).max() < critic.threshold
     assert psnr(photos[0], out) > psnr(photos[0], jpeg.decompress(data))
     assert TARGET_FRACTION < 1 and "critics q25=" in method_parameters("gan+critic")
-    # critic_target: the default is half the critic's threshold; a target no tile is above takes
+    # critic_fraction: the default is half the critic's threshold; a target no tile is above takes
     # no step (the stages without the critic); a lower one changes more pixels
     start = eraser(coefs).astype(np.float64)
 
-    def staged(target=None, with_critic=True):
+    def staged(fraction=TARGET_FRACTION, with_critic=True):
         return targeted_stages(start, np.random.default_rng([3, 0]), critics if with_critic else (),
-                               critic_target=target)
+                               critic_fraction=fraction)
 
-    assert np.array_equal(staged(TARGET_FRACTION * critic.threshold), expected)
-    assert np.array_equal(staged(1.0 - 1e-9), staged(with_critic=False))
-    assert (staged(0.25 * critic.threshold) != start).sum() > (expected != start).sum()
+    assert np.array_equal(staged(), expected)
+    assert np.array_equal(staged((1.0 - 1e-9) / critic.threshold), staged(with_critic=False))
+    assert (staged(0.25) != start).sum() > (expected != start).sum()
+    with pytest.raises(ValueError, match="no probability"):
+        staged(1.0 / critic.threshold)
 
 
 def test_decalibration_limit_is_the_median_k_l_of_never_compressed_crops_of_the_planes_size(tmp_path):
@@ -215,6 +217,8 @@ def test_decalibration_limit_is_the_median_k_l_of_never_compressed_crops_of_the_
 
     limits = [decalibration_limit(s, s) for s in (64, 128, 256)]
     assert limits == [never_compressed_kl(s, s, 0.5) for s in (64, 128, 256)]
+    assert [decalibration_limit(s, s, 0.75) for s in (64, 128, 256)] == [never_compressed_kl(s, s, 0.75) for s in (64, 128, 256)]
+    assert all(decalibration_limit(s, s, 0.75) > limit for s, limit in zip((64, 128, 256), limits))
     # K_L of a never-compressed crop grows as the crop shrinks; all three lie above F3's limit,
     # which is below nearly every never-compressed 128-px crop
     assert limits[0] > limits[1] > limits[2] > F3_KL_THRESHOLD
@@ -233,7 +237,7 @@ def test_decalibration_limit_is_the_median_k_l_of_never_compressed_crops_of_the_
     from jpegaf.antiforensics.fan import KL_REFERENCE
     from jpegaf.antiforensics.references import reference_digest
 
-    for name in ("gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice"):
+    for name in ("gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice", "gan+lattice-light"):
         assert reference_digest(KL_REFERENCE) in method_parameters(name)
     assert "K_L limit" not in method_parameters("gan+f3") and "K_L limit" not in method_parameters("f3")
 

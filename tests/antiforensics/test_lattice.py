@@ -108,6 +108,38 @@ def test_gan_lattice_is_gan_critic_after_histogram_smoothing(eraser, photo):
     assert psnr(photo, out) > psnr(photo, jpeg.decompress(data)) + 0.3
 
 
+def test_gan_lattice_light_de_calibrates_less_and_stops_the_critic_steps_earlier(eraser, photo):
+    """gan+lattice-light: gan+lattice's stages with de-calibration to the upper quartile of
+    never-compressed K_L and critic steps to three quarters of the critic's threshold; it changes
+    fewer pixels of the smoothed plane, keeps K_L below its own (higher) limit and the lattice
+    gone, and its parameters (the cache keys of its cells) differ from gan+lattice's."""
+    from jpegaf.antiforensics import method_parameters
+    from jpegaf.antiforensics.hybrid import LIGHT_CRITIC_FRACTION, LIGHT_KL_QUANTILE, decalibration_limit
+    from jpegaf.detectors.calibration import calibration_kl
+
+    assert "gan+lattice-light" in GENERATOR_METHODS
+    method = generator_method("gan+lattice-light", eraser)
+    assert isinstance(method, GanTargeted) and method.lattice and sorted(method.critics) == [25, 50, 75]
+    assert (method.kl_quantile, method.critic_fraction) == (LIGHT_KL_QUANTILE, LIGHT_CRITIC_FRACTION) == (0.75, 0.75)
+    data = jpeg.compress(photo, 75)
+    coefs = jpeg.read_coefficients(data)
+    out = method(coefs, 3)
+    rng = np.random.default_rng([3, 0])
+    x = smooth_lattice(restored_luma_plane(eraser, coefs, rounded=False), coefs.coef[0], rng)
+    expected = targeted_stages(x, rng, method.critics_for(coefs), kl_quantile=0.75, critic_fraction=0.75)
+    assert np.array_equal(out, jpeg.to_uint8(expected))
+    full = generator_method("gan+lattice", eraser)(coefs, 3)
+    smoothed = np.clip(np.floor(x + 0.5), 0, 255)  # where both start their targeted stages
+    assert np.abs(out - smoothed).sum() < np.abs(full - smoothed).sum()
+    kl = calibration_kl(out.astype(np.float64))
+    assert calibration_kl(full.astype(np.float64)) < decalibration_limit(128, 128) + 0.005 < kl
+    assert kl < decalibration_limit(128, 128, 0.75) + 0.005
+    assert jpeg_history_scores(out).lattice_z < 3.97
+    assert psnr(photo, out) > psnr(photo, jpeg.decompress(data)) + 0.3
+    text = method_parameters("gan+lattice-light")
+    assert "quantile 0.75" in text and "target=0.75 x threshold" in text and text != method_parameters("gan+lattice")
+
+
 def test_smoothing_values_keeps_their_order_and_spreads_a_pile_to_the_gaussian():
     rng = np.random.default_rng(0)
     # a pile of equal values (the generator's shrunk coefficients) becomes the Gaussian's quantiles

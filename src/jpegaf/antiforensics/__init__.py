@@ -24,8 +24,11 @@ CLASSICAL_METHODS: dict[str, type] = {"f1": StammDither, "f2": StammDeblocking, 
 #: and border smoothing; "gan+targeted", the generator followed by stages aimed at the
 #: calibration and blocking traces only (:class:`~jpegaf.antiforensics.hybrid.GanTargeted`);
 #: "gan+critic", the same with steps against a frozen CNN critic (the shipped ``critic-64-q*``);
-#: "gan+lattice", gan+critic after smoothing the coefficient histograms (:mod:`~jpegaf.antiforensics.lattice`).
-GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice")
+#: "gan+lattice", gan+critic after smoothing the coefficient histograms (:mod:`~jpegaf.antiforensics.lattice`);
+#: "gan+lattice-light", the same with lighter de-calibration and critic steps
+#: (:data:`~jpegaf.antiforensics.hybrid.LIGHT_KL_QUANTILE`, :data:`~jpegaf.antiforensics.hybrid.LIGHT_CRITIC_FRACTION`).
+GENERATOR_METHODS: tuple[str, ...] = ("gan", "gan+f3", "gan+f3-light", "gan+targeted", "gan+critic", "gan+lattice",
+                                      "gan+lattice-light")
 METHODS: tuple[str, ...] = (*CLASSICAL_METHODS, *GENERATOR_METHODS)
 #: The generator's self-ensembles (:func:`~jpegaf.antiforensics.gan.ensemble_generate`): 1 (the
 #: network once, the paper's method), 4 (the flips) and 8 (every symmetry of the square). Here,
@@ -58,12 +61,15 @@ def generator_method(name: str, eraser) -> AntiForensicMethod:
         from .hybrid import GanTargeted
 
         return GanTargeted(eraser)
-    if name in ("gan+critic", "gan+lattice"):
+    if name in ("gan+critic", "gan+lattice", "gan+lattice-light"):
         from ..detectors.cnn import CnnDetector
         from ..pretrained import shipped_critic_sets
-        from .hybrid import CRITIC_SIZES, GanTargeted
+        from .hybrid import CRITIC_SIZES, LIGHT_CRITIC_FRACTION, LIGHT_KL_QUANTILE, GanTargeted
 
         critics = {q: tuple(CnnDetector.load(p) for p in paths) for q, paths in shipped_critic_sets(CRITIC_SIZES).items()}
+        if name == "gan+lattice-light":
+            return GanTargeted(eraser, critics, lattice=True, kl_quantile=LIGHT_KL_QUANTILE,
+                               critic_fraction=LIGHT_CRITIC_FRACTION)
         return GanTargeted(eraser, critics, lattice=name == "gan+lattice")
     raise ValueError(f"unknown generator method {name!r}; choose from {', '.join(GENERATOR_METHODS)}")
 
@@ -98,33 +104,52 @@ def _stage_parameters(name: str) -> str:
 
         return f"gan+f3-light {LIGHT_STAGES!r} {BORDER_STAGE} then de-calibration again; {_kl_limit()}"
     if name == "gan+targeted":
-        from .borders import BORDER_STAGE
-        from .hybrid import TARGETED_DECAL_STEP
-
-        return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again; {_kl_limit()}"
-    if name == "gan+critic":  # the critics' weights are part of the method
-        from ..pretrained import shipped_critic_sets
-        from ..weights import file_sha256
-        from .critic import CRITIC_STEPS
-        from .hybrid import CRITIC_SIZES
-
-        critics = " ".join(f"q{q}=" + "+".join(file_sha256(str(p))[:16] for p in paths)
-                           for q, paths in sorted(shipped_critic_sets(CRITIC_SIZES).items()))
-        return f"gan+critic {_stage_parameters('gan+targeted')} {CRITIC_STEPS} critics {critics}"
+        return _targeted_parameters()
+    if name == "gan+critic":
+        return _critic_parameters()
     if name == "gan+lattice":
         from .lattice import SMOOTH_STAGE
 
-        return f"gan+lattice {SMOOTH_STAGE} then {_stage_parameters('gan+critic')}"
+        return f"gan+lattice {SMOOTH_STAGE} then {_critic_parameters()}"
+    if name == "gan+lattice-light":
+        from .hybrid import LIGHT_CRITIC_FRACTION, LIGHT_KL_QUANTILE
+        from .lattice import SMOOTH_STAGE
+
+        return f"gan+lattice-light {SMOOTH_STAGE} then {_critic_parameters(LIGHT_KL_QUANTILE, LIGHT_CRITIC_FRACTION)}"
     return name
 
 
-def _kl_limit() -> str:
-    """The generator methods' de-calibration limit: its rule and the reference it reads."""
+def _targeted_parameters(kl_quantile: float | None = None) -> str:
+    """gan+targeted's stages as text, de-calibrating to ``kl_quantile`` (default: KL_QUANTILE)."""
+    from .borders import BORDER_STAGE
+    from .hybrid import TARGETED_DECAL_STEP
+
+    return f"gan+targeted decal_step={TARGETED_DECAL_STEP} {BORDER_STAGE} then de-calibration again; {_kl_limit(kl_quantile)}"
+
+
+def _critic_parameters(kl_quantile: float | None = None, fraction: float | None = None) -> str:
+    """gan+critic's stages as text (the critics' weights are part of the method), de-calibrating to
+    ``kl_quantile`` with the critic steps' target at ``fraction`` x threshold (defaults: gan+critic's)."""
+    from ..pretrained import shipped_critic_sets
+    from ..weights import file_sha256
+    from .critic import CRITIC_STEPS, critic_steps_text
+    from .hybrid import CRITIC_SIZES
+
+    critics = " ".join(f"q{q}=" + "+".join(file_sha256(str(p))[:16] for p in paths)
+                       for q, paths in sorted(shipped_critic_sets(CRITIC_SIZES).items()))
+    steps = CRITIC_STEPS if fraction is None else critic_steps_text(fraction)
+    return f"gan+critic {_targeted_parameters(kl_quantile)} {steps} critics {critics}"
+
+
+def _kl_limit(quantile: float | None = None) -> str:
+    """The generator methods' de-calibration limit: its rule (the ``quantile``, default
+    KL_QUANTILE) and the reference it reads."""
     from .fan import KL_REFERENCE
     from .hybrid import KL_QUANTILE
     from .references import reference_digest
 
-    return f"K_L limit: quantile {KL_QUANTILE} of kl_reference={reference_digest(KL_REFERENCE)}, F3's above 256 px"
+    quantile = KL_QUANTILE if quantile is None else quantile
+    return f"K_L limit: quantile {quantile} of kl_reference={reference_digest(KL_REFERENCE)}, F3's above 256 px"
 
 
 __all__ = [

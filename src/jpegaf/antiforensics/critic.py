@@ -21,16 +21,24 @@ import torch.nn.functional as F
 
 from ..detectors.cnn import CnnDetector
 
-__all__ = ["CRITIC_STEPS", "critic_steps", "critic_target_logit", "tile_logits", "tile_origins"]
+__all__ = ["CRITIC_STEPS", "critic_steps", "critic_steps_text", "critic_target_logit", "tile_logits", "tile_origins"]
 
 # Defaults. STEPS x SHARE: ten steps, each moving the 5% of pixels where the critic's gradient is
 # largest by one grey level; MAX_SHIFT bounds the total change of any pixel. TARGET_FRACTION:
 # tiles are pushed below half the critic's own 5%-FPR threshold, a margin for detectors that are
 # not the critic.
 STEPS, SHARE, MAX_SHIFT, TARGET_FRACTION = 10, 0.05, 2, 0.5
-#: The defaults as text (part of the evaluation's cache keys).
-CRITIC_STEPS = (f"critic_steps(steps={STEPS}, share={SHARE}, max_shift={MAX_SHIFT}, "
-                f"target={TARGET_FRACTION} x threshold)")
+
+
+def critic_steps_text(fraction: float = TARGET_FRACTION) -> str:
+    """The critic steps' settings as text, with their target at ``fraction`` x each critic's
+    threshold (part of the evaluation's cache keys)."""
+    return (f"critic_steps(steps={STEPS}, share={SHARE}, max_shift={MAX_SHIFT}, "
+            f"target={fraction} x threshold)")
+
+
+#: The defaults as text.
+CRITIC_STEPS = critic_steps_text()
 
 
 def tile_origins(length: int, size: int) -> list[int]:
@@ -43,13 +51,16 @@ def tile_origins(length: int, size: int) -> list[int]:
     return starts
 
 
-def critic_target_logit(critic: CnnDetector, target: float | None = None) -> float:
-    """The logit every tile is pushed below: of ``target``, by default of half the critic's own
-    threshold (TARGET_FRACTION)."""
+def critic_target_logit(critic: CnnDetector, target: float | None = None,
+                        fraction: float = TARGET_FRACTION) -> float:
+    """The logit every tile is pushed below: of ``target``, by default of ``fraction`` x the
+    critic's own threshold (half of it: TARGET_FRACTION)."""
     if target is None:
         if critic.threshold is None:
             raise ValueError(f"{critic.name} has no threshold: give target")
-        target = critic.threshold * TARGET_FRACTION
+        if not 0.0 < fraction * critic.threshold < 1.0:
+            raise ValueError(f"fraction {fraction} x {critic.name}'s threshold {critic.threshold} is no probability")
+        target = critic.threshold * fraction
     return float(np.log(target / (1.0 - target)))
 
 
@@ -61,14 +72,15 @@ def tile_logits(model: torch.nn.Module, t: torch.Tensor, rows: list[int], cols: 
 
 
 def critic_steps(img: np.ndarray, critics: CnnDetector | Sequence[CnnDetector], *, target: float | None = None,
-                 steps: int = STEPS, share: float = SHARE, max_shift: int = MAX_SHIFT) -> np.ndarray:
+                 fraction: float = TARGET_FRACTION, steps: int = STEPS, share: float = SHARE,
+                 max_shift: int = MAX_SHIFT) -> np.ndarray:
     """Critic steps on one plane (module doc).
 
     img: (H, W) real-valued (rounded and clipped first) -> float64 (H, W), integer-valued in
     [0, 255]. ``critics``: one critic or several (of different input sizes, e.g. 64 and 256 px),
     pushed together: each step follows the sum of their pulls, and ends when every tile of every
     critic is below target. ``target``: the probability every tile is brought below (default:
-    half each critic's own threshold). Each step moves the ``share`` of pixels with the largest
+    ``fraction`` x each critic's own threshold, half of it unless told). Each step moves the ``share`` of pixels with the largest
     gradient magnitude; critics larger than the image are left out, and an image smaller than
     every critic comes back rounded and unchanged.
     """
@@ -80,7 +92,7 @@ def critic_steps(img: np.ndarray, critics: CnnDetector | Sequence[CnnDetector], 
     for critic in critics:
         rows, cols = tile_origins(x.shape[0], critic.size), tile_origins(x.shape[1], critic.size)
         if rows and cols:
-            fitting.append((critic.model, rows, cols, critic.size, critic_target_logit(critic, target)))
+            fitting.append((critic.model, rows, cols, critic.size, critic_target_logit(critic, target, fraction)))
     if not fitting:
         return x
     x0 = x.copy()

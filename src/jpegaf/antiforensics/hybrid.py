@@ -42,7 +42,9 @@ those, at 0.5–0.9 dB even eased; ``results/antiforensic/hybrid-stages.md``).
 ``gan+lattice`` is ``gan+critic`` on the generator's unrounded luma after its coefficient
 histograms are smoothed (:mod:`jpegaf.antiforensics.lattice`: per subband, the DC and the nonzero
 bins' coefficients moved in order onto their own distribution blurred by about a coefficient
-unit, then dithered rounding), aimed at the quantization lattice.
+unit, then dithered rounding), aimed at the quantization lattice. ``gan+lattice-light`` is the
+same with lighter de-calibration and critic steps (:data:`LIGHT_KL_QUANTILE`,
+:data:`LIGHT_CRITIC_FRACTION`): a few hundredths of a dB more, measured at QF 75 only.
 
 Colour: the luma goes through the generator and then the later stages; Cb and Cr through F3
 alone (``gan+f3*``) or through the targeted stages from the decoded JPEG (``gan+targeted``).
@@ -60,7 +62,7 @@ from ..detectors.cnn import CnnDetector
 from ..jpeg import JpegCoefficients, estimate_quality
 from .borders import match_corner_differences, smooth_block_borders
 from .common import apply_per_component, decode_plane
-from .critic import critic_steps
+from .critic import TARGET_FRACTION, critic_steps
 from .fan import KL_REFERENCE, FanConfig, de_calibrate, fan_plane, never_compressed_kl
 from .gan import GanEraser
 from .lattice import smooth_lattice
@@ -134,11 +136,19 @@ F3_KL_THRESHOLD = FanConfig().kl_threshold
 #: Which quantile of never-compressed K_L the generator methods de-calibrate to: the median, a
 #: typical original of the plane's size (:func:`decalibration_limit`).
 KL_QUANTILE = 0.5
+#: ``gan+lattice-light``'s settings, lighter than ``gan+lattice``'s: de-calibration only to the
+#: upper quartile of never-compressed K_L of the plane's size (0.199 / 0.126 at 128 / 256 px, the
+#: K_L detector's thresholds there 0.53 / 0.32), and critic steps that stop at three quarters of
+#: each critic's threshold instead of half. On 32 calibration crops at QF 75
+#: (``results/antiforensic/hybrid-stages.md``, "De-calibrating less and lighter critic steps at
+#: QF 75") they kept +0.05 / +0.08 dB at 128 / 256 px with no detector higher, on 64 others
+#: +0.05 / +0.07 dB with the detectors a few crops either way.
+LIGHT_KL_QUANTILE, LIGHT_CRITIC_FRACTION = 0.75, 0.75
 
 
-def decalibration_limit(height: int, width: int) -> float:
+def decalibration_limit(height: int, width: int, quantile: float = KL_QUANTILE) -> float:
     """The K_L at which the generator methods' de-calibration stops, for a plane of ``height`` x
-    ``width``: the median K_L of never-compressed crops of the shipped reference
+    ``width``: the ``quantile`` (by default the median) of the K_L of never-compressed crops of the shipped reference
     (:data:`jpegaf.antiforensics.fan.KL_REFERENCE`) of the largest side whose area fits in the
     plane's (K_L's spread is set by the number of blocks); planes larger than the reference's
     largest crop (256 x 256) keep F3's limit, 0.0533.
@@ -153,7 +163,7 @@ def decalibration_limit(height: int, width: int) -> float:
     side = int(np.sqrt(float(height) * float(width)))
     if side > max(reference_sides(KL_REFERENCE)):
         return F3_KL_THRESHOLD
-    return never_compressed_kl(side, side, KL_QUANTILE)
+    return never_compressed_kl(side, side, quantile)
 
 
 #: The input sizes of the critics ``gan+critic`` and ``gan+lattice`` push against, all at once
@@ -162,25 +172,26 @@ CRITIC_SIZES = (64,)
 
 
 def targeted_stages(x: np.ndarray, rng: np.random.Generator,
-                    critics: Sequence[CnnDetector] = (), kl_threshold: float | None = None,
-                    critic_target: float | None = None) -> np.ndarray:
+                    critics: Sequence[CnnDetector] = (), kl_threshold: float | None = None, *,
+                    kl_quantile: float = KL_QUANTILE, critic_fraction: float = TARGET_FRACTION) -> np.ndarray:
     """``gan+targeted``'s stages on one restored plane (8 bh, 8 bw): de-calibration (K_L), corner
     matching (K_F), border smoothing (K_U), with ``critics`` the critic steps against them
     (:func:`jpegaf.antiforensics.critic.critic_steps`, ``gan+critic``), and de-calibration again
     where the stages after the first lifted K_L back above its limit; float64 integer-valued in
     [0, 255]. Planes under 16x16 (tiny chroma), which K_L cannot measure, skip de-calibration.
     De-calibration stops once K_L < ``kl_threshold`` + F3's tolerance (default: the plane's
-    :func:`decalibration_limit`). ``critic_target``: the critic steps' target probability
-    (default: half each critic's threshold; :func:`~jpegaf.antiforensics.critic.critic_steps`)."""
+    :func:`decalibration_limit` at ``kl_quantile``). ``critic_fraction``: the critic steps push
+    every tile below that fraction of each critic's own threshold
+    (:func:`~jpegaf.antiforensics.critic.critic_steps`)."""
     x = np.clip(np.floor(np.asarray(x, dtype=np.float64) + 0.5), 0.0, 255.0)
     if kl_threshold is None:
-        kl_threshold = decalibration_limit(*x.shape)
+        kl_threshold = decalibration_limit(*x.shape, quantile=kl_quantile)
     measurable = min(x.shape) >= 16
     if measurable:
         x = de_calibrate(x, threshold=kl_threshold, step=TARGETED_DECAL_STEP)
     x = smooth_block_borders(match_corner_differences(x, rng))
     if critics:
-        x = critic_steps(x, critics, target=critic_target)
+        x = critic_steps(x, critics, fraction=critic_fraction)
     return de_calibrate(x, threshold=kl_threshold, step=TARGETED_DECAL_STEP) if measurable else x
 
 
@@ -194,14 +205,18 @@ class GanTargeted:
     steps against the critics of the quality nearest the file's estimated one (ties to the
     higher). With ``lattice`` too, ``gan+lattice``:
     the generator's luma, unrounded, first has its coefficient histograms smoothed
-    (:func:`jpegaf.antiforensics.lattice.smooth_lattice`).
+    (:func:`jpegaf.antiforensics.lattice.smooth_lattice`). ``kl_quantile`` and
+    ``critic_fraction``: :func:`targeted_stages`'s (``gan+lattice-light``: the ``LIGHT_*`` ones).
     """
 
     def __init__(self, eraser: GanEraser, critics: dict[int, tuple[CnnDetector, ...]] | None = None,
-                 lattice: bool = False):
+                 lattice: bool = False, kl_quantile: float = KL_QUANTILE,
+                 critic_fraction: float = TARGET_FRACTION):
         self.eraser = eraser
         self.critics = critics or {}
         self.lattice = lattice
+        self.kl_quantile = kl_quantile
+        self.critic_fraction = critic_fraction
 
     def critics_for(self, coefs: JpegCoefficients) -> tuple[CnnDetector, ...]:
         """The critics for this file's quality; none without critics."""
@@ -225,6 +240,7 @@ class GanTargeted:
                 x = decode_plane(np.asarray(coef).astype(np.int64), table)
             elif self.lattice:  # the luma, unrounded: the lattice stage rounds it
                 x = smooth_lattice(x, coef, rng)
-            return targeted_stages(x, rng, next(critics))
+            return targeted_stages(x, rng, next(critics), kl_quantile=self.kl_quantile,
+                                   critic_fraction=self.critic_fraction)
 
         return apply_per_component(coefs, plane, seed)

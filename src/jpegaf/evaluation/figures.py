@@ -59,13 +59,14 @@ FIGURES_DIR = "figures"
 _COLOURS = {ORIGINAL: "black", "jpeg": "tab:red", "f1": "tab:blue", "f2": "tab:green",
             "f3": "tab:purple", "gan": "tab:orange", "gan+f3": "tab:brown",
             "gan+f3-light": "tab:pink", "gan+targeted": "tab:olive", "gan+critic": "tab:cyan",
-            "gan+lattice": "tab:gray"}
+            "gan+lattice": "tab:gray", "gan+lattice-light": "silver"}
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p")
 _LABELS = {ORIGINAL: "original", "jpeg": "JPEG", "f1": "F1 (Stamm dither)",
            "f2": "F2 (Stamm deblocking)", "f3": "F3 (Fan variational)", "gan": "GAN (ours)",
            "gan+f3": "GAN + F3 stages", "gan+f3-light": "GAN + light F3 stages",
            "gan+targeted": "GAN + targeted stages", "gan+critic": "GAN + targeted stages + critic",
-           "gan+lattice": "GAN + histogram smoothing + targeted stages + critic"}
+           "gan+lattice": "GAN + histogram smoothing + targeted stages + critic",
+           "gan+lattice-light": "GAN + histogram smoothing + lighter targeted stages + critic"}
 
 
 def _figure(width: float, height: float):
