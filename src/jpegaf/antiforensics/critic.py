@@ -80,9 +80,9 @@ def critic_steps(img: np.ndarray, critics: CnnDetector | Sequence[CnnDetector], 
     [0, 255]. ``critics``: one critic or several (of different input sizes, e.g. 64 and 256 px),
     pushed together: each step follows the sum of their pulls, and ends when every tile of every
     critic is below target. ``target``: the probability every tile is brought below (default:
-    ``fraction`` x each critic's own threshold, half of it unless told). Each step moves the ``share`` of pixels with the largest
-    gradient magnitude; critics larger than the image are left out, and an image smaller than
-    every critic comes back rounded and unchanged.
+    ``fraction`` x each critic's own threshold, half of it unless told). Each step moves the
+    ``share`` of pixels with the largest gradient magnitude; critics larger than the image are left
+    out, and an image smaller than every critic comes back rounded and unchanged.
     """
     x = np.clip(np.floor(np.asarray(img, dtype=np.float64) + 0.5), 0, 255)
     if isinstance(critics, CnnDetector):
