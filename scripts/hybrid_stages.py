@@ -63,9 +63,9 @@ import torch.nn.functional as F
 from jpegaf.antiforensics.borders import match_corner_differences, smooth_block_borders
 from jpegaf.antiforensics.common import clip_to_bins, decode_plane
 from jpegaf.antiforensics.critic import TARGET_FRACTION, critic_target_logit, tile_logits, tile_origins
-from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane, never_compressed_kl
+from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import ENSEMBLES, GanEraser
-from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, decalibration_limit, restored_luma_plane, targeted_stages
+from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, LIGHT_KL_QUANTILE, decalibration_limit, restored_luma_plane, targeted_stages
 from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice
 from jpegaf.antiforensics.lattice import spread_bin_centres as lattice_spread
 from jpegaf.data import centre_crop_position, crop
@@ -372,13 +372,12 @@ def _dithered(coefs, quality: int, name: str, raw: np.ndarray) -> np.ndarray:
     elif posts == ["+critic"]:
         y = targeted_stages(y, rng, _critic(quality))
     elif len(posts) == 1 and posts[0].endswith("-klq75"):  # +targeted-klq75, +critic-klq75, +critic-tF-klq75
-        limit = never_compressed_kl(*y.shape, 0.75)
         kind = posts[0].removesuffix("-klq75")
         if kind == "+targeted":
-            y = targeted_stages(y, rng, kl_threshold=limit)
+            y = targeted_stages(y, rng, kl_quantile=LIGHT_KL_QUANTILE)
         else:
             fraction = TARGET_FRACTION if kind == "+critic" else float(kind.removeprefix("+critic-t"))
-            y = targeted_stages(y, rng, _critic(quality), kl_threshold=limit, critic_fraction=fraction)
+            y = targeted_stages(y, rng, _critic(quality), kl_quantile=LIGHT_KL_QUANTILE, critic_fraction=fraction)
     elif posts == ["+targeted-f3kl"]:
         y = targeted_stages(y, rng, kl_threshold=F3_KL_THRESHOLD)
     elif posts == ["+critic-f3kl"]:
