@@ -1,15 +1,15 @@
 """Speed of the anti-forensic methods per 512x512 gray image, as a ratio to decoding the JPEG.
 
 Median over the bundled 512x512 photographs (compressed at ``--quality``, 50 unless told), each
-timed after one warm-up call, all in one run: decode (libjpeg), F1, F2, F3, and the generator methods with the shipped generators:
-the GAN (restorer), gan+f3 and gan+f3-light (the generator, then F3's later stages, published or
-eased), gan+targeted (the generator, then de-calibration, corner matching, border smoothing) and
-gan+critic (the same with steps against a frozen CNN critic), gan+lattice (gan+critic after
-histogram smoothing of the generator's coefficients), gan+lattice-light (its lighter
-de-calibration and critic steps), the GAN with its self-ensemble of 4 and
-8 symmetries (``GAN x4``, ``GAN x8``: ``jpegaf erase --ensemble``), and ``auto``, what ``jpegaf
-erase`` runs by default: the shipped erase policy's entry for the files' quality (the policy
-runs gan+lattice-light at QF 25, gan+lattice at 50 and 75), with its own generators and
+timed after one warm-up call, all in one run: decode (libjpeg), F1, F2, F3, and the generator
+methods with the shipped generators: the GAN (restorer), gan+f3 and gan+f3-light (the generator,
+then F3's later stages, published or eased), gan+targeted (the generator, then de-calibration,
+corner matching, border smoothing) and gan+critic (the same with steps against a frozen CNN
+critic), gan+lattice (gan+critic after histogram smoothing of the generator's coefficients),
+gan+lattice-light (its lighter de-calibration and critic steps), the GAN with its self-ensemble of
+4 and 8 symmetries (``GAN x4``, ``GAN x8``: ``jpegaf erase --ensemble``), and ``auto``, what
+``jpegaf erase`` runs by default: the shipped erase policy's entry for the files' quality (the
+policy runs gan+lattice-light at QF 25, gan+lattice at 50 and 75), with its own generators and
 self-ensemble (``auto x1``: the same with each generator run once, ``jpegaf erase --ensemble 1``).
 
     python benchmarks/bench_antiforensics.py [--quality 25|50|75] [--only NAME ...]
