@@ -274,7 +274,7 @@ def _evaluation_config(args: argparse.Namespace):
 
     return with_shipped_models(EvalConfig(
         sizes=tuple(args.sizes), qualities=tuple(args.qualities), methods=tuple(args.methods),
-        generators=tuple(args.generator), cnn=tuple(args.cnn),
+        generators=tuple(args.generator), cnn=tuple(args.cnn), policy=args.policy,
         detectors="all" if args.detectors == "all" else tuple(args.detectors.split(",")),
         limit=args.limit, seed=args.seed, workers=args.workers, split=getattr(args, "split", "test")))
 
@@ -303,12 +303,16 @@ def _add_evaluation_arguments(p: argparse.ArgumentParser, sizes: Sequence[int], 
     p.add_argument("--sizes", type=_crop_size, nargs="+", default=list(sizes),
                    help="centre-crop sides (multiples of 8)")
     p.add_argument("--qualities", type=_quality, nargs="+", default=[25, 50, 75])
-    p.add_argument("--methods", nargs="+", choices=("jpeg", *METHODS), default=["jpeg", *METHODS])
+    p.add_argument("--methods", nargs="+", choices=("jpeg", *METHODS, "auto"), default=["jpeg", *METHODS, "auto"],
+                   help="default: all; auto is jpegaf erase's default (the erase policy's choice per quality)")
     p.add_argument("--generator", nargs="+", default=[], metavar="WEIGHTS",
                    help="trained generators (.safetensors; their model cards give the quality); "
                         "default: the shipped ones")
     p.add_argument("--cnn", nargs="+", default=[], metavar="WEIGHTS",
                    help="trained CNN detectors (detector.safetensors); default: the shipped ones")
+    p.add_argument("--policy", default="", metavar="JSON",
+                   help="the erase policy the auto rows run (written by scripts/measure_front.py --policy); "
+                        "default: the shipped one, jpegaf erase's")
     p.add_argument("--detectors", default="all", help="'all' or comma-separated classical detector names")
     p.add_argument("--limit", type=_positive_int, help="evaluate only the first N held-out images")
     p.add_argument("--workers", type=_positive_int, default=workers,

@@ -235,3 +235,54 @@ def test_ensemble_cells_are_the_erasers_and_keyed_apart(data_dir, tmp_path):
     seed = grid_mod.method_seed(base.seed, 0)
     expected = GanTargeted(GanEraser({50: weights}, ensemble=8))(coefs, seed)
     assert cell(eight)["psnr"] == pytest.approx(psnr(original, expected), abs=1e-6)
+
+
+def _policy_file(path: Path, method: str) -> str:
+    """A one-entry erase policy (QF 50) naming a classical ``method``: cheap to run."""
+    import json
+
+    path.write_text(json.dumps({"qualities": {"50": {"method": method, "generators": [], "ensemble": 1}}}))
+    return str(path)
+
+
+def test_auto_cells_are_the_policys_choice_and_keyed_by_the_policy(data_dir, tmp_path):
+    from jpegaf.antiforensics import classical_method
+
+    out = tmp_path / "out"
+    policy = tmp_path / "policy.json"
+    base = config(sizes=(64,), methods=("jpeg", "auto"), limit=1, policy=_policy_file(policy, "f1"))
+    cell = lambda rows: next(r for r in rows if r["method"] == "auto")
+    first = cell(run_grid(base, data_dir, out, progress=False))
+    image = evaluation_images(base, data_dir)[0]
+    original = crop(load_luma(image), *centre_crop_position(*load_luma(image).shape, 64), 64)
+    coefs = jpeg.read_coefficients(jpeg.compress(original, 50))
+    seed = grid_mod.method_seed(base.seed, 0)
+    assert first["status"] == "ok"
+    assert first["psnr"] == pytest.approx(psnr(original, classical_method("f1")(coefs, seed)), abs=1e-9)
+    # The same file name with another choice in it is another cell, not the cached one.
+    _policy_file(policy, "f2")
+    grid_mod._policy.cache_clear()
+    grid_mod.file_sha256.cache_clear()
+    second = cell(run_grid(base, data_dir, out, progress=False))
+    assert second["psnr"] == pytest.approx(psnr(original, classical_method("f2")(coefs, seed)), abs=1e-9)
+    assert second["psnr"] != first["psnr"]
+    assert len(list((out / "cache").glob("*.json"))) == 4  # original, jpeg and the two auto cells
+
+
+def test_auto_without_a_policy_is_missing_and_the_shipped_one_is_the_default(data_dir, tmp_path):
+    from jpegaf.antiforensics.policy import POLICY_FILE
+    from jpegaf.errors import JpegafError
+    from jpegaf.evaluation.grid import check_inputs
+    from jpegaf.evaluation.run import with_shipped_models
+    from jpegaf.pretrained import PRETRAINED_DIR
+
+    rows = run_grid(config(sizes=(64,), methods=("jpeg", "auto"), limit=1), data_dir, tmp_path / "out",
+                    progress=False)
+    auto = [r for r in rows if r["method"] == "auto"]
+    assert len(auto) == 1 and auto[0]["status"] == "missing: no erase policy" and auto[0]["psnr"] is None
+    assert with_shipped_models(config(methods=("jpeg", "auto"))).policy == str(PRETRAINED_DIR / POLICY_FILE)
+    assert with_shipped_models(config(methods=("jpeg", "f1"))).policy == ""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    with pytest.raises(JpegafError, match="broken.json: not a readable erase policy"):
+        check_inputs(config(methods=("jpeg", "auto"), policy=str(broken)), data_dir)

@@ -89,9 +89,14 @@ class PolicyEraser:
                    ensembles={q: e if ensemble is None else ensemble for q, (_, _, e) in entries.items()},
                    progress=progress)
 
+    def entry_for(self, quality: int) -> int:
+        """The policy's quality nearest ``quality`` (ties to the higher): the entry a file of that
+        estimated quality is erased with."""
+        return min(self.policy, key=lambda q: (abs(q - quality), -q))
+
     def method_for(self, quality: int) -> tuple[int, AntiForensicMethod]:
         """The policy's quality nearest ``quality`` and its method."""
-        chosen = min(self.policy, key=lambda q: (abs(q - quality), -q))
+        chosen = self.entry_for(quality)
         if chosen not in self._methods:
             name, generators = self.policy[chosen]
             if name in GENERATOR_METHODS:

@@ -45,7 +45,8 @@ from ..detectors import Calibration, load_calibrations
 from ..imageio import atomic_write_bytes
 from ..jpeg.dct import block_dct
 from ..metrics import psnr, roc_auc, roc_curve
-from .grid import ALL_METHODS, CALIBRATIONS_JSON, ORIGINAL, method_seed, run_gan, run_generator_method, score_columns
+from .grid import (ALL_METHODS, AUTO, CALIBRATIONS_JSON, ORIGINAL, method_seed, run_auto, run_gan, run_generator_method,
+                   score_columns)
 from .tables import table1, table2
 
 Row = Mapping[str, Any]
@@ -59,14 +60,15 @@ FIGURES_DIR = "figures"
 _COLOURS = {ORIGINAL: "black", "jpeg": "tab:red", "f1": "tab:blue", "f2": "tab:green",
             "f3": "tab:purple", "gan": "tab:orange", "gan+f3": "tab:brown",
             "gan+f3-light": "tab:pink", "gan+targeted": "tab:olive", "gan+critic": "tab:cyan",
-            "gan+lattice": "tab:gray", "gan+lattice-light": "silver"}
+            "gan+lattice": "tab:gray", "gan+lattice-light": "silver", AUTO: "gold"}
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p")
 _LABELS = {ORIGINAL: "original", "jpeg": "JPEG", "f1": "F1 (Stamm dither)",
            "f2": "F2 (Stamm deblocking)", "f3": "F3 (Fan variational)", "gan": "GAN (ours)",
            "gan+f3": "GAN + F3 stages", "gan+f3-light": "GAN + light F3 stages",
            "gan+targeted": "GAN + targeted stages", "gan+critic": "GAN + targeted stages + critic",
            "gan+lattice": "GAN + histogram smoothing + targeted stages + critic",
-           "gan+lattice-light": "GAN + histogram smoothing + lighter targeted stages + critic"}
+           "gan+lattice-light": "GAN + histogram smoothing + lighter targeted stages + critic",
+           AUTO: "auto (jpegaf erase's default)"}
 
 
 def _figure(width: float, height: float):
@@ -100,11 +102,13 @@ def default_image(rows: Sequence[Row], size: int) -> str:
 
 
 def processed_images(data_dir: str | os.PathLike, image: str, index: int, *, size: int, quality: int,
-                     methods: Sequence[str], seed: int = 0, generator=None) -> dict[str, np.ndarray]:
+                     methods: Sequence[str], seed: int = 0, generator=None,
+                     policy: str = "") -> dict[str, np.ndarray]:
     """The original crop, its JPEG and each method's output, computed as the grid does.
 
-    ``index``: the image's position in the test split (the grid's seed convention). ``"gan"`` is
-    left out when ``generator`` is None. Keys: "original", "jpeg" and the methods computed.
+    ``index``: the image's position in the test split (the grid's seed convention). The generator
+    methods are left out when ``generator`` is None, ``"auto"`` when ``policy`` (the erase policy
+    file) is "". Keys: "original", "jpeg" and the methods computed.
     """
     img = load_luma(Path(data_dir) / image)
     original = crop(img, *centre_crop_position(*img.shape, size), size)
@@ -120,6 +124,9 @@ def processed_images(data_dir: str | os.PathLike, image: str, index: int, *, siz
         elif m in GENERATOR_METHODS:
             if generator is not None:
                 out[m] = run_generator_method(m, generator, data, mseed)
+        elif m == AUTO:
+            if policy:
+                out[m] = run_auto(policy, data, mseed)
         elif m in CLASSICAL_METHODS:
             out[m] = classical_method(m)(jpeg.read_coefficients(data), mseed)
         else:
@@ -291,7 +298,7 @@ def _tradeoff(t1: Sequence[Row], t2: Sequence[Row], size: int, path: Path) -> Pa
 def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
                   methods: Sequence[str], quality: int, size: int, image: str | None = None, seed: int = 0,
                   generator=None, index: int | None = None,
-                  calibrations: Sequence[Calibration] | None = None) -> list[Path]:
+                  calibrations: Sequence[Calibration] | None = None, policy: str = "") -> list[Path]:
     """Write the figures of the module doc into ``out_dir/figures/``; returns their paths.
 
     Args:
@@ -304,6 +311,7 @@ def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str
         seed: the grid's ``EvalConfig.seed``.
         generator: the GAN's :class:`~jpegaf.antiforensics.gan.TrainedGenerator` for ``quality``
             (None: no GAN panels).
+        policy: the erase policy file of the ``"auto"`` panels ("" : none).
         index: the image's position in the test split (default: its position among the images of
             ``rows`` in order, which is the test-split order ``run_grid`` writes).
         calibrations: for the detection rates (default: ``out_dir/calibrations.json`` when present,
@@ -329,7 +337,8 @@ def write_figures(rows: Sequence[Row], data_dir: str | os.PathLike, out_dir: str
             raise ValueError(f"image {image!r} is not in the rows; pass index=")
         index = order.index(image)
     images = processed_images(data_dir, image, index, size=size, quality=quality,
-                              methods=[m for m in methods if m != "jpeg"], seed=seed, generator=generator)
+                              methods=[m for m in methods if m != "jpeg"], seed=seed, generator=generator,
+                              policy=policy)
     for m in methods:
         if m in images and m != "jpeg":
             written.append(_triptych(images, m, quality, image, fig_dir / f"triptych_{m}_{tag}.png"))

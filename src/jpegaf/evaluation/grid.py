@@ -8,7 +8,10 @@ images are left out of that size, as in the paper's protocol, and the tables cou
 ``"jpeg"`` is the decoded JPEG, ``"f1"``/``"f2"``/``"f3"`` are Stamm's dither, Stamm & Liu's
 deblocking and Fan's variational method applied to the JPEG's coefficients, ``"gan"`` is the trained
 generator for that quality applied to the decoded JPEG, ``"gan+f3"`` that generator's output
-through F3's later stages (:mod:`jpegaf.antiforensics.hybrid`). Each output gets PSNR and SSIM against the
+through F3's later stages (:mod:`jpegaf.antiforensics.hybrid`), and so on for every generator
+method; ``"auto"`` is what ``jpegaf erase`` does by default: the method, generators and
+self-ensemble that an erase policy file (``EvalConfig.policy``, by default the shipped one) names
+for the JPEG's quality (:class:`jpegaf.antiforensics.policy.PolicyEraser`). Each output gets PSNR and SSIM against the
 original and the score of every detector. The original itself is scored too (method
 ``"original"``, one row per image and size, ``quality`` None): Table II's ROC AUCs compare it with
 each method's outputs.
@@ -53,9 +56,11 @@ from ..imageio import atomic_write_bytes
 from ..metrics import psnr, ssim
 from ..weights import generators_by_quality
 
-#: Methods the grid knows, in table order: the JPEG itself, then every anti-forensic method.
-#: "original" is always added (not configurable).
-ALL_METHODS: tuple[str, ...] = ("jpeg", *METHODS)
+#: ``jpegaf erase``'s default method (module doc): its rows show what a user gets without choosing.
+AUTO = "auto"
+#: Methods the grid knows, in table order: the JPEG itself, every anti-forensic method, then
+#: ``jpegaf erase``'s default. "original" is always added (not configurable).
+ALL_METHODS: tuple[str, ...] = ("jpeg", *METHODS, AUTO)
 ORIGINAL = "original"
 
 #: Bumped when the meaning of a cached cell changes.
@@ -86,7 +91,10 @@ class EvalConfig:
             that no model or threshold was fitted on (e.g. a user's own test set).
         workers: processes over images (1: in this process).
         ensemble: the generator methods' self-ensemble (1, 4 or 8 symmetries averaged;
-            :func:`~jpegaf.antiforensics.gan.ensemble_generate`); part of their cells' keys.
+            :func:`~jpegaf.antiforensics.gan.ensemble_generate`); part of their cells' keys. The
+            ``"auto"`` rows keep their policy's own.
+        policy: the erase policy file (``erase_policy.json``) whose choices the ``"auto"`` rows
+            run; "" gives them a "missing" status (``with_shipped_models`` fills in the shipped one).
     """
 
     sizes: tuple[int, ...] = (64, 128, 256, 512)
@@ -101,6 +109,7 @@ class EvalConfig:
     split: str = "test"
     workers: int = 1
     ensemble: int = 1
+    policy: str = ""
 
     def __post_init__(self):
         unknown = [m for m in self.methods if m not in ALL_METHODS]
@@ -135,6 +144,32 @@ def _generator(path: str):
     from ..antiforensics.gan import load_trained_generator
 
     return load_trained_generator(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _policy(path: str):
+    """The erase policy of ``path`` as ``jpegaf erase`` runs it, loaded once per process."""
+    from ..antiforensics.policy import PolicyEraser
+
+    return PolicyEraser.from_file(path)
+
+
+def auto_parameters(policy: str, quality: int) -> dict[str, Any]:
+    """What an ``"auto"`` cell of JPEG ``quality`` depends on, for its cache key: the policy file's
+    digest, the entry it uses for that quality, and that entry's method parameters, generators'
+    digests and self-ensemble (a retrained generator under the same file name is a new cell)."""
+    eraser = _policy(policy)
+    chosen = eraser.entry_for(quality)
+    name, generators = eraser.policy[chosen]
+    return {"policy": file_sha256(policy), "entry": chosen, "entry_method": name,
+            "entry_params": method_parameters(name), "entry_ensemble": eraser.ensembles.get(chosen, 1),
+            "entry_generators": [file_sha256(os.fspath(g)) for g in generators]}
+
+
+def run_auto(policy: str, data: bytes, seed: int) -> np.ndarray:
+    """``jpegaf erase``'s default (the policy file's choice for the file's quality) on a JPEG
+    file's bytes, as ``jpegaf erase`` runs it."""
+    return _policy(policy)(jpeg.read_coefficients(data), seed)
 
 
 @functools.lru_cache(maxsize=None)
@@ -188,12 +223,13 @@ class _Job:
     seed: int
     cache_dir: str
     ensemble: int = 1
+    policy: str = ""
 
 
 def _cell_key(job: _Job, size: int, quality: int | None, method: str, extra: dict[str, Any]) -> str:
     payload = {"format": CACHE_FORMAT, "image": job.path, "image_sha256": file_sha256(job.path),
                "size": size, "quality": quality, "method": method, "seed": job.seed, "index": job.index,
-               "libjpeg": jpeg.libjpeg_version(), "params": method_parameters(method),
+               "libjpeg": jpeg.libjpeg_version(), "params": "" if method == AUTO else method_parameters(method),
                "detectors": [d.name for d in selected_detectors(job.detectors)],
                "cnn": sorted(file_sha256(p) for p in job.cnn), **extra}
     return stable_hash(payload)
@@ -249,11 +285,16 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
         per_quality: dict[int, tuple[bytes, np.ndarray]] = {}
         for quality, method in cells:
             base = {"image": job.name, "size": size, "quality": quality, "method": method}
-            if method in GENERATOR_METHODS and quality not in job.generators:
-                rows.append({**base, "status": f"missing: no generator for QF {quality}", "psnr": None,
+            missing = (f"missing: no generator for QF {quality}" if method in GENERATOR_METHODS
+                       and quality not in job.generators else
+                       "missing: no erase policy" if method == AUTO and not job.policy else None)
+            if missing:
+                rows.append({**base, "status": missing, "psnr": None,
                              "ssim": None, **{f"score:{c}": None for c in columns}})
                 continue
             extra = {"generator": file_sha256(job.generators[quality])} if method in GENERATOR_METHODS else {}
+            if method == AUTO:
+                extra = auto_parameters(job.policy, quality)
             if method in GENERATOR_METHODS and job.ensemble != 1:  # absent for 1: earlier caches stay valid
                 extra["ensemble"] = job.ensemble
             cache_file = cache / f"{_cell_key(job, size, quality, method, extra)}.json"
@@ -279,6 +320,8 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                     elif method in GENERATOR_METHODS:
                         output = run_generator_method(method, _generator(job.generators[quality]), data, mseed,
                                                       job.ensemble)
+                    elif method == AUTO:
+                        output = run_auto(job.policy, data, mseed)
                     else:
                         output = classical_method(method)(jpeg.read_coefficients(data), mseed)
                 row = {**base, "status": "ok", **_compute_cell(original, output, job, size)}
@@ -327,6 +370,8 @@ def check_inputs(config: EvalConfig, data_dir: str | os.PathLike) -> list[Path]:
         _generator(path)
     for path in config.cnn:
         _cnn(os.fspath(path))
+    if AUTO in config.methods and config.policy:
+        _policy(os.fspath(config.policy))  # a missing or broken policy (or generator) is one line
     return images
 
 
@@ -359,7 +404,8 @@ def run_grid(config: EvalConfig, data_dir: str | os.PathLike, out_dir: str | os.
                  methods=tuple(config.methods), generators=generators,
                  cnn=tuple(os.fspath(c) for c in config.cnn),
                  detectors=config.detectors if isinstance(config.detectors, str) else tuple(config.detectors),
-                 seed=config.seed, cache_dir=os.fspath(cache_dir), ensemble=config.ensemble)
+                 seed=config.seed, cache_dir=os.fspath(cache_dir), ensemble=config.ensemble,
+                 policy=os.fspath(config.policy) if config.policy else "")
             for i, p in enumerate(images)]
     results: list[list[dict]] = []
     total = 0

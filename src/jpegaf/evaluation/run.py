@@ -12,7 +12,7 @@ from ..errors import InputError, JpegafError
 from ..imageio import make_output_folder
 from .figures import write_figures
 from ..weights import generators_by_quality
-from .grid import EvalConfig, check_inputs, run_grid
+from .grid import AUTO, EvalConfig, check_inputs, run_grid
 from .report import write_report
 from .tables import write_tables
 
@@ -34,20 +34,23 @@ def run_evaluation(config: EvalConfig, data_dir: Path, out_dir: Path, *, command
                      if (set(GENERATOR_METHODS) & set(config.methods) and q in generators)
                      else None)
         figures += write_figures(rows, data_dir, out_dir, methods=config.methods, quality=q,
-                                 size=figure_size, seed=config.seed, generator=generator)
+                                 size=figure_size, seed=config.seed, generator=generator, policy=config.policy)
     write_report(out_dir, config=config, rows=rows, command=command, data_description=data_description,
                  figures=figures, note=note)
     return (out_dir / "table1.md").read_text(), (out_dir / "table2.md").read_text()
 
 
 def with_shipped_models(config: EvalConfig) -> EvalConfig:
-    """The GAN row runs the shipped generators unless ``config`` names others, and the CNN rows
-    the shipped detectors (trained on the corpus) unless it names others."""
-    from ..pretrained import shipped_detectors, shipped_weights
+    """The GAN rows run the shipped generators unless ``config`` names others, the ``"auto"`` rows
+    the shipped erase policy (``jpegaf erase``'s default) unless it names another, and the CNN
+    rows the shipped detectors (trained on the corpus) unless it names others."""
+    from ..antiforensics.policy import POLICY_FILE
+    from ..pretrained import PRETRAINED_DIR, shipped_detectors, shipped_weights
 
     uses_generator = bool(set(GENERATOR_METHODS) & set(config.methods))
     generators = config.generators or (tuple(str(p) for p in shipped_weights()) if uses_generator else ())
-    return dataclasses.replace(config, generators=generators,
+    policy = config.policy or (str(PRETRAINED_DIR / POLICY_FILE) if AUTO in config.methods else "")
+    return dataclasses.replace(config, generators=generators, policy=policy,
                                cnn=config.cnn or tuple(str(p) for p in shipped_detectors()))
 
 
