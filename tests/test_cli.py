@@ -228,3 +228,12 @@ def test_training_options_reach_the_config():
     assert (config.negatives, config.vary_content, config.seed, config.generator_weights) == ("f3", True, 4, None)
     config = detector_config(parse(base + ["--negatives", "gan", "--generator", "g.safetensors"]))
     assert config.generator_weights == "g.safetensors"
+
+
+def test_demo_shows_the_papers_methods_f3_and_the_erase_default_evaluate_every_method():
+    from jpegaf.antiforensics import METHODS
+    from jpegaf.cli import DEMO_METHODS, build_parser
+
+    assert build_parser().parse_args(["demo"]).methods == ["jpeg", "f1", "f2", "f3", "gan", "auto"] == list(DEMO_METHODS)
+    evaluate = build_parser().parse_args(["evaluate", "--data", "d", "--out", "o"])
+    assert evaluate.methods == ["jpeg", *METHODS, "auto"] and evaluate.policy == ""
