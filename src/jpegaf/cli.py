@@ -302,7 +302,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 #: The methods ``jpegaf demo`` shows unless told otherwise: the paper's Tables I and II (the JPEG,
 #: F1, F2 and the GAN), the stronger classical baseline F3 and what ``jpegaf erase`` does by
 #: default (auto). The other generator methods are ablations of auto's stages, measured in
-#: results/antiforensic/; with them the demo took over two hours on 2 cores instead of about 30 min.
+#: results/antiforensic/; with them the demo took over two hours on 2 cores instead of about 45 min.
 DEMO_METHODS = ("jpeg", "f1", "f2", "f3", "gan", "auto")
 
 
