@@ -284,5 +284,6 @@ def test_auto_without_a_policy_is_missing_and_the_shipped_one_is_the_default(dat
     assert with_shipped_models(config(methods=("jpeg", "f1"))).policy == ""
     broken = tmp_path / "broken.json"
     broken.write_text("{")
-    with pytest.raises(JpegafError, match="broken.json: not a readable erase policy"):
+    with pytest.raises(JpegafError, match="broken.json: not a readable erase policy") as e:
         check_inputs(config(methods=("jpeg", "auto"), policy=str(broken)), data_dir)
+    assert "--method" not in str(e.value)  # erase's hint (files.py) is not evaluate's

@@ -36,8 +36,11 @@ def make_method(name: str, generators: Sequence[str] = (), device: str = "cpu", 
         from ..pretrained import PRETRAINED_DIR
         from .policy import POLICY_FILE, PolicyEraser
 
-        return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device, ensemble=ensemble,
-                                      progress=progress)
+        try:
+            return PolicyEraser.from_file(PRETRAINED_DIR / POLICY_FILE, device=device, ensemble=ensemble,
+                                          progress=progress)
+        except JpegafError as e:  # erase can do without the policy: say how
+            raise JpegafError(f"{e}; pass --method explicitly") from None
     from ..pretrained import shipped_generators
     from ..weights import generators_by_quality
     from .gan import GanEraser

@@ -44,7 +44,7 @@ def load_policy_entries(path: str | Path) -> dict[int, tuple[str, tuple[Path, ..
         policy = {int(q): (e["method"], tuple(path.parent / g for g in e["generators"]), int(e.get("ensemble", 1)))
                   for q, e in entries.items()}
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise JpegafError(f"{path}: not a readable erase policy ({e}); pass --method explicitly") from None
+        raise JpegafError(f"{path}: not a readable erase policy ({e})") from None
     for q, (method, generators, ensemble) in policy.items():
         if ensemble not in ENSEMBLES:
             raise JpegafError(f"{path}: ensemble {ensemble} for QF {q} is not one of {ENSEMBLES}")
