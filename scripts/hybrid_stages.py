@@ -42,7 +42,7 @@ a grey level's worth. Lattice stages on the unrounded output (:data:`DITHER_STAG
 same with an AC sigma of 2, ``smooth-ac1``, ``smooth-ac1.25``, ``smooth-ac2`` and ``smooth-ac3`` are ``smooth`` with an AC sigma of 1, 1.25, 2 and 3, ``smooth-half-dither`` with a dither of half the amplitude, ``smooth-reflect`` and ``smooth-ac1.25-reflect`` with the coefficients that left their bin mirrored back into it (:func:`reflect_into_bins`), ``smooth-clip`` with them clipped to its edge), ``smooth-blockdither1.5`` and ``-3`` with the
 dither only in blocks whose values spread less than 1.5 or 3 grey levels (:func:`block_dithered_round`),
 ``smooth-z0.3-round``, ``smooth-z0.5-round`` and ``smooth-z0.3`` with the zero bins' AC coefficients
-spread too (:func:`spread_zero_bins`, sigma 0.3 or 0.5) and plain or dithered rounding), each alone or with ``+targeted`` (gan+targeted's stages) or
+spread too (``zero_sigma`` of :func:`~jpegaf.antiforensics.lattice.smooth_coefficient_histograms`, 0.3 or 0.5) and plain or dithered rounding), each alone or with ``+targeted`` (gan+targeted's stages) or
 ``+critic`` (gan+critic's).
 ``--only NAME ...`` runs some of them (``gan`` and the JPEG always; by default every variant
 without a suffix). The generator's output is projected onto the file's quantization bins, as
@@ -69,7 +69,7 @@ from jpegaf.antiforensics.critic import TARGET_FRACTION, critic_target_logit, ti
 from jpegaf.antiforensics.fan import FanConfig, de_calibrate, dither_reference, fan_plane
 from jpegaf.antiforensics.gan import ENSEMBLES, GanEraser
 from jpegaf.antiforensics.hybrid import F3_KL_THRESHOLD, LIGHT_KL_QUANTILE, decalibration_limit, restored_luma_plane, targeted_stages
-from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice, smooth_values
+from jpegaf.antiforensics.lattice import dither_lattice, dithered_round, smooth_coefficient_histograms, smooth_lattice
 from jpegaf.antiforensics.lattice import spread_bin_centres as lattice_spread
 from jpegaf.data import centre_crop_position, crop
 from jpegaf.data.corpus import is_corpus, read_corpus_parts
@@ -177,14 +177,15 @@ DITHER_STAGES = {
         smooth_coefficient_histograms(x, coef, rng), rng, 1.5),
     "smooth-blockdither3": lambda x, coef, table, rng: block_dithered_round(
         smooth_coefficient_histograms(x, coef, rng), rng, 3.0),
-    # the zero bins' AC coefficients spread too, by a narrow blur (spread_zero_bins), then plain
-    # or dithered rounding
+    # the zero bins' AC coefficients spread too, by a narrow blur (smooth_coefficient_histograms'
+    # zero_sigma: what Fan-de Queiroz still reads at QF 75 is its step-3 bias on the generator's
+    # too narrow zero bins; hybrid-stages.md), then plain or dithered rounding
     "smooth-z0.3-round": lambda x, coef, table, rng: np.clip(np.floor(
-        spread_zero_bins(smooth_coefficient_histograms(x, coef, rng), coef, rng, 0.3) + 0.5), 0, 255),
+        smooth_coefficient_histograms(x, coef, rng, zero_sigma=0.3) + 0.5), 0, 255),
     "smooth-z0.5-round": lambda x, coef, table, rng: np.clip(np.floor(
-        spread_zero_bins(smooth_coefficient_histograms(x, coef, rng), coef, rng, 0.5) + 0.5), 0, 255),
+        smooth_coefficient_histograms(x, coef, rng, zero_sigma=0.5) + 0.5), 0, 255),
     "smooth-z0.3": lambda x, coef, table, rng: dithered_round(
-        spread_zero_bins(smooth_coefficient_histograms(x, coef, rng), coef, rng, 0.3), rng),
+        smooth_coefficient_histograms(x, coef, rng, zero_sigma=0.3), rng),
 }
 #: ``+targeted``: gan+targeted's stages after it (so ``rounded+targeted`` is gan+targeted);
 #: ``+critic``: the same with the shipped critic of the quality (``rounded+critic`` is gan+critic,
@@ -207,27 +208,6 @@ VARIANTS.update({f"{name}+critic-t{f}-klq75": None for name in DITHER_STAGES for
 #: ``descent``: histogram smoothing, then critic descent on the unrounded plane
 #: (:func:`critic_descent`, below; measured worse than critic steps) with the dither it is then rounded with.
 VARIANTS.update({"descent" + post: None for post in ("", "+targeted", "+critic")})
-
-
-def spread_zero_bins(x: np.ndarray, coef: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
-    """Per AC subband of the block DCT of ``x`` (the file's grid), the coefficients whose quantized
-    value in ``coef`` is 0 moved in order onto their own distribution blurred by ``sigma``
-    (:func:`~jpegaf.antiforensics.lattice.smooth_values`), as the histogram smoothing does for the
-    nonzero bins.
-
-    Why: what Fan-de Queiroz still reads in gan+lattice's outputs at QF 75 is not the file's steps
-    but a step of 3 in the high-frequency subbands: the generator leaves their zero bins so close to
-    0 that more than two thirds of the rounded coefficients are multiples of 3 (its known bias;
-    hybrid-stages.md)."""
-    k = np.asarray(coef)
-    bh, bw = k.shape[:2]
-    g = block_dct(np.asarray(x, dtype=np.float64)).reshape(-1, 64)
-    k = k.reshape(-1, 64)
-    for s in range(1, 64):
-        chosen = k[:, s] == 0
-        if chosen.any():
-            g[chosen, s] = smooth_values(g[chosen, s], sigma, rng)
-    return block_idct(g.reshape(bh, bw, 8, 8))
 
 
 def block_dithered_round(x: np.ndarray, rng: np.random.Generator, spread: float) -> np.ndarray:

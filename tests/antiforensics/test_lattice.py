@@ -191,3 +191,20 @@ def test_histogram_smoothing_leaves_the_zero_bins_and_removes_the_lattice(eraser
     jpeg_psnr = psnr(photo, jpeg.decompress(data))
     assert psnr(photo, out) > jpeg_psnr + 0.5
     assert psnr(photo, out) > psnr(photo, restored) - 0.3
+
+
+def test_zero_sigma_also_spreads_the_zero_bins_and_leaves_the_rest_as_without_it(photo):
+    """``zero_sigma`` (an experiment of scripts/hybrid_stages.py): the DC and nonzero bins come out
+    as without it (their draws come first), the zero bins' AC coefficients spread wider around 0."""
+    data = jpeg.compress(photo, 75)
+    k = jpeg.read_coefficients(data).coef[0]
+    x = jpeg.decompress(data).astype(np.float64)
+    plain = block_dct(smooth_coefficient_histograms(x, k, np.random.default_rng(0)))
+    spread = block_dct(smooth_coefficient_histograms(x, k, np.random.default_rng(0), zero_sigma=0.5))
+    zero_ac = k == 0
+    zero_ac[:, :, 0, 0] = False
+    assert np.allclose(spread[~zero_ac], plain[~zero_ac], atol=1e-9)
+    # The decoded JPEG's zero bins hold only its rounding error (std sqrt(1/12) = 0.29); blurred by
+    # 0.5 they widen to about sqrt(0.29^2 + 0.5^2) = 0.58.
+    assert 0.25 < np.std(plain[zero_ac]) < 0.33, np.std(plain[zero_ac])
+    assert 0.5 < np.std(spread[zero_ac]) < 0.65, np.std(spread[zero_ac])

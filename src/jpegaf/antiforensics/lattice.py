@@ -147,11 +147,14 @@ def smooth_values(values: np.ndarray, sigma: float, rng: np.random.Generator,
 
 
 def smooth_coefficient_histograms(x: np.ndarray, coef: np.ndarray, rng: np.random.Generator, *,
-                                  ac_sigma: float = AC_SIGMA, dc_sigma: float = DC_SIGMA) -> np.ndarray:
+                                  ac_sigma: float = AC_SIGMA, dc_sigma: float = DC_SIGMA,
+                                  zero_sigma: float | None = None) -> np.ndarray:
     """Per subband of the block DCT of ``x`` (on the file's grid), :func:`smooth_values` on the DC
     of every block (``dc_sigma``) and on the AC coefficients whose quantized value in ``coef`` is
     nonzero (``ac_sigma``); the zero bins keep the generator's values (their peak at 0 is the
-    originals' too). See the notes above :data:`AC_SIGMA`.
+    originals' too) unless ``zero_sigma`` is given, which smooths their AC coefficients as well,
+    after the others (an experiment of ``scripts/hybrid_stages.py``, not a shipped stage). See the
+    notes above :data:`AC_SIGMA`.
 
     x: (8 bh, 8 bw) unrounded pixels; coef: (bh, bw, 8, 8) the file's quantized coefficients of
     that plane. Returns float64 pixels, not rounded.
@@ -167,6 +170,11 @@ def smooth_coefficient_histograms(x: np.ndarray, coef: np.ndarray, rng: np.rando
         chosen = k[:, s] != 0
         if chosen.any():
             g[chosen, s] = smooth_values(g[chosen, s], ac_sigma, rng)
+    if zero_sigma is not None:
+        for s in range(1, 64):
+            chosen = k[:, s] == 0
+            if chosen.any():
+                g[chosen, s] = smooth_values(g[chosen, s], zero_sigma, rng)
     return block_idct(g.reshape(bh, bw, 8, 8))
 
 
