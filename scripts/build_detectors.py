@@ -33,6 +33,9 @@ corpus's train part size and the asked rate is skipped, so the run is resumable 
     python scripts/build_detectors.py --fine-tune --runs runs/detectors-ed2
     python scripts/build_detectors.py --fine-tune --fine-tune-lr 2.5e-4 --runs runs/detectors-lr --only 128-75
     python scripts/build_detectors.py --refit-thresholds   # thresholds by scene, test figures again (4 min)
+    python scripts/build_detectors.py --refit-thresholds --extra DIR ... [--extra-exclude STEM ...]
+        # the same with never-compressed photographs beyond the corpus among the calibration crops
+        # (calibrate_detectors.py's --extra; how the shipped thresholds were fitted: README)
     python scripts/build_detectors.py --summary     # the table of the shipped ones (README)
     python scripts/build_detectors.py --compare runs/detectors-ed2/init   # earlier ones, same test crops
 """
@@ -56,6 +59,9 @@ from jpegaf.metrics import calibrate_threshold_by_scene, rate_interval, roc_auc
 from jpegaf.pretrained import PRETRAINED_DIR
 from jpegaf.train.checkpoint import CHECKPOINT
 from jpegaf.train.detector import DetectorTrainConfig, held_out_set, quick_preset, train_detector
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from calibrate_detectors import centre_crops, extra_photos  # noqa: E402 - the same extra photographs
 
 SIZES = (64, 128, 256)
 QUALITIES = (50, 25, 75)  # QF 50 first: the middle column, and the one the README leads with
@@ -92,7 +98,8 @@ def test_figures(det: CnnDetector, config, test_files: list[Path]) -> dict:
             "fpr": fp / len(neg), "fpr_95ci": [lo, hi]}
 
 
-def threshold_by_scene(det: CnnDetector, card: dict, parts: CorpusParts) -> dict:
+def threshold_by_scene(det: CnnDetector, card: dict, parts: CorpusParts,
+                       extra: list[tuple[str, np.ndarray]] = (), extra_source: str = "") -> dict:
     """Fit ``det``'s threshold again on the calibration part, by scene, and say so in ``card``.
 
     Training exports the plain 5% quantile of the calibration crops' scores; with 16 crops of 64
@@ -101,11 +108,18 @@ def threshold_by_scene(det: CnnDetector, card: dict, parts: CorpusParts) -> dict
     lowers the share of calibration crops above it until thresholds fitted without a scene flag
     at most 5% of that scene's crops. The card's ``held_out`` figures are recomputed at the new
     threshold; ``calibration.plain_threshold`` keeps the one training exported.
+
+    ``extra``: never-compressed photographs beyond the corpus (``(scene, luma)``,
+    ``calibrate_detectors.extra_photos``) whose centre crop of the detector's side joins the
+    calibration crops, each its own scene (``extra_source`` says where they come from, in the card).
     """
     config = DetectorTrainConfig.from_dict(card["train_config"])
     held = held_out_set(dataclasses.replace(config, cache_dir=None), parts.calibration, None)
     neg, pos = det.score_batch(held.originals), det.score_batch(held.jpegs)
     scenes = [parts.scenes[f] for f in held.sources]
+    if extra:
+        neg = np.concatenate([neg, det.score_batch(centre_crops(extra, det.size))])
+        scenes += [scene for scene, _ in extra]
     threshold, rate = calibrate_threshold_by_scene(neg, scenes, config.fpr)
     card = dict(card)
     card["calibration"] = {**card["calibration"], "rule": (
@@ -113,6 +127,11 @@ def threshold_by_scene(det: CnnDetector, card: dict, parts: CorpusParts) -> dict
         "above the threshold, at most fpr, at which thresholds fitted without a scene flag at most fpr of "
         "that scene's crops"), "share_above": rate, "scenes": len(set(scenes)),
         "plain_threshold": card["calibration"].get("plain_threshold", card["threshold"])}
+    card["calibration"].pop("extra", None)
+    if extra:
+        card["calibration"]["extra"] = {
+            "photographs": len(extra), "source": extra_source,
+            "rule": "the centre crop of the detector's side of each, each its own scene, beside the calibration part's crops"}
     card["threshold"] = threshold
     card["held_out"] = {**card["held_out"], "det_jpeg": float(np.mean(pos > threshold)),
                         "fpr_held_out": float(np.mean(neg > threshold))}
@@ -120,11 +139,13 @@ def threshold_by_scene(det: CnnDetector, card: dict, parts: CorpusParts) -> dict
     return card
 
 
-def refit_threshold(size: int, quality: int, parts: CorpusParts) -> None:
-    """The shipped detector's threshold by scene, and its test figures at it (card rewritten)."""
+def refit_threshold(size: int, quality: int, parts: CorpusParts,
+                    extra: list[tuple[str, np.ndarray]] = (), extra_source: str = "") -> None:
+    """The shipped detector's threshold by scene (with ``extra`` photographs: threshold_by_scene),
+    and its test figures at it (card rewritten)."""
     shipped = PRETRAINED_DIR / f"detector-{size}-q{quality}.safetensors"
     det = CnnDetector.load(shipped)
-    card = threshold_by_scene(det, det.card, parts)
+    card = threshold_by_scene(det, det.card, parts, extra, extra_source)
     config = DetectorTrainConfig.from_dict(card["train_config"])
     card["test"] = test_figures(det, config, parts.test)
     report(card)
@@ -232,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"learning rate of --fine-tune (default {FINE_TUNE_LR:g})")
     ap.add_argument("--refit-thresholds", action="store_true",
                     help="fit the shipped detectors' thresholds again by scene, measure them, and stop")
+    ap.add_argument("--extra", type=Path, nargs="+", default=[], metavar="DIR",
+                    help="with --refit-thresholds: folders of never-compressed photographs (>= 256 px) whose "
+                         "centre crops join the calibration crops, each its own scene (calibrate_detectors.py's)")
+    ap.add_argument("--extra-exclude", nargs="+", default=[], metavar="STEM",
+                    help="leave these images of the --extra folders out")
     ap.add_argument("--summary", action="store_true", help="print the shipped detectors' table and stop")
     ap.add_argument("--compare", type=Path, metavar="DIR",
                     help="measure the detectors in DIR and the shipped ones on the test part, and stop")
@@ -246,12 +272,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.corpus}: not a built corpus (run `make corpus`)", file=sys.stderr)
         return 2
     parts = read_corpus_parts(args.corpus)
+    if args.extra and not args.refit_thresholds:
+        ap.error("--extra applies to --refit-thresholds only")
+    extra = extra_photos(args.extra, set(args.extra_exclude)) if args.extra else []
+    extra_source = (f"{len(extra)} never-compressed photographs from {', '.join(sorted({f.name for f in args.extra}))}"
+                    + (f" (left out: {', '.join(sorted(args.extra_exclude))})" if args.extra_exclude else ""))
     wanted = [(s, q) for q in QUALITIES for s in SIZES]
     if args.only:
         wanted = [(s, q) for s, q in wanted if f"{s}-{q}" in args.only]
     for size, quality in wanted:
         if args.refit_thresholds:
-            refit_threshold(size, quality, parts)
+            refit_threshold(size, quality, parts, extra, extra_source)
         else:
             build_one(size, quality, args.corpus, args.runs, parts, args.fine_tune, args.fine_tune_lr)
     print(summary_markdown())

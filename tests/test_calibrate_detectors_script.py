@@ -55,3 +55,41 @@ def test_fit_calibrations_by_scene_and_plain(script):
         assert cal.fpr == flat.fpr == 0.05 and cal.n_images == 100 and cal.size == 256
         assert "leave-one-scene-out" in cal.source and "the plain quantile" in flat.source
         assert cal.source.endswith(f"{100 * np.mean(values > expected):.2f}% of these crops above it")
+
+
+def _png(path: Path, shape: tuple[int, int], level: int) -> None:
+    from PIL import Image
+
+    Image.fromarray(np.full(shape, level, np.uint8)).save(path)
+
+
+def test_extra_photos_are_read_in_order_each_its_own_scene(script, tmp_path):
+    a, b = tmp_path / "setA", tmp_path / "setB"
+    a.mkdir(), b.mkdir()
+    _png(a / "zeta.png", (256, 300), 10)
+    _png(a / "alpha.png", (300, 256), 20)
+    _png(a / "left_out.png", (256, 256), 30)
+    (a / "notes.txt").write_text("not an image")
+    _png(b / "beta.bmp", (256, 256), 40)
+    photos = script.extra_photos([a, b], {"left_out"})
+    assert [scene for scene, _ in photos] == ["setA/alpha", "setA/zeta", "setB/beta"]
+    assert [int(img[0, 0]) for _, img in photos] == [20, 10, 40]
+    crops = script.centre_crops(photos, 128)
+    assert [c.shape for c in crops] == [(128, 128)] * 3
+    # alpha is 300 high: its centre crop starts at row 88 (the centre, 86, rounded up to the grid)
+    # and is flat, so only the shape and the level can be checked here
+    assert int(crops[0][0, 0]) == 20
+
+
+def test_extra_photos_refuse_what_they_cannot_use(script, tmp_path):
+    a = tmp_path / "set"
+    a.mkdir()
+    _png(a / "small.png", (255, 400), 10)
+    with pytest.raises(SystemExit, match="small.png: 400x255 is smaller than 256x256"):
+        script.extra_photos([a])
+    with pytest.raises(SystemExit, match="no such folder"):
+        script.extra_photos([tmp_path / "missing"])
+    with pytest.raises(SystemExit, match="no lossless image"):
+        script.extra_photos([a], {"small"})
+    with pytest.raises(SystemExit, match="no image named typo"):
+        script.extra_photos([a], {"small", "typo"})
