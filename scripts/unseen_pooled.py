@@ -3,11 +3,12 @@ from outside the corpus JPEG at its shipped threshold, and whether thresholds fi
 pool of never-compressed photographs would hold on a set they did not see (issue 12).
 
     python scripts/unseen_pooled.py [--sets results/unseen results/unseen2 results/unseen3 results/unseen4]
-        [--corpus-scores runs/corpus-scores.csv] [--corpus data/corpus] [--markdown OUT]
+        [--corpus-scores runs/corpus-scores.csv [--photos DIR1 DIR2 DIR3 DIR4 [--photos-exclude STEM ...]]]
+        [--corpus data/corpus] [--markdown OUT]
 
 Reads the ``scores.csv`` that ``scripts/measure_unseen.py`` wrote for each set (the installed
 ``jpegaf detect --json`` on every original and on its JPEGs at QF 25/50/75, each row with the
-threshold it was judged at); runs no detector on those photographs.
+threshold it was judged at); parts 1 and 2 run no detector on those photographs.
 
 1. **Pooled false positives**: per detector, the originals called JPEG in each set and in all of
    them, with a 95 % Clopper-Pearson interval. Each set alone has 20-25 photographs, so a rate's
@@ -25,6 +26,12 @@ threshold it was judged at); runs no detector on those photographs.
    --refit-thresholds``: the calibration part's held-out set, scored again here); the script
    stops if a refit on those alone does not give the shipped threshold back. This measures a
    calibration rule, not a shipped threshold: nothing is written to the package.
+3. **The classical detectors at 64 and 128 px** (with ``--photos``, the sets' photographs as
+   ``scripts/unseen_sources.py`` builds them, and ``--photos-exclude`` for those their
+   ``scores.csv`` leave out): the same on each photograph's centre crop of that side and its
+   JPEGs (the crop compressed at QF 25/50/75), against the thresholds fitted by scene on the
+   corpus's crops of that side alone (what ``scripts/calibrate_detectors.py`` fits there without
+   ``--extra``). The photographs are scored here (3 min on 2 cores).
 
 Every photograph in these sets was measured at least once, so none is unseen any more; fitting
 on them is what part 2 asks about, and a claim about thresholds fitted so needs a new set.
@@ -88,13 +95,13 @@ def pooled_table(sets: dict[str, dict[str, dict]]) -> list[str]:
     return lines
 
 
-def corpus_classical(table: Path) -> dict[str, tuple[list[float], list[str]]]:
-    """The 256-px scores and scenes of the corpus's train and calibration crops, per classical
-    detector (what scripts/calibrate_detectors.py fits the 256-px thresholds on)."""
+def corpus_classical(table: Path, size: int = 256) -> dict[str, tuple[list[float], list[str]]]:
+    """The ``size``-px scores and scenes of the corpus's train and calibration crops and sub-crops,
+    per classical detector (what scripts/calibrate_detectors.py fits that size's thresholds on)."""
     with open(table, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["size"] == "256" and r["part"] in ("train", "calibration")]
+        rows = [r for r in csv.DictReader(f) if r["size"] == str(size) and r["part"] in ("train", "calibration")]
     if not rows:
-        raise SystemExit(f"{table}: no 256-px train or calibration rows; run scripts/corpus_scores.py")
+        raise SystemExit(f"{table}: no {size}-px train or calibration rows; run scripts/corpus_scores.py")
     out = {}
     for name in rows[0]:
         if name in ("file", "part", "scene", "size", "cell") or name.startswith("CNN-"):
@@ -161,6 +168,32 @@ def leave_one_set_out(sets: dict[str, dict[str, dict]], base: dict[str, tuple[li
     return lines
 
 
+def photo_sets(folders: list[Path], exclude: set[str], size: int) -> dict[str, dict[str, dict]]:
+    """Part 3: every classical detector's score on the centre crop of side ``size`` of each
+    photograph in ``folders`` (one set per folder; ``exclude``: stems left out) and on its JPEGs at
+    QUALITIES (the crop compressed by the pinned libjpeg, as the demo does), in :func:`read_set`'s
+    structure; each detector's threshold is NaN until the caller sets it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from calibrate_detectors import centre_crops, extra_photos
+
+    from jpegaf.detectors import classical_detectors
+    from jpegaf.jpeg import compress, decompress
+
+    detectors = classical_detectors()
+    out: dict[str, dict[str, dict]] = {}
+    for folder in folders:
+        photos = extra_photos([folder], exclude & {f.stem for f in folder.iterdir()})
+        crops = centre_crops(photos, size)
+        names = [scene.split("/", 1)[1] for scene, _ in photos]
+        jpegs = {q: [decompress(compress(c, q)) for c in crops] for q in QUALITIES}
+        out[str(folder)] = {d.name: {"threshold": float("nan"),
+                                     "originals": {n: float(d.score(c)) for n, c in zip(names, crops)},
+                                     "jpegs": {q: {n: float(d.score(j)) for n, j in zip(names, jpegs[q])}
+                                               for q in QUALITIES}}
+                            for d in detectors}
+    return out
+
+
 def check_reproduced(sets: dict[str, dict[str, dict]], base: dict[str, tuple[list[float], list[str]]]) -> None:
     """Stop unless refitting on the shipped calibration data alone gives each shipped threshold."""
     first = next(iter(sets.values()))
@@ -179,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", nargs="+", type=Path, default=[Path(s) for s in DEFAULT_SETS])
     ap.add_argument("--corpus-scores", type=Path, help="scripts/corpus_scores.py's table (part 2)")
     ap.add_argument("--corpus", type=Path, default=Path("data/corpus"))
+    ap.add_argument("--photos", nargs="+", type=Path, default=[], metavar="DIR",
+                    help="the sets' photographs (scripts/unseen_sources.py's folders, in --sets' order): part 3, "
+                         "the classical detectors at 64 and 128 px on their centre crops (needs --corpus-scores)")
+    ap.add_argument("--photos-exclude", nargs="+", default=[], metavar="STEM",
+                    help="photographs of --photos that the sets' scores.csv leave out")
     ap.add_argument("--markdown", type=Path, help="also write the tables here")
     args = ap.parse_args(argv)
     missing = [s for s in args.sets if not (s / "scores.csv").is_file()]
@@ -202,6 +240,24 @@ def main(argv: list[str] | None = None) -> int:
         out += ["", "Leave one set out: thresholds fitted by scene at 5 % on the shipped calibration data plus the "
                 "other sets' originals, judged on the left-out set (counts summed over the sets):", "",
                 *leave_one_set_out(sets, base)]
+    if args.photos:
+        if not args.corpus_scores:
+            ap.error("--photos needs --corpus-scores")
+        if len(args.photos) != len(args.sets):
+            ap.error("--photos needs one folder per set of --sets, in the same order")
+        for size in (64, 128):
+            psets = photo_sets(args.photos, set(args.photos_exclude), size)
+            counts = [len(next(iter(t.values()))["originals"]) for t in psets.values()]
+            expected = [len(next(iter(t.values()))["originals"]) for t in sets.values()]
+            if counts != expected:
+                ap.error(f"--photos hold {counts} photographs per set, the sets' scores.csv {expected}")
+            base = corpus_classical(args.corpus_scores, size)
+            for table in psets.values():
+                for det, d in table.items():  # the corpus-only threshold: what was shipped at this size
+                    d["threshold"] = calibrate_threshold_by_scene(*base[det], FPR)[0]
+            out += ["", f"The classical detectors at {size} px, on the centre crop of {size} px of each photograph "
+                    "and its JPEGs: corpus-only thresholds against leave one set out (counts summed over the sets):",
+                    "", *leave_one_set_out(psets, base)]
     text = "\n".join(out) + "\n"
     print(text, end="")
     if args.markdown:

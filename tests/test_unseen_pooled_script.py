@@ -88,3 +88,36 @@ def test_check_reproduced_stops_on_a_threshold_it_cannot_give_back(script, two_s
     base = {"K_F": ([i / 100 for i in range(20)], [f"s{i}" for i in range(20)])}
     with pytest.raises(SystemExit, match="not the one the thresholds were fitted on"):
         script.check_reproduced(sets, base)  # the base gives 0.18, the sets were judged at 1.0
+
+
+def test_photo_sets_score_each_centre_crop_and_its_jpegs(script, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from jpegaf.data import centre_crop_position, crop
+    from jpegaf.detectors import classical_detectors
+    from jpegaf.jpeg import compress, decompress
+
+    rng = np.random.default_rng(5)
+    folders = [tmp_path / "s1", tmp_path / "s2"]
+    images = {}
+    for k, folder in enumerate(folders):
+        folder.mkdir()
+        for name in ("p", "q", "gone")[:3 - k]:
+            img = np.clip(128 + 40 * rng.standard_normal((256, 264)), 0, 255).astype(np.uint8)
+            Image.fromarray(img).save(folder / f"{name}.png")
+            images[(folder.name, name)] = img
+    sets = script.photo_sets(folders, {"gone"}, 64)
+    assert list(sets) == [str(f) for f in folders]
+    det = {d.name: d for d in classical_detectors()}["K_F"]
+    for folder in folders:
+        entry = sets[str(folder)]["K_F"]
+        assert np.isnan(entry["threshold"])  # the caller sets it
+        for name, score in entry["originals"].items():
+            c = crop(images[(folder.name, name)], *centre_crop_position(256, 264, 64), 64)
+            assert score == det.score(c)
+            assert entry["jpegs"][50][name] == det.score(decompress(compress(c, 50)))
+    # "gone" left out of the set that has it; the other set has no such image and is not refused
+    assert sorted(sets[str(folders[0])]["K_F"]["originals"]) == ["p", "q"]
+    assert sorted(sets[str(folders[1])]["K_F"]["originals"]) == ["p", "q"]
+    assert set(sets[str(folders[0])]) == {d.name for d in classical_detectors()}
