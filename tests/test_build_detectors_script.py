@@ -53,24 +53,34 @@ def test_shipped_cnn_cards_record_their_fine_tuning(name):
     assert hashlib.sha256(weights).hexdigest() != card["init"]["sha256"]
 
 
+def _bright_scene_parts(tmp_path):
+    """A calibration part of 10 scenes of 4 noisy 64-px crops, mean grey 40 + 3 i, but scene s9
+    bright (200): (its files, the CorpusParts)."""
+    import numpy as np
+    from PIL import Image
+
+    from jpegaf.data.corpus import CorpusParts
+
+    rng = np.random.default_rng(0)
+    files, scenes = [], {}
+    for i in range(40):
+        level = 200 if i >= 36 else 40 + 3 * i
+        path = tmp_path / f"c{i:02d}.png"
+        Image.fromarray(np.clip(level + rng.normal(0, 8, (64, 64)), 0, 255).astype(np.uint8)).save(path)
+        files.append(path)
+        scenes[path] = f"s{i // 4}"
+    return files, CorpusParts(root=tmp_path, train=[], calibration=files, test=[], scenes=scenes)
+
+
 def test_threshold_by_scene_rises_above_a_scene_the_plain_quantile_lets_through(script, tmp_path):
     """A scene whose crops all score high is what a new photograph may look like: the threshold
     is raised above it, the card says how, and its held-out figures are those of the new one."""
     import numpy as np
     from PIL import Image
 
-    from jpegaf.data.corpus import CorpusParts
     from jpegaf.train.detector import quick_preset
 
-    rng = np.random.default_rng(0)
-    files, scenes = [], {}
-    for i in range(40):  # 10 scenes of 4 crops; scene s9 is bright
-        level = 200 if i >= 36 else 40 + 3 * i
-        path = tmp_path / f"c{i:02d}.png"
-        Image.fromarray(np.clip(level + rng.normal(0, 8, (64, 64)), 0, 255).astype(np.uint8)).save(path)
-        files.append(path)
-        scenes[path] = f"s{i // 4}"
-    parts = CorpusParts(root=tmp_path, train=[], calibration=files, test=[], scenes=scenes)
+    files, parts = _bright_scene_parts(tmp_path)
 
     class MeanDetector:  # score = mean grey level, as a stand-in for a network
         threshold = None
@@ -101,18 +111,9 @@ def test_extra_photographs_join_the_calibration_crops_as_scenes_of_their_own(scr
     import numpy as np
     from PIL import Image
 
-    from jpegaf.data.corpus import CorpusParts
     from jpegaf.train.detector import quick_preset
 
-    rng = np.random.default_rng(0)
-    files, scenes = [], {}
-    for i in range(40):
-        level = 200 if i >= 36 else 40 + 3 * i
-        path = tmp_path / f"c{i:02d}.png"
-        Image.fromarray(np.clip(level + rng.normal(0, 8, (64, 64)), 0, 255).astype(np.uint8)).save(path)
-        files.append(path)
-        scenes[path] = f"s{i // 4}"
-    parts = CorpusParts(root=tmp_path, train=[], calibration=files, test=[], scenes=scenes)
+    files, parts = _bright_scene_parts(tmp_path)
     # 256-px photographs: only their centre 64 x 64 is read; their border is white, so a detector
     # that read more than the centre would score them high.
     extra = []
