@@ -33,3 +33,15 @@ def test_the_floor_is_noise_where_k_f_is_and_zero_where_there_is_none(script):
 def test_main_refuses_a_folder_without_images(script, tmp_path, capsys):
     assert script.main([str(tmp_path)]) == 2
     assert "no lossless images" in capsys.readouterr().err
+
+
+def test_main_compares_with_the_jpegs_when_asked(script, tmp_path, capsys):
+    from PIL import Image
+
+    rng = np.random.default_rng(1)
+    for i in range(3):  # smooth noise: JPEG at QF 25 marks the grid, so K_F separates them
+        img = np.clip(128 + np.cumsum(rng.normal(0, 2, (64, 64)), axis=1), 0, 255).astype(np.uint8)
+        Image.fromarray(img).save(tmp_path / f"n{i}.png")
+    assert script.main([str(tmp_path), "--quality", "25"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("K_F ") >= 3 and "QF 25, 3 originals against their JPEGs: AUC of K_F 1.000" in out
