@@ -252,9 +252,11 @@ def main(argv: list[str] | None = None) -> int:
             if counts != expected:
                 ap.error(f"--photos hold {counts} photographs per set, the sets' scores.csv {expected}")
             base = corpus_classical(args.corpus_scores, size)
+            # the corpus-only threshold of each detector, what was shipped at this size: fitted once
+            corpus_only = {det: calibrate_threshold_by_scene(*base[det], FPR)[0] for det in base}
             for table in psets.values():
-                for det, d in table.items():  # the corpus-only threshold: what was shipped at this size
-                    d["threshold"] = calibrate_threshold_by_scene(*base[det], FPR)[0]
+                for det, d in table.items():
+                    d["threshold"] = corpus_only[det]
             out += ["", f"The classical detectors at {size} px, on the centre crop of {size} px of each photograph "
                     "and its JPEGs: corpus-only thresholds against leave one set out (counts summed over the sets):",
                     "", *leave_one_set_out(psets, base)]

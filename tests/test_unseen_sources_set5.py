@@ -57,18 +57,11 @@ def test_set5_check_refuses_a_package_of_an_earlier_set(script, monkeypatch):
         script.check_set5()
 
 
-def test_set5_check_refuses_a_package_rejected_by_set4(script, monkeypatch):
-    # "gem-doc" was opened and rejected for set 4 (REJECTED4), so set 5 may not use it.
-    assert "gem-doc" in script._named(script.REJECTED4)
-    rejected = _renamed(script.SOURCES5[0], "gem-doc")
-    _swap(monkeypatch, script, SOURCES5=(rejected,) + script.SOURCES5[1:])
-    with pytest.raises(AssertionError):
-        script.check_set5()
-
-
-def test_set5_check_refuses_a_package_rejected_by_an_earlier_set(script, monkeypatch):
-    assert "glymur" in script._named(script.REJECTED3)
-    rejected = _renamed(script.SOURCES5[0], "glymur")
+@pytest.mark.parametrize("name, rejected_by", [("gem-doc", "REJECTED4"), ("glymur", "REJECTED3")])
+def test_set5_check_refuses_a_package_rejected_by_an_earlier_set(script, monkeypatch, name, rejected_by):
+    # each was opened and rejected for an earlier set, so set 5 may not use it
+    assert name in script._named(getattr(script, rejected_by))
+    rejected = _renamed(script.SOURCES5[0], name)
     _swap(monkeypatch, script, SOURCES5=(rejected,) + script.SOURCES5[1:])
     with pytest.raises(AssertionError):
         script.check_set5()
