@@ -15,7 +15,10 @@ of K_F with the floor; runs no other detector. A diagnosis, not part of any dete
 
 ``--quality Q`` also compresses each image at Q (the pinned libjpeg) and prints the ROC AUC of the
 originals against their JPEGs for K_F and for K_F minus its floor: whether subtracting the floor
-keeps what K_F detects (a probe for a floor-aware K_F; nothing ships it).
+keeps what K_F detects (a probe for a floor-aware K_F; nothing ships it), and the same AUC of
+K_F^n, the floor-aware K_F the project ships (:func:`jpegaf.detectors.blocking.blocking_kf_normalised`:
+the corner against nine in-block offsets pooled, divided by the largest distance of one of them
+from the other eight), which the one-line-per-image output prints too.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from jpegaf.data import load_luma
-from jpegaf.detectors.blocking import blocking_kf
+from jpegaf.detectors import blocking
+from jpegaf.detectors.blocking import blocking_kf, blocking_kf_normalised
 from jpegaf.jpeg import compress, decompress
 from jpegaf.metrics import roc_auc
 
@@ -35,13 +39,9 @@ LOSSLESS = (".png", ".pgm", ".ppm", ".tif", ".tiff", ".bmp")
 
 
 def second_differences(img: np.ndarray, row: int, col: int) -> np.ndarray:
-    """|x[r, c] - x[r, c+1] - x[r+1, c] + x[r+1, c+1]| at offset (row, col) of every block but the
-    last block row and column (K_F's blocks), as a flat int array."""
-    x = np.asarray(img).astype(np.int32)
-    bh, bw = x.shape[0] // 8 - 1, x.shape[1] // 8 - 1
-    r = 8 * np.arange(bh)[:, None] + row
-    c = 8 * np.arange(bw)[None, :] + col
-    return np.abs(x[r, c] - x[r, c + 1] - x[r + 1, c] + x[r + 1, c + 1]).ravel()
+    """K_F's second differences at offset (row, col) of each block of a uint8 image
+    (:func:`jpegaf.detectors.blocking.second_differences`), as a flat int array."""
+    return blocking.second_differences(np.asarray(img).astype(np.int32), row, col)
 
 
 def kf_floor(img: np.ndarray) -> float:
@@ -66,13 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     for f in files:
         img = load_luma(f)
         rows.append((blocking_kf(img), kf_floor(img), float(np.median(second_differences(img, 3, 3))),
-                     f"{f.parent.name}/{f.name}"))
+                     f"{f.parent.name}/{f.name}", blocking_kf_normalised(img)))
         if args.quality is not None:
             j = decompress(compress(img, args.quality))
-            jpegs.append((blocking_kf(j), kf_floor(j)))
-    for kf, floor, median, name in sorted(rows):
+            jpegs.append((blocking_kf(j), kf_floor(j), blocking_kf_normalised(j)))
+    for kf, floor, median, name, kfn in sorted(rows):
         mark = "  above the threshold" if args.threshold is not None and kf > args.threshold else ""
-        print(f"K_F {kf:.3f}  floor {floor:.3f}  median |Z'| {median:5.1f}  {name}{mark}")
+        print(f"K_F {kf:.3f}  floor {floor:.3f}  K_F^n {kfn:.3f}  median |Z'| {median:5.1f}  {name}{mark}")
     if len(rows) > 2:
         print(f"correlation of K_F with its floor over {len(rows)} images: "
               f"{np.corrcoef([r[0] for r in rows], [r[1] for r in rows])[0, 1]:.2f}")
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         kf_j, floor_j = np.array([j[0] for j in jpegs]), np.array([j[1] for j in jpegs])
         print(f"QF {args.quality}, {len(rows)} originals against their JPEGs: AUC of K_F {roc_auc(kf_o, kf_j):.3f}, "
               f"of K_F minus its floor {roc_auc(kf_o - floor_o, kf_j - floor_j):.3f}; spread (sd) over the "
-              f"originals {kf_o.std():.3f} and {(kf_o - floor_o).std():.3f}")
+              f"originals {kf_o.std():.3f} and {(kf_o - floor_o).std():.3f}; AUC of K_F^n "
+              f"{roc_auc([r[4] for r in rows], [j[2] for j in jpegs]):.3f}")
     return 0
 
 

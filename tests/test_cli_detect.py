@@ -87,6 +87,13 @@ def test_shipped_cnns_run_by_default_on_images_they_fit(capsys, tmp_path, gray_i
     rows = json.loads(capsys.readouterr().out)["detectors"]
     cnn = [r for r in rows if r["detector"].startswith("CNN-")]
     assert cnn and all(r["detector"].startswith(f"CNN-{sizes[0]}-q") for r in cnn)
+    # The default runs K_F^n, not the published K_F (which "all" and --detectors K_F still run),
+    # and K_F^n has a shipped threshold: a verdict, and JPEG for this QF-50 file.
+    classical = [r["detector"] for r in rows if not r["detector"].startswith("CNN-")]
+    assert "K_F" not in classical and classical[0] == "K_F^n"
+    assert rows[0]["verdict"] == "JPEG" and rows[0]["calibration_size"] == sizes[0]
+    assert main(["detect", "--json", "--detectors", "all", str(tmp_path / "a.jpg")]) == 0
+    assert [r["detector"] for r in json.loads(capsys.readouterr().out)["detectors"]][:2] == ["K_F", "K_F^n"]
     assert all(r["score"] is not None and r["verdict"] in ("JPEG", "never compressed") for r in cnn)
     # A shipped CNN can be named like a classical detector.
     name = cnn[0]["detector"]

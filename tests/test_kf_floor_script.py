@@ -45,3 +45,4 @@ def test_main_compares_with_the_jpegs_when_asked(script, tmp_path, capsys):
     assert script.main([str(tmp_path), "--quality", "25"]) == 0
     out = capsys.readouterr().out
     assert out.count("K_F ") >= 3 and "QF 25, 3 originals against their JPEGs: AUC of K_F 1.000" in out
+    assert out.count("  K_F^n ") == 3 and out.rstrip().endswith("AUC of K_F^n 1.000")

@@ -26,7 +26,8 @@ from jpegaf.detectors.base import (
     verdict,
 )
 from jpegaf.metrics import calibrate_threshold
-from jpegaf.detectors.blocking import BlockingDetector, GradientBlockinessDetector, gradient_blockiness
+from jpegaf.detectors.blocking import (BlockingDetector, GradientBlockinessDetector, NormalisedBlockingDetector,
+                                      blocking_kf, blocking_kf_normalised, gradient_blockiness)
 from jpegaf.detectors.lattice import (
     JpegHistoryDetector,
     LatticeDetector,
@@ -89,6 +90,7 @@ def f1_outputs(originals, f1_qualities) -> list[np.ndarray]:
 # The lattice and history detectors share one (slow) pass of jpeg_history_scores: compute it once.
 _FAST_DETECTORS = (
     BlockingDetector(),
+    NormalisedBlockingDetector(),
     GradientBlockinessDetector(1),
     GradientBlockinessDetector(2),
     QuantizationStepDetector(),
@@ -200,7 +202,7 @@ def test_shipped_calibrations_cover_every_detector_and_size():
 # 0.80 / 0.90, because squaring lets a few strong edges and textures of an original outweigh the
 # block steps; K_V (separate test) 0.99 / 0.93, a few smooth originals having a large TV jump.
 MIN_AUC = {
-    "K_F": 0.95, "K_U^1": 0.95, "K_U^2": 0.7,
+    "K_F": 0.95, "K_F^n": 0.95, "K_U^1": 0.95, "K_U^2": 0.7,
     "Q_FdQ": 0.99, "Q_artefact": 0.99, "lattice": 0.99, "jpeg_history": 0.99,
 }
 
@@ -300,6 +302,40 @@ def test_gradient_blockiness_ignores_smooth_profiles_and_sees_block_steps():
     assert GradientBlockinessDetector(2).name == "K_U^2"
 
 
+def test_kf_normalised_on_a_hand_made_image():
+    # 24x24: K_F's blocks are the top-left 2x2 of the 3x3 (4 differences per offset). Every
+    # in-block difference is 0; the corner differences are 5, 5, 5 and 0.
+    x = np.zeros((24, 24), np.int32)
+    for r, c in ((0, 0), (0, 8), (8, 0)):
+        x[r + 8, c + 8] = 5  # the pixel right-below each of three corners: |E - F - G + H| = 5
+    assert blocking_kf(x.astype(np.uint8)) == pytest.approx(1.5)  # |(1, 0) - (1/4, 3/4)|_1
+    # The reference offsets all hold (4 of 0): distance 0 between them, so the denominator is its
+    # floor 1/4 (one step of a 4-count histogram) and K_F^n = 1.5 / (1/4).
+    assert blocking_kf_normalised(x.astype(np.uint8)) == pytest.approx(6.0)
+    assert blocking_kf_normalised(np.full((64, 64), 77, np.uint8)) == 0.0
+    with pytest.raises(ValueError, match="K_F\\^n needs"):
+        blocking_kf_normalised(np.zeros((8, 64), np.uint8))
+
+
+def test_kf_normalised_reads_texture_noise_as_noise_and_block_steps_as_blocks():
+    """High-contrast noise: K_F reads its histograms' noise (above its 256-px threshold of about
+    0.36); K_F^n stays a rank near 1. Steps added on the 8x8 grid: K_F^n far above 1, and
+    not when the same steps sit 4 pixels off the grid."""
+    kf, kfn = [], []
+    for seed in range(20):
+        x = np.random.default_rng(seed).normal(128, 40, (256, 256)).clip(0, 255).astype(np.uint8)
+        kf.append(blocking_kf(x))
+        kfn.append(blocking_kf_normalised(x))
+    assert min(kf) > 0.4
+    # Under no grid the corner is one offset more among ten: above all nine about 1 time in 10.
+    assert np.mean(np.array(kfn) > 1) <= 0.25 and max(kfn) < 1.6
+    rng = np.random.default_rng(7)
+    smooth = rng.normal(128, 3, (256, 256))
+    steps = rng.normal(0, 6, (32, 32)).repeat(8, 0).repeat(8, 1)
+    assert blocking_kf_normalised(np.clip(smooth + steps, 0, 255)) > 3
+    assert blocking_kf_normalised(np.clip(smooth + np.roll(steps, (4, 4), (0, 1)), 0, 255)) < 1.6
+
+
 # --- K_V: Stamm's dither fools the quantization detectors, not Valenzise's ----------------------
 
 def test_f1_fools_quantization_detectors(original_scores, jpeg_scores, f1_scores):
@@ -339,6 +375,10 @@ def test_select_detectors_in_the_order_asked_and_names_unknowns():
     assert [d.name for d in picked] == ["lattice", "K_F"]
     assert [d.name for d in select_detectors(available, ("K_V", "K_L"))] == ["K_V", "K_L"]
     assert select_detectors(available, "all") == tuple(available)
+    # The default set (jpegaf detect's) leaves out the published K_F only; K_F^n takes its place.
+    default = [d.name for d in select_detectors(available, "default")]
+    assert "K_F" not in default and "K_F^n" in default
+    assert default == [d.name for d in available if d.name != "K_F"]
     with pytest.raises(ValueError, match="K_X.*choose from K_F"):
         select_detectors(available, "K_F,K_X")
 

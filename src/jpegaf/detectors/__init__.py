@@ -7,7 +7,8 @@ from typing import Sequence
 
 from .base import (Calibration, Detector, calibration_for, calibration_for_image,
                    load_calibrations, save_calibrations, verdict)
-from .blocking import BlockingDetector, GradientBlockinessDetector, blocking_kf, gradient_blockiness
+from .blocking import (BlockingDetector, GradientBlockinessDetector, NormalisedBlockingDetector, blocking_kf,
+                       blocking_kf_normalised, gradient_blockiness)
 from .calibration import CalibrationDetector, calibration_kl
 from .lattice import JpegHistoryDetector, LatticeDetector, QuantizationArtefactDetector
 from .qtable import QuantizationStepDetector, estimate_qtable
@@ -16,18 +17,23 @@ from .tv import TvDetector, max_delta_tv
 
 def classical_detectors() -> tuple[Detector, ...]:
     """One instance of every classical detector, in the order tables list them."""
-    return (BlockingDetector(), GradientBlockinessDetector(1), GradientBlockinessDetector(2),
+    return (BlockingDetector(), NormalisedBlockingDetector(), GradientBlockinessDetector(1), GradientBlockinessDetector(2),
             CalibrationDetector(), QuantizationStepDetector(), QuantizationArtefactDetector(),
             LatticeDetector(), JpegHistoryDetector(), TvDetector())
 
 
 def select_detectors(available: Sequence[Detector], names: str | Sequence[str]) -> tuple[Detector, ...]:
     """The detectors of ``available`` named in ``names``: "all" is every one, in the order of
-    ``available`` (the tables' order); otherwise a comma-separated text or a sequence of names,
-    in the order asked (a repeated name once). An unknown name is a ValueError listing the known."""
+    ``available`` (the tables' order); "default" is every one a detector does not leave out itself
+    (``by_default = False``: the published K_F, which reads its own histogram noise on
+    high-contrast textures and which K_F^n replaces in ``jpegaf detect``); otherwise a
+    comma-separated text or a sequence of names, in the order asked (a repeated name once). An
+    unknown name is a ValueError listing the known."""
     if isinstance(names, str):
         if names == "all":
             return tuple(available)
+        if names == "default":
+            return tuple(d for d in available if getattr(d, "by_default", True))
         names = [n.strip() for n in names.split(",") if n.strip()]
     known = [d.name for d in available]
     unknown = [n for n in names if n not in known]
@@ -39,8 +45,8 @@ def select_detectors(available: Sequence[Detector], names: str | Sequence[str]) 
 
 __all__ = [
     "BlockingDetector", "Calibration", "CalibrationDetector", "Detector", "GradientBlockinessDetector",
-    "JpegHistoryDetector", "LatticeDetector", "QuantizationArtefactDetector", "QuantizationStepDetector",
-    "TvDetector", "blocking_kf", "calibration_for", "calibration_for_image",
+    "JpegHistoryDetector", "LatticeDetector", "NormalisedBlockingDetector", "QuantizationArtefactDetector", "QuantizationStepDetector",
+    "TvDetector", "blocking_kf", "blocking_kf_normalised", "calibration_for", "calibration_for_image",
     "calibration_kl", "classical_detectors", "select_detectors", "estimate_qtable", "gradient_blockiness", "load_calibrations",
     "max_delta_tv", "save_calibrations", "verdict",
 ]
