@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
     names = list(next(iter(originals.values())))
     # classical detectors `jpegaf detect` leaves out by default (the published K_F); every CNN is in
-    not_default = {d.name for d in classical_detectors()} - {d.name for d in select_detectors(classical_detectors(), "default")}
+    classical = classical_detectors()
+    not_default = {d.name for d in classical} - {d.name for d in select_detectors(classical, "default")}
     n = len(files)
     lines = [f"# `jpegaf detect` on {n} unseen never-compressed photographs ({args.data})", "",
              "Left out: " + (", ".join(args.exclude) if args.exclude else "none"), "",

@@ -17,9 +17,9 @@ from .tv import TvDetector, max_delta_tv
 
 def classical_detectors() -> tuple[Detector, ...]:
     """One instance of every classical detector, in the order tables list them."""
-    return (BlockingDetector(), NormalisedBlockingDetector(), GradientBlockinessDetector(1), GradientBlockinessDetector(2),
-            CalibrationDetector(), QuantizationStepDetector(), QuantizationArtefactDetector(),
-            LatticeDetector(), JpegHistoryDetector(), TvDetector())
+    return (BlockingDetector(), NormalisedBlockingDetector(), GradientBlockinessDetector(1),
+            GradientBlockinessDetector(2), CalibrationDetector(), QuantizationStepDetector(),
+            QuantizationArtefactDetector(), LatticeDetector(), JpegHistoryDetector(), TvDetector())
 
 
 def select_detectors(available: Sequence[Detector], names: str | Sequence[str]) -> tuple[Detector, ...]:
@@ -45,7 +45,8 @@ def select_detectors(available: Sequence[Detector], names: str | Sequence[str]) 
 
 __all__ = [
     "BlockingDetector", "Calibration", "CalibrationDetector", "Detector", "GradientBlockinessDetector",
-    "JpegHistoryDetector", "LatticeDetector", "NormalisedBlockingDetector", "QuantizationArtefactDetector", "QuantizationStepDetector",
+    "JpegHistoryDetector", "LatticeDetector", "NormalisedBlockingDetector", "QuantizationArtefactDetector",
+    "QuantizationStepDetector",
     "TvDetector", "blocking_kf", "blocking_kf_normalised", "calibration_for", "calibration_for_image",
     "calibration_kl", "classical_detectors", "select_detectors", "estimate_qtable", "gradient_blockiness", "load_calibrations",
     "max_delta_tv", "save_calibrations", "verdict",
