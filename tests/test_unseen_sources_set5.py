@@ -125,9 +125,9 @@ def test_main_offers_set5(script, tmp_path):
     not_empty.mkdir()
     (not_empty / "x").write_text("")
     # --set 5 is accepted by the parser (the run stops at the non-empty folder, before any
-    # download); --set 6 is not.
+    # download); --set 7 is not (set 6 exists since the set-6 search).
     with pytest.raises(SystemExit) as stop:
         script.main([str(not_empty), "--set", "5"])
     assert stop.value.code == 2
     with pytest.raises(SystemExit):
-        script.main([str(tmp_path / "fresh"), "--set", "6"])
+        script.main([str(tmp_path / "fresh"), "--set", "7"])
