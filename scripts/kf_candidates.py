@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from jpegaf.data import centre_crop_position, crop, load_luma
-from jpegaf.detectors.blocking import CORNER, INNER, REFERENCE_OFFSETS, blocking_kf_normalised, second_differences
+from jpegaf.detectors.blocking import (CORNER, INNER, REFERENCE_OFFSETS, blocking_kf_normalised,
+                                      second_difference_histogram)
 from jpegaf.jpeg import compress, decompress
 from jpegaf.metrics import roc_auc
 
@@ -44,14 +45,9 @@ QUALITIES = (25, 50, 75)
 def candidates(img: np.ndarray) -> dict[str, float]:
     """Every candidate of the module doc on one uint8 gray image."""
     x = np.asarray(img).astype(np.int32)
-
-    def hist(offset):
-        d = second_differences(x, *offset)
-        return np.bincount(d, minlength=1024) / d.size
-
-    ref = np.stack([hist(p) for p in REFERENCE_OFFSETS])
+    ref = np.stack([second_difference_histogram(x, *p) for p in REFERENCE_OFFSETS])
     n, total = len(REFERENCE_OFFSETS), ref.sum(axis=0)
-    corner, inner = hist(CORNER), ref[REFERENCE_OFFSETS.index(INNER)]
+    corner, inner = second_difference_histogram(x, *CORNER), ref[REFERENCE_OFFSETS.index(INNER)]
     pooled = float(np.abs(corner - total / n).sum())
     d = np.array([np.abs(ref[k] - (total - ref[k]) / (n - 1)).sum() for k in range(n)])
     floor = np.mean([np.abs(inner - ref[k]).sum() for k in range(n) if REFERENCE_OFFSETS[k] != INNER])

@@ -55,7 +55,7 @@ def second_differences(x: np.ndarray, row: int, col: int) -> np.ndarray:
     return np.abs(x[r, c] - x[r, c + 1] - x[r + 1, c] + x[r + 1, c + 1]).ravel()
 
 
-def _histogram(x: np.ndarray, row: int, col: int) -> np.ndarray:
+def second_difference_histogram(x: np.ndarray, row: int, col: int) -> np.ndarray:
     """Normalised integer histogram of :func:`second_differences` (length ``_MAX_DIFF``)."""
     d = second_differences(x, row, col)
     return np.bincount(d, minlength=_MAX_DIFF) / d.size
@@ -67,7 +67,7 @@ def blocking_kf(img: np.ndarray) -> float:
     Shape: (H, W) with H, W >= 16 -> float in [0, 2]; only whole 8x8 blocks count.
     """
     x = _gray_int(img, "K_F")
-    return float(np.abs(_histogram(x, *INNER) - _histogram(x, *CORNER)).sum())
+    return float(np.abs(second_difference_histogram(x, *INNER) - second_difference_histogram(x, *CORNER)).sum())
 
 
 def blocking_kf_normalised(img: np.ndarray) -> float:
@@ -86,10 +86,10 @@ def blocking_kf_normalised(img: np.ndarray) -> float:
     Shape: (H, W) with H, W >= 16 -> float >= 0; only whole 8x8 blocks count.
     """
     x = _gray_int(img, "K_F^n")
-    ref = np.stack([_histogram(x, r, c) for r, c in REFERENCE_OFFSETS])
+    ref = np.stack([second_difference_histogram(x, r, c) for r, c in REFERENCE_OFFSETS])
     total = ref.sum(axis=0)
     n = len(REFERENCE_OFFSETS)
-    corner = np.abs(_histogram(x, *CORNER) - total / n).sum()
+    corner = np.abs(second_difference_histogram(x, *CORNER) - total / n).sum()
     noise = max(np.abs(ref[k] - (total - ref[k]) / (n - 1)).sum() for k in range(n))
     blocks = (x.shape[0] // 8 - 1) * (x.shape[1] // 8 - 1)
     return float(corner / max(noise, 1.0 / blocks))
