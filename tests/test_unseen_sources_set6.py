@@ -142,12 +142,12 @@ def test_main_offers_set6(script, tmp_path):
     not_empty.mkdir()
     (not_empty / "x").write_text("")
     # --set 6 is accepted by the parser (the run stops at the non-empty folder, before any
-    # download); --set 7 is not.
+    # download); --set 8 is not (set 7 exists since the set-7 search).
     with pytest.raises(SystemExit) as stop:
         script.main([str(not_empty), "--set", "6"])
     assert stop.value.code == 2
     with pytest.raises(SystemExit):
-        script.main([str(tmp_path / "fresh"), "--set", "7"])
+        script.main([str(tmp_path / "fresh"), "--set", "8"])
 
 
 def _vicar(path, pixels, fmt="HALF", intfmt="LOW", realfmt="RIEEE", nbb=0, nlb=0, extra=""):
