@@ -1715,30 +1715,8 @@ REJECTED6: tuple[tuple[str, str], ...] = (
 
 
 def check_set6() -> None:
-    """Set 6's own rules: scenes and files distinct (and no scene name of sets 1 to 5), at most
-    :data:`MAX_PER_PACKAGE6` photographs per package, every source used, and no package that
-    sets 1 to 5 (used or rejected) or the corpus (both editions) names."""
-    from jpegaf.data.corpus.sources import ALL_PACKAGES
-
-    scenes = [p.scene for p in PHOTOS6]
-    assert len(set(scenes)) == len(scenes), "duplicate scene in set 6"
-    assert not set(scenes) & {p.scene for p in PHOTOS + PHOTOS2 + PHOTOS3 + PHOTOS4 + PHOTOS5}, \
-        "scene name of set 1, 2, 3, 4 or 5"
-    assert len({(p.source, p.path, p.plane) for p in PHOTOS6}) == len(PHOTOS6), \
-        "duplicate file in set 6"
-    assert len({s.key for s in SOURCES6}) == len(SOURCES6), "duplicate source key in set 6"
-    names = [s.package.name.lower() for s in SOURCES6]
-    assert len(set(names)) == len(names), "duplicate package in set 6"
-    per_source: dict[str, int] = {}
-    for p in PHOTOS6:
-        per_source[p.source] = per_source.get(p.source, 0) + 1
-    assert set(per_source) == {s.key for s in SOURCES6}, "a set 6 source without a photograph"
-    assert max(per_source.values()) <= MAX_PER_PACKAGE6, per_source
-    used = ({s.package.name.lower() for s in SOURCES + SOURCES2 + SOURCES3 + SOURCES4 + SOURCES5}
-            | {p.name.lower() for p in ALL_PACKAGES})
-    assert not set(names) & used, set(names) & used
-    earlier = _named(REJECTED + REJECTED2 + REJECTED3 + REJECTED4 + REJECTED5)
-    assert not set(names) & earlier, set(names) & earlier
+    """Set 6's own rules (:func:`_check_later_set`); no file-name rule (set 7 brought it in)."""
+    _check_later_set(6, MAX_PER_PACKAGE6, file_names=False)
 
 
 
@@ -2055,34 +2033,9 @@ REJECTED7: tuple[tuple[str, str], ...] = (
 
 
 def check_set7() -> None:
-    """Set 7's own rules: scenes and files distinct (and no scene name or file name of sets 1
-    to 6), at most :data:`MAX_PER_PACKAGE7` photographs per package, every source used, and no
-    package that sets 1 to 6 (used or rejected) or the corpus (both editions) names."""
-    from jpegaf.data.corpus.sources import ALL_PACKAGES
+    """Set 7's own rules (:func:`_check_later_set`), file names included."""
+    _check_later_set(7, MAX_PER_PACKAGE7, file_names=True)
 
-    earlier_photos = PHOTOS + PHOTOS2 + PHOTOS3 + PHOTOS4 + PHOTOS5 + PHOTOS6
-    scenes = [p.scene for p in PHOTOS7]
-    assert len(set(scenes)) == len(scenes), "duplicate scene in set 7"
-    assert not set(scenes) & {p.scene for p in earlier_photos}, "scene name of sets 1 to 6"
-    assert len({(p.source, p.path, p.plane) for p in PHOTOS7}) == len(PHOTOS7), \
-        "duplicate file in set 7"
-    files = {Path(p.path).name.lower() for p in PHOTOS7}
-    assert not files & {Path(p.path).name.lower() for p in earlier_photos}, \
-        "file name of sets 1 to 6"
-    assert len({s.key for s in SOURCES7}) == len(SOURCES7), "duplicate source key in set 7"
-    names = [s.package.name.lower() for s in SOURCES7]
-    assert len(set(names)) == len(names), "duplicate package in set 7"
-    per_source: dict[str, int] = {}
-    for p in PHOTOS7:
-        per_source[p.source] = per_source.get(p.source, 0) + 1
-    assert set(per_source) == {s.key for s in SOURCES7}, "a set 7 source without a photograph"
-    assert max(per_source.values()) <= MAX_PER_PACKAGE7, per_source
-    used = ({s.package.name.lower()
-             for s in SOURCES + SOURCES2 + SOURCES3 + SOURCES4 + SOURCES5 + SOURCES6}
-            | {p.name.lower() for p in ALL_PACKAGES})
-    assert not set(names) & used, set(names) & used
-    earlier = _named(REJECTED + REJECTED2 + REJECTED3 + REJECTED4 + REJECTED5 + REJECTED6)
-    assert not set(names) & earlier, set(names) & earlier
 
 def fetch(cache_dir: str | os.PathLike, sources_list: tuple[Source, ...] = SOURCES,
           photo_list: tuple[Photo, ...] = PHOTOS) -> list[Path]:
@@ -2592,31 +2545,47 @@ def check_set4() -> None:
     assert not set(names) & earlier, set(names) & earlier
 
 
-def check_set5() -> None:
-    """Set 5's own rules: scenes and files distinct (and no scene name of sets 1 to 4), at most
-    :data:`MAX_PER_PACKAGE5` photographs per package, every source used, and no package that
-    sets 1 to 4 (used or rejected) or the corpus (both editions) names."""
+def _sets() -> tuple[tuple[tuple[Source, ...], tuple[Photo, ...], tuple], ...]:
+    """(sources, photos, rejected) of sets 1 to 7, read when called (tests replace them)."""
+    return ((SOURCES, PHOTOS, REJECTED), (SOURCES2, PHOTOS2, REJECTED2), (SOURCES3, PHOTOS3, REJECTED3),
+            (SOURCES4, PHOTOS4, REJECTED4), (SOURCES5, PHOTOS5, REJECTED5), (SOURCES6, PHOTOS6, REJECTED6),
+            (SOURCES7, PHOTOS7, REJECTED7))
+
+
+def _check_later_set(n: int, max_per_package: int, file_names: bool) -> None:
+    """The rules of set ``n`` (5 and later): scenes and files distinct, and no scene name (with
+    ``file_names``, no file name either) of an earlier set; at most ``max_per_package``
+    photographs per package; every source used; no package that an earlier set (used or
+    rejected) or the corpus (both editions) names."""
     from jpegaf.data.corpus.sources import ALL_PACKAGES
 
-    scenes = [p.scene for p in PHOTOS5]
-    assert len(set(scenes)) == len(scenes), "duplicate scene in set 5"
-    assert not set(scenes) & {p.scene for p in PHOTOS + PHOTOS2 + PHOTOS3 + PHOTOS4}, \
-        "scene name of set 1, 2, 3 or 4"
-    assert len({(p.source, p.path, p.plane) for p in PHOTOS5}) == len(PHOTOS5), \
-        "duplicate file in set 5"
-    assert len({s.key for s in SOURCES5}) == len(SOURCES5), "duplicate source key in set 5"
-    names = [s.package.name.lower() for s in SOURCES5]
-    assert len(set(names)) == len(names), "duplicate package in set 5"
+    sources, photos, _ = _sets()[n - 1]
+    earlier = _sets()[:n - 1]
+    earlier_photos = [p for _, ps, _ in earlier for p in ps]
+    scenes = [p.scene for p in photos]
+    assert len(set(scenes)) == len(scenes), f"duplicate scene in set {n}"
+    assert not set(scenes) & {p.scene for p in earlier_photos}, f"scene name of sets 1 to {n - 1}"
+    assert len({(p.source, p.path, p.plane) for p in photos}) == len(photos), f"duplicate file in set {n}"
+    if file_names:
+        files = {Path(p.path).name.lower() for p in photos}
+        assert not files & {Path(p.path).name.lower() for p in earlier_photos}, f"file name of sets 1 to {n - 1}"
+    assert len({s.key for s in sources}) == len(sources), f"duplicate source key in set {n}"
+    names = [s.package.name.lower() for s in sources]
+    assert len(set(names)) == len(names), f"duplicate package in set {n}"
     per_source: dict[str, int] = {}
-    for p in PHOTOS5:
+    for p in photos:
         per_source[p.source] = per_source.get(p.source, 0) + 1
-    assert set(per_source) == {s.key for s in SOURCES5}, "a set 5 source without a photograph"
-    assert max(per_source.values()) <= MAX_PER_PACKAGE5, per_source
-    used = ({s.package.name.lower() for s in SOURCES + SOURCES2 + SOURCES3 + SOURCES4}
-            | {p.name.lower() for p in ALL_PACKAGES})
+    assert set(per_source) == {s.key for s in sources}, f"a set {n} source without a photograph"
+    assert max(per_source.values()) <= max_per_package, per_source
+    used = {s.package.name.lower() for ss, _, _ in earlier for s in ss} | {p.name.lower() for p in ALL_PACKAGES}
     assert not set(names) & used, set(names) & used
-    earlier = _named(REJECTED + REJECTED2 + REJECTED3 + REJECTED4)
-    assert not set(names) & earlier, set(names) & earlier
+    rejected = _named(tuple(r for _, _, rs in earlier for r in rs))
+    assert not set(names) & rejected, set(names) & rejected
+
+
+def check_set5() -> None:
+    """Set 5's own rules (:func:`_check_later_set`); no file-name rule (set 7 brought it in)."""
+    _check_later_set(5, MAX_PER_PACKAGE5, file_names=False)
 
 
 def main(argv: list[str] | None = None) -> int:
