@@ -3,7 +3,7 @@ photographs and on F1's outputs: a design probe after unseen set 6 (``results/un
 K_V flagged 7 of 13 noise-dominated science frames.
 
     python scripts/kv_candidates.py --calibration data/corpus/calibration --sets DIR [DIR ...]
-        [--qualities 50 75] [--every 2]
+        [--qualities 50 75] [--every 2] [--size 256]
 
 K_V (Valenzise et al., :func:`jpegaf.detectors.tv.max_delta_tv`) is the largest rise of the total
 variation TV(q) of the image recompressed at quality q, between neighbouring qualities, per pixel:
@@ -15,14 +15,15 @@ largest rise is large too. The candidates, from the same TV curve (d(q) = TV(q) 
 * ``relative``: max d(q) / TV(q), the rise against the curve's level;
 * ``over local slope``: max (d(q) - the median of d over the three qualities on each side) / (H W):
   a jump against the curve's own local slope (the analogue of K_F^n, which compares the block
-  corners with the blocks' interiors);
+  corners with the blocks' interiors); shipped as K_V^s
+  (:func:`jpegaf.detectors.tv.max_delta_tv_detrended`);
 * ``local ratio``: max d(q) / that median (floored at 1).
 
 For each candidate a threshold is set at the plain 95th percentile of the ``--calibration``
 images' scores (the centre 256x256 crop of every ``--every``-th image); the script prints the
 share of each ``--sets`` folder's originals above it, and, against F1's outputs (Stamm's dither
 on each set image's JPEG at each ``--qualities``), the ROC AUC and the share above the
-threshold. A design figure on photographs that have been seen, not a calibration.
+threshold; the same against the plain JPEGs (decoded, no dither). A design figure on photographs that have been seen, not a calibration.
 """
 
 from __future__ import annotations
@@ -35,33 +36,33 @@ import numpy as np
 
 from jpegaf.antiforensics import StammDither
 from jpegaf.data import centre_crop_position, crop, load_luma
-from jpegaf.detectors.tv import tv_curve
-from jpegaf.jpeg import compress, read_coefficients
+from jpegaf.detectors.tv import local_slope, tv_curve
+from jpegaf.jpeg import compress, jpeg_roundtrip, read_coefficients
 from jpegaf.metrics import roc_auc
 
 LOSSLESS = (".png", ".pgm", ".ppm", ".tif", ".tiff", ".bmp")
 SIZE = 256
-SIDE = 3  # qualities on each side of q whose rises make the local slope
 
 
 def candidates(img: np.ndarray) -> dict[str, float]:
     """Every candidate of the module doc on one uint8 gray image."""
     tv = tv_curve(img)
     d = np.diff(tv)
-    local = np.array([np.median(np.r_[d[max(0, i - SIDE):i], d[i + 1:i + 1 + SIDE]]) for i in range(d.size)])
+    local = local_slope(d)  # K_V^s's, jpegaf.detectors.tv
     return {"K_V": float(d.max() / img.size), "relative": float((d / tv[1:]).max()),
             "over local slope": float((d - local).max() / img.size),
             "local ratio": float((d / np.maximum(local, 1.0)).max())}
 
 
-def centre_crops(folder: Path, every: int = 1) -> list[np.ndarray]:
-    """The centre SIZE crop of every ``every``-th lossless image of ``folder`` at least that large."""
+def centre_crops(folder: Path, every: int = 1, size: int = SIZE) -> list[np.ndarray]:
+    """The centre ``size`` crop of every ``every``-th lossless image of ``folder`` at least SIZE large
+    (the same images at every size)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in LOSSLESS)[::every]
     out = []
     for f in files:
         img = load_luma(f)
         if min(img.shape) >= SIZE:
-            out.append(crop(img, *centre_crop_position(*img.shape, SIZE), SIZE))
+            out.append(crop(img, *centre_crop_position(*img.shape, size), size))
     return out
 
 
@@ -71,33 +72,37 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", type=Path, nargs="+", required=True)
     ap.add_argument("--qualities", type=int, nargs="+", default=[50, 75], help="F1's JPEG qualities")
     ap.add_argument("--every", type=int, default=1, help="use every n-th calibration image")
+    ap.add_argument("--size", type=int, default=SIZE, choices=(64, 128, 256), help="centre crop side")
     args = ap.parse_args(argv)
     for folder in (args.calibration, *args.sets):
         if not folder.is_dir():
             print(f"{folder}: not a folder", file=sys.stderr)
             return 2
-    calibration = [candidates(c) for c in centre_crops(args.calibration, args.every)]
+    calibration = [candidates(c) for c in centre_crops(args.calibration, args.every, args.size)]
     if not calibration:
         print(f"{args.calibration}: no lossless image of at least {SIZE} px", file=sys.stderr)
         return 2
-    originals, f1 = {}, []
+    originals, f1, jpegs = {}, [], []
     for folder in args.sets:
-        crops = centre_crops(folder)
+        crops = centre_crops(folder, size=args.size)
         originals[folder.name] = [candidates(c) for c in crops]
         f1 += [candidates(StammDither()(read_coefficients(compress(c, q)), seed=i))
                for i, c in enumerate(crops) for q in args.qualities]
+        jpegs += [candidates(jpeg_roundtrip(c, q)) for c in crops for q in args.qualities]
     qs = "/".join(map(str, args.qualities))
-    lines = [f"{SIZE} px, {len(calibration)} calibration images: share of originals above their 95th percentile, "
+    lines = [f"{args.size} px, {len(calibration)} calibration images: share of originals above their 95th percentile, "
              f"and F1's outputs (QF {qs}) against all the sets' originals", "",
-             "| candidate | " + " | ".join(originals) + " | F1: AUC | F1: above |",
-             "|---|" + "---|" * (len(originals) + 2)]
+             "| candidate | " + " | ".join(originals) + " | F1: AUC | F1: above | JPEG: AUC | JPEG: above |",
+             "|---|" + "---|" * (len(originals) + 4)]
     for name in calibration[0]:
         threshold = np.quantile([s[name] for s in calibration], 0.95)
         cells = [f"{sum(s[name] > threshold for s in scores)}/{len(scores)}" for scores in originals.values()]
         neg = [s[name] for scores in originals.values() for s in scores]
-        pos = [s[name] for s in f1]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {roc_auc(neg, pos):.3f} | "
-                     f"{100 * np.mean(np.array(pos) > threshold):.0f}% |")
+        rows = []
+        for positives in (f1, jpegs):
+            pos = [s[name] for s in positives]
+            rows.append(f"{roc_auc(neg, pos):.3f} | {100 * np.mean(np.array(pos) > threshold):.0f}%")
+        lines.append(f"| {name} | " + " | ".join(cells) + " | " + " | ".join(rows) + " |")
     print("\n".join(lines))
     return 0
 

@@ -5,8 +5,8 @@
 DIR holds gray or colour lossless images (e.g. the output of ``scripts/unseen_sources.py``, which
 fetches photographs from registry packages that neither the bundled samples nor the corpus use).
 The script calls the installed ``jpegaf detect --json --detectors all`` (every detector it runs by
-default: the classical ones but the published K_F and the shipped CNNs that fit the image, and K_F
-itself, reported beside them and marked as not in the default) on the originals, then on their JPEGs at
+default: the classical ones but the published K_F and K_V and the shipped CNNs that fit the image,
+and K_F and K_V themselves, reported beside them and marked as not in the default) on the originals, then on their JPEGs at
 each quality (made with ``jpegaf compress``, the pinned libjpeg), and prints:
 
 * per detector, how many originals it calls "JPEG" at its own shipped threshold, with a 95%
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     names = list(next(iter(originals.values())))
-    # classical detectors `jpegaf detect` leaves out by default (the published K_F); every CNN is in
+    # classical detectors `jpegaf detect` leaves out by default (the published K_F and K_V); every CNN is in
     classical = classical_detectors()
     not_default = {d.name for d in classical} - {d.name for d in select_detectors(classical, "default")}
     n = len(files)

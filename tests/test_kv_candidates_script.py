@@ -49,4 +49,9 @@ def test_main_prints_every_candidate(script, tmp_path, capsys):
     assert out.startswith("256 px, 3 calibration images")
     for name in ("K_V", "relative", "over local slope", "local ratio"):
         assert f"| {name} | " in out
+    assert "| JPEG: AUC | JPEG: above |" in out
+    # Smaller centre crops of the same images (those at least 256 px).
+    assert script.main(["--calibration", str(tmp_path / "cal"), "--sets", str(tmp_path / "set"),
+                        "--qualities", "75", "--size", "64"]) == 0
+    assert capsys.readouterr().out.startswith("64 px, 3 calibration images")
     assert script.main(["--calibration", str(tmp_path / "nope"), "--sets", str(tmp_path / "set")]) == 2

@@ -400,8 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("detect", help="run the forensic detectors on image files")
     p.add_argument("files", nargs="+", help="images (JPEG, PNG, PGM, TIFF, BMP)")
     p.add_argument("--detectors", default="default",
-                   help="'default' (the classical ones but the published K_F, which K_F^n replaces, and "
-                        "the shipped CNNs that fit the image), 'all' (K_F too) or a comma-separated list "
+                   help="'default' (the classical ones but the published K_F and K_V, which K_F^n and K_V^s "
+                        "replace, and the shipped CNNs that fit the image), 'all' (K_F and K_V too) or a "
+                        "comma-separated list "
                         "of names (e.g. K_F,lattice,CNN-128-q50)")
     p.add_argument("--cnn", action="append", default=[], metavar="WEIGHTS",
                    help="a trained CNN detector (detector.safetensors from `jpegaf train detector`); repeatable")

@@ -18,7 +18,7 @@ from .tv import max_delta_tv
 
 def detectors_for_files(names: str, extra_cnn: Sequence[str | Path] = ()) -> tuple[tuple, frozenset]:
     """What `jpegaf detect` runs: the classical detectors and the shipped CNNs named by ``names``
-    ("all": every one, in the tables' order; "default": those but the published K_F, see
+    ("all": every one, in the tables' order; "default": those but the published K_F and K_V, see
     :func:`~jpegaf.detectors.select_detectors`), then the CNNs of ``extra_cnn`` (weight files).
     Also returns the names of the shipped CNNs, which :func:`detect_file` runs only on images
     they fit."""
