@@ -221,19 +221,15 @@ def test_detector_separates_originals_from_jpeg(name, quality, original_scores, 
     assert auc >= MIN_AUC[name], f"{name} at QF {quality}: AUC {auc:.3f}"
 
 
+# K_V^s measured 0.997 / 0.936 at QF 75 / 50 (K_V 0.994 / 0.932): a JPEG's own quality is a jump too.
 @pytest.mark.parametrize("quality", QUALITIES)
-def test_kv_separates_originals_from_jpeg(quality, jpegs, tv_originals):
-    jpeg_kv = [max_delta_tv(x).score for x in jpegs[quality]]
-    auc = roc_auc([r.score for r in tv_originals], jpeg_kv)
-    assert auc >= 0.85, f"K_V at QF {quality}: AUC {auc:.3f}"
-
-
-@pytest.mark.parametrize("quality", QUALITIES)
-def test_kv_detrended_separates_originals_from_jpeg(quality, jpegs, detrended_originals):
-    # Measured 0.997 / 0.936 at QF 75 / 50 (K_V 0.994 / 0.932): the JPEG's step is a jump too.
-    jpeg_kvs = [max_delta_tv_detrended(x).score for x in jpegs[quality]]
-    auc = roc_auc([r.score for r in detrended_originals], jpeg_kvs)
-    assert auc >= 0.85, f"K_V^s at QF {quality}: AUC {auc:.3f}"
+@pytest.mark.parametrize("measure, originals_fixture",
+                         [(max_delta_tv, "tv_originals"), (max_delta_tv_detrended, "detrended_originals")],
+                         ids=["K_V", "K_V^s"])
+def test_kv_separates_originals_from_jpeg(measure, originals_fixture, quality, request, jpegs):
+    originals = request.getfixturevalue(originals_fixture)
+    auc = roc_auc([r.score for r in originals], [measure(x).score for x in jpegs[quality]])
+    assert auc >= 0.85, f"{measure.__name__} at QF {quality}: AUC {auc:.3f}"
 
 
 def test_qtable_decision_on_originals(original_scores):
@@ -362,19 +358,16 @@ def test_f1_fools_quantization_detectors(original_scores, jpeg_scores, f1_scores
         assert f1_rate <= max_rate, f"{name} on F1 outputs: {f1_rate:.2f}"
 
 
-def test_kv_catches_f1_and_estimates_its_quality(tv_originals, f1_outputs, f1_qualities):
-    f1 = [max_delta_tv(x) for x in f1_outputs]
-    auc = roc_auc([r.score for r in tv_originals], [r.score for r in f1])
-    assert auc >= 0.85, f"K_V originals vs F1: AUC {auc:.3f}"
-    error = np.array([r.quality for r in f1]) - np.array(f1_qualities)
-    assert np.mean(np.abs(error) <= 5) >= 0.75, f"Q_hat - Q: {error.tolist()}"
-
-
-def test_kv_detrended_catches_f1_and_estimates_its_quality(detrended_originals, f1_outputs, f1_qualities):
-    # Measured on these 26 crops: AUC 0.876 (K_V 0.917), Q_hat exact on 19 and within 5 on 21.
-    f1 = [max_delta_tv_detrended(x) for x in f1_outputs]
-    auc = roc_auc([r.score for r in detrended_originals], [r.score for r in f1])
-    assert auc >= 0.83, f"K_V^s originals vs F1: AUC {auc:.3f}"
+# K_V^s measured on these 26 crops: AUC 0.876 (K_V 0.917), Q_hat exact on 19 and within 5 on 21.
+@pytest.mark.parametrize("measure, originals_fixture, min_auc",
+                         [(max_delta_tv, "tv_originals", 0.85), (max_delta_tv_detrended, "detrended_originals", 0.83)],
+                         ids=["K_V", "K_V^s"])
+def test_kv_catches_f1_and_estimates_its_quality(measure, originals_fixture, min_auc, request, f1_outputs,
+                                                 f1_qualities):
+    originals = request.getfixturevalue(originals_fixture)
+    f1 = [measure(x) for x in f1_outputs]
+    auc = roc_auc([r.score for r in originals], [r.score for r in f1])
+    assert auc >= min_auc, f"{measure.__name__} originals vs F1: AUC {auc:.3f}"
     error = np.array([r.quality for r in f1]) - np.array(f1_qualities)
     assert np.mean(np.abs(error) <= 5) >= 0.75, f"Q_hat - Q: {error.tolist()}"
 
