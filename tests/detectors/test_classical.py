@@ -407,6 +407,8 @@ def test_tv_curve_is_cached_by_content_and_returns_a_copy():
     y = x.copy()
     y[0, 0] ^= 1  # one pixel differs: another curve, not the cached one
     assert tv.tv_curve(y, (70, 71, 72)).tolist() == [total_variation(jpeg_roundtrip(y, q)) for q in (70, 71, 72)]
+    with pytest.raises(ValueError, match="uint8 gray"):
+        tv.tv_curve(x.astype(np.float32), (70, 71, 72))  # never cast silently
 
 
 def test_total_variation_and_kv_shapes():

@@ -70,7 +70,10 @@ SLOPE_SIDE = 3
 
 def tv_curve(img: np.ndarray, qualities: tuple[int, ...] = DEFAULT_QUALITIES) -> np.ndarray:
     """TV(q) of the image recompressed at each quality. img: (H, W) uint8 -> (len(qualities),)."""
-    img = np.ascontiguousarray(img, dtype=np.uint8)
+    img = np.asarray(img)
+    if img.ndim != 2 or img.dtype != np.uint8:
+        raise ValueError(f"expected a uint8 gray image, got {img.dtype} {img.shape}")
+    img = np.ascontiguousarray(img)
     return _tv_curve(img.tobytes(), img.shape, tuple(qualities)).copy()
 
 
