@@ -4,7 +4,7 @@ trace would cost: a design probe (issue 14) after unseen sets 5 and 6
 the originals).
 
     python scripts/kv_textures.py --corpus-scores runs/corpus-scores-kvs.csv --size 128 \\
-        [--quality 75] [--quantile 0.9] [--spreads 0.1 0.2 0.3] [--min-order 6] [--swap] IMAGE ...
+        [--quality 75] [--quantile 0.9] [--spreads 0.1,0.2,0.3] [--min-order 6] [--swap] IMAGE ...
 
 For each image (its central ``--size`` crop, luma), the JPEG at ``--quality`` is restored by the
 erase policy's generator of that quality over its self-ensemble, unrounded, and put through
@@ -16,7 +16,7 @@ this probe tries: where K_V^s is above a never-compressed level (the ``--quantil
 of the corpus's calibration and train sub-crops of that side, from ``--corpus-scores``, the table
 ``scripts/corpus_scores.py`` writes), the AC coefficients of the nonzero bins of every subband
 with u + v >= ``--min-order`` are moved, in order, onto their own distribution blurred by c x the
-file's step (:func:`~jpegaf.antiforensics.lattice.smooth_values`), for c in ``--spreads`` in
+file's step (:func:`~jpegaf.antiforensics.lattice.smooth_values`), for each c of ``--spreads`` in
 turn until K_V^s is at or below that level. Printed per image: the JPEG's PSNR, the original's
 K_V^s, the smoothed output's PSNR gain and K_V^s, and the guard's c, gain and K_V^s; then the
 means and the counts above the level and above K_V^s's shipped threshold.
@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, choices=(128, 256), required=True)
     ap.add_argument("--quality", type=int, choices=(25, 50, 75), default=75)
     ap.add_argument("--quantile", type=float, default=0.9)
-    ap.add_argument("--spreads", type=float, nargs="+", default=[0.1, 0.2, 0.3])
+    ap.add_argument("--spreads", type=lambda t: [float(v) for v in t.split(",")], default=[0.1, 0.2, 0.3],
+                    help="comma-separated c values, tried in turn (default 0.1,0.2,0.3)")
     ap.add_argument("--min-order", type=int, default=6)
     ap.add_argument("--swap", action="store_true", help="the diagnostic of where the trace lives")
     args = ap.parse_args(argv)
