@@ -87,6 +87,7 @@ def gain(x: np.ndarray, y: np.ndarray, jpeg_psnr: float) -> float:
 
 
 def kv(img: np.ndarray) -> float:
+    """K_V^s of a plane, rounded to grey levels first (as the detector reads a saved image)."""
     return max_delta_tv_detrended(np.clip(np.round(img), 0, 255).astype(np.uint8)).score
 
 
