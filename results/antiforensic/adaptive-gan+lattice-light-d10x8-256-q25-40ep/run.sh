@@ -2,7 +2,7 @@
 # Issue 14: the adaptive CNN against the QF 25 erase default, 5x the training budget of
 # results/antiforensic/adaptive-gan+lattice-light-d10x8-256-q25 (40 epochs instead of 8), on the same
 # outputs: runs/adaptive-light/cache, made by that run, is linked in (without it the outputs are made
-# again, about 40 min more). Run from the repository root.
+# again, about 50 min more). Run from the repository root.
 set -e
 mkdir -p runs/adaptive-light-long
 [ -e runs/adaptive-light-long/cache ] || ln -s ../adaptive-light/cache runs/adaptive-light-long/cache
