@@ -29,21 +29,18 @@ from jpegaf.data.corpus import read_corpus_parts
 from jpegaf.detectors.cnn import CnnDetector
 from jpegaf.imageio import read_image, to_luma
 from jpegaf.jpeg import compress, decompress, read_coefficients
+from jpegaf.jpeg.dct import to_uint8
 from jpegaf.metrics import roc_auc
 
 METHODS = ("f3", "gan", "gan+targeted", "gan+lattice-light")
-
-
-def pixels(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.round(x), 0, 255).astype(np.uint8)
 
 
 def variants(x: np.ndarray, quality: int, methods: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The original crop ``x`` (uint8 luma) and every variant the probe scores."""
     data = compress(x, quality)
     coefs = read_coefficients(data)
-    out = {"original": x, "original + noise 1": pixels(x + rng.normal(0.0, 1.0, x.shape)),
-           "original blurred 0.5": pixels(gaussian_filter(x.astype(np.float64), 0.5)), "jpeg": decompress(data)}
+    out = {"original": x, "original + noise 1": to_uint8(x + rng.normal(0.0, 1.0, x.shape)),
+           "original blurred 0.5": to_uint8(gaussian_filter(x.astype(np.float64), 0.5)), "jpeg": decompress(data)}
     for name, method in methods.items():
         y = method(coefs, 0)
         out[name] = to_luma(y) if y.ndim == 3 else y
