@@ -183,7 +183,16 @@ def gan_config(args: argparse.Namespace):
     from .train import GanTrainConfig, cpu_preset, paper_preset
 
     preset = paper_preset if args.preset_name == "paper" else cpu_preset
-    return _checked(lambda: preset(args.quality, **_overrides(args, GanTrainConfig)))
+    noise_channels = getattr(args, "noise_channels", 0)
+
+    def make():
+        config = preset(args.quality, **_overrides(args, GanTrainConfig))
+        if not noise_channels:
+            return config
+        # a stochastic generator and its content term come together (GanTrainConfig checks it)
+        return dataclasses.replace(config, content_loss="energy", generator=dataclasses.replace(
+            config.generator, noise_channels=noise_channels))
+    return _checked(make)
 
 
 def cmd_train_gan(args: argparse.Namespace) -> int:
@@ -420,6 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="run folder: checkpoint, logs, exported generator")
     t.add_argument("--init-generator", metavar="WEIGHTS", default=SUPPRESS,
                    help="start the generator from these exported weights (e.g. another quality's)")
+    t.add_argument("--batch-size", type=_positive_int, default=SUPPRESS,
+                   help="override the preset's generator batch (paper: 16)")
+    t.add_argument("--crops-per-image", type=_positive_int, default=SUPPRESS,
+                   help="override the preset's training crops per image and epoch")
     t.add_argument("--phase1-epochs", type=_count, default=SUPPRESS, help="override the preset's generator-only epochs")
     t.add_argument("--phase2-epochs", type=_count, default=SUPPRESS, help="override the preset's adversarial epochs")
     t.add_argument("--lr-decay-epoch", type=_count, default=SUPPRESS, help="override the phase-2 epoch where rates drop")
@@ -452,6 +465,9 @@ def build_parser() -> argparse.ArgumentParser:
                        ("calibration", "calibration (K_L)")):
         t.add_argument(f"--{name}-weight", type=float, default=SUPPRESS,
                        help=f"not in the paper: weight of the {what} trace surrogate (default 0: off)")
+    t.add_argument("--noise-channels", type=_positive_int, default=SUPPRESS, metavar="K",
+                   help="a stochastic generator: K planes of noise as extra input, trained with the "
+                        "energy score of two samples in L1's place (not in the paper)")
     t.add_argument("--d-warmup-steps", type=_count, default=SUPPRESS,
                    help="not in the paper: phase-2 steps at its start in which only D learns")
     t.add_argument("--init-discriminator", metavar="WEIGHTS", default=SUPPRESS,

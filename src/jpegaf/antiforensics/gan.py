@@ -23,6 +23,7 @@ luma (BT.601 Y) goes through the generator; Cb and Cr are taken unchanged from t
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from dataclasses import dataclass
@@ -32,10 +33,12 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import torch
 
+from ..determinism import derived_seed
 from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients, to_uint8
 from ..data.pairs import from_unit_range, unit_range, unit_range_grey
 from ..data.conditioning import qtable_plane
+from ..models import noise_channels_of, noise_planes
 from . import ENSEMBLES
 from .common import check_tables, clip_to_bins, decode_plane, ycbcr_to_rgb
 
@@ -64,7 +67,8 @@ def tile_count(h: int, w: int, tile: int) -> int:
 def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
                    overlap: int | None = None, device: str | torch.device = "cpu",
                    bf16: bool = False, table: np.ndarray | None = None, rounded: bool = True,
-                   progress: Callable[[], None] | None = None) -> np.ndarray:
+                   progress: Callable[[], None] | None = None, seed: int = 0,
+                   noise_scale: float = 1.0) -> np.ndarray:
     """Run ``generator`` on a uint8 gray image in overlapping tiles; returns uint8 (H, W), or with
     ``rounded=False`` the same grey levels before rounding, float64 in [0, 255].
 
@@ -76,7 +80,13 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     floor((y + 1) * 127.5 + 0.5), clipped to [0, 255]. ``bf16`` runs under bfloat16 autocast
     (faster on recent hardware, no longer equal to the fp32 result bit for bit). ``table``: the
     file's (8, 8) luma quantization table, for a generator conditioned on it (None otherwise).
-    ``progress``: called after each tile (:func:`tile_count` calls).
+    ``progress``: called after each tile (:func:`tile_count` calls). A stochastic generator (its
+    config's ``noise_channels``) gets noise planes drawn once for the whole image from ``seed``
+    (:func:`jpegaf.models.noise_planes`) and multiplied by ``noise_scale``, so tiles agree where
+    they overlap and the same seed gives the same output; a deterministic one ignores both.
+    ``noise_scale`` < 1 trades the sample's noise floor for PSNR: the energy score trains a
+    sampler, whose error is about twice the average's, and the output's spread grows about in
+    proportion to the scale (``results/antiforensic/stochastic-q25.md``).
     """
     img = np.asarray(img)
     if img.ndim != 2 or img.dtype != np.uint8:
@@ -95,6 +105,9 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     x = torch.from_numpy(unit_range(img))[None]
     if table is not None:
         x = torch.cat([x, torch.from_numpy(qtable_plane(table, h, w))[None]])
+    n_noise = noise_channels_of(generator)
+    if n_noise:
+        x = torch.cat([x, noise_scale * noise_planes(1, n_noise, h, w, seed)[0]])
     out = np.empty((h, w), np.float32)
     with torch.no_grad(), torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
         for y0 in _starts(h, tile):
@@ -166,7 +179,8 @@ def generator_passes(h: int, w: int, tile: int, ensemble: int) -> int:
 
 def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int, *, tile: int = 512,
                       device: str | torch.device = "cpu", table: np.ndarray | None = None,
-                      progress: Callable[[], None] | None = None) -> np.ndarray:
+                      progress: Callable[[], None] | None = None, seed: int = 0,
+                      noise_scale: float = 1.0) -> np.ndarray:
     """The generator's unrounded output (float64 in [0, 255], (H, W)) averaged over a self-ensemble
     (not in the paper): the uint8 gray JPEG ``img`` is transformed by each of the first
     ``ensemble`` :data:`DIHEDRAL_TRANSFORMS` that keep its block grid (:func:`grid_preserving`),
@@ -179,15 +193,18 @@ def ensemble_generate(generator: torch.nn.Module, img: np.ndarray, ensemble: int
     anti-forensic stages keep part (``results/antiforensic/self-ensemble.md``). ``table`` (a
     conditioned generator's luma table) is transposed with the image. ``ensemble=1`` is
     ``tiled_generate(..., rounded=False)`` itself. ``progress``: called after each tile of each
-    member (:func:`generator_passes` calls).
+    member (:func:`generator_passes` calls). A stochastic generator's members draw their noise
+    from ``seed``, ``seed + 1``, ...: their mean tends to the average of its samples, so an
+    ensemble takes back the noise floor it was trained to draw.
     """
     h, w = np.shape(img)
     members = ensemble_members(h, w, ensemble)
     total = np.zeros((h, w), np.float64)
-    for t in members:
+    for i, t in enumerate(members):
         t_table = None if table is None else (np.asarray(table).T if t[0] else table)
         out = tiled_generate(generator, apply_symmetry(np.asarray(img), t), tile=tile, device=device,
-                             table=t_table, rounded=False, progress=progress)
+                             table=t_table, rounded=False, progress=progress, seed=seed + i,
+                             noise_scale=noise_scale)
         total += undo_symmetry(out, t)
     return total / len(members)
 
@@ -210,6 +227,13 @@ class TrainedGenerator:
     path: Path
 
     @property
+    def noise_scale(self) -> float:
+        """A stochastic generator's noise multiplier at inference (:func:`tiled_generate`): the
+        card's ``noise_scale``, chosen after training and recorded there, else 1 (the sampler as
+        trained)."""
+        return float(self.card.get("noise_scale", 1.0))
+
+    @property
     def conditioned(self) -> bool:
         """Whether the generator takes the quantization table's plane (one model, several QFs)."""
         return self.card.get("conditioning") == "qtable_plane"
@@ -220,16 +244,18 @@ class TrainedGenerator:
         return tuple(int(q) for q in (self.card.get("qualities") or [self.card["quality"]]))
 
     def apply(self, img: np.ndarray, table: np.ndarray, tile: int = 1024, device: str = "cpu",
-              rounded: bool = True, ensemble: int = 1, progress: Callable[[], None] | None = None) -> np.ndarray:
+              rounded: bool = True, ensemble: int = 1, progress: Callable[[], None] | None = None,
+              seed: int = 0) -> np.ndarray:
         """The generator on a decoded uint8 gray JPEG whose luma table is ``table`` (uint8, or
         float64 unrounded with ``rounded=False``), averaged over ``ensemble`` symmetries
-        (:func:`ensemble_generate`; 1: the network once); ``progress`` called after each tile."""
+        (:func:`ensemble_generate`; 1: the network once); ``progress`` called after each tile;
+        ``seed``: a stochastic generator's noise (ignored by a deterministic one)."""
         table = table if self.conditioned else None
         if ensemble == 1:
             return tiled_generate(self.module, img, tile=tile, device=device, table=table, rounded=rounded,
-                                  progress=progress)
+                                  progress=progress, seed=seed, noise_scale=self.noise_scale)
         out = ensemble_generate(self.module, img, ensemble, tile=tile, device=device, table=table,
-                                progress=progress)
+                                progress=progress, seed=seed, noise_scale=self.noise_scale)
         return out if not rounded else np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
 
 
@@ -339,10 +365,12 @@ class GanEraser:
             self._loaded[path] = load_trained_generator(path, self.device, self.fast)
         return self._loaded[path]
 
-    def restore_luma(self, coefs: JpegCoefficients, rounded: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def restore_luma(self, coefs: JpegCoefficients, rounded: bool = True,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """The generator's output for the luma of the JPEG ``coefs`` (uint8 (H, W); float64 before
         rounding with ``rounded=False``) and the decoded JPEG it was computed from (gray or RGB);
-        sets :attr:`last_note`."""
+        sets :attr:`last_note`. ``seed``: a stochastic generator's noise, drawn from it and the
+        file's luma coefficients (:func:`file_noise_seed`)."""
         check_tables(coefs)
         quality = estimate_quality(coefs.qt[0]).quality
         chosen = self.select(quality)
@@ -355,23 +383,32 @@ class GanEraser:
                               f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
         luma = to_luma(decoded)
+        seed = file_noise_seed(seed, coefs)
         tick = None if self.progress is None else _counter(self.progress, generator_passes(
             *luma.shape, self.tile, self.ensemble))
         if not self.project:
             return g.apply(luma, np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
-                           rounded=rounded, ensemble=self.ensemble, progress=tick), decoded
+                           rounded=rounded, ensemble=self.ensemble, progress=tick, seed=seed), decoded
         raw = g.apply(luma, np.asarray(coefs.qt[0]), tile=self.tile, device=self.device,
-                      rounded=False, ensemble=self.ensemble, progress=tick)
+                      rounded=False, ensemble=self.ensemble, progress=tick, seed=seed)
         luma = project_luma(raw, coefs)
         return (to_uint8(luma) if rounded else luma), decoded
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
-        del seed  # deterministic method
-        out, decoded = self.restore_luma(coefs)
+        out, decoded = self.restore_luma(coefs, seed=seed)  # seed: a stochastic generator's noise
         if decoded.ndim == 2:
             return out
         _, cb, cr = rgb_to_ycbcr(decoded)
         return ycbcr_to_rgb(out.astype(np.float64), cb, cr)
+
+
+def file_noise_seed(seed: int, coefs: JpegCoefficients) -> int:
+    """The noise seed of a stochastic generator for one file: ``seed`` mixed with a digest of the
+    file's quantized luma. The same seed and file give the same output; two files never share a
+    noise field, which would leave one pattern common to every same-size output of a batch run
+    (``jpegaf erase --seed 0`` on a folder) for an analyst to average out and match."""
+    digest = hashlib.sha256(np.ascontiguousarray(coefs.coef[0]).tobytes()).digest()
+    return derived_seed(seed, int.from_bytes(digest[:8], "little"))
 
 
 def _counter(report: Callable[[int, int], None], total: int) -> Callable[[], None]:

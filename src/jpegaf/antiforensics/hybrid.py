@@ -74,11 +74,13 @@ from .references import reference_sides
 LIGHT_STAGES = FanConfig(smoothing=False, step_offset2=10, decal_step=1.0)
 
 
-def restored_luma_plane(eraser: GanEraser, coefs: JpegCoefficients, rounded: bool = True) -> np.ndarray:
+def restored_luma_plane(eraser: GanEraser, coefs: JpegCoefficients, rounded: bool = True,
+                        seed: int = 0) -> np.ndarray:
     """The generator's luma on the file's whole-block (MCU) luma plane: outside the image the plane
     keeps the decoded JPEG, which is cut away at the end as for F3. float64 (8 bh, 8 bw); the
-    generator's grey levels before rounding with ``rounded=False``."""
-    luma, _ = eraser.restore_luma(coefs, rounded=rounded)
+    generator's grey levels before rounding with ``rounded=False``; ``seed``: a stochastic
+    generator's noise."""
+    luma, _ = eraser.restore_luma(coefs, rounded=rounded, seed=seed)
     start = decode_plane(coefs.coef[0].astype(np.int64), coefs.qt[0])
     start[:luma.shape[0], :luma.shape[1]] = luma
     return start
@@ -107,7 +109,7 @@ class GanThenFan:
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
         # apply_per_component runs the components in order: the luma first, with its start.
-        starts = iter([restored_luma_plane(self.eraser, coefs)] + [None] * (coefs.n_components - 1))
+        starts = iter([restored_luma_plane(self.eraser, coefs, seed=seed)] + [None] * (coefs.n_components - 1))
 
         def plane(coef, table, rng):
             config = self.config
@@ -230,7 +232,7 @@ class GanTargeted:
         return self.eraser.last_note
 
     def __call__(self, coefs: JpegCoefficients, seed: int = 0) -> np.ndarray:
-        luma = restored_luma_plane(self.eraser, coefs, rounded=not self.lattice)
+        luma = restored_luma_plane(self.eraser, coefs, rounded=not self.lattice, seed=seed)
         starts = iter([luma] + [None] * (coefs.n_components - 1))
         critics = iter([self.critics_for(coefs)] + [()] * (coefs.n_components - 1))
 

@@ -190,11 +190,12 @@ def method_seed(seed: int, index: int) -> int:
     return derived_seed(seed, index, bits=32)
 
 
-def run_gan(generator, img: np.ndarray, quality: int, ensemble: int = 1) -> np.ndarray:
+def run_gan(generator, img: np.ndarray, quality: int, ensemble: int = 1, seed: int = 0) -> np.ndarray:
     """Apply a :class:`~jpegaf.antiforensics.gan.TrainedGenerator` to a uint8 (H, W) JPEG made at
     IJG ``quality`` (whose table a conditioned generator is given), averaged over ``ensemble``
-    symmetries (:func:`~jpegaf.antiforensics.gan.ensemble_generate`)."""
-    return generator.apply(img, jpeg.quality_to_table(quality), ensemble=ensemble)
+    symmetries (:func:`~jpegaf.antiforensics.gan.ensemble_generate`); ``seed``: a stochastic
+    generator's noise."""
+    return generator.apply(img, jpeg.quality_to_table(quality), ensemble=ensemble, seed=seed)
 
 
 def run_generator_method(name: str, generator, data: bytes, seed: int, ensemble: int = 1) -> np.ndarray:
@@ -316,7 +317,7 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                     if method == "jpeg":
                         output = decoded
                     elif method == "gan":
-                        output = run_gan(_generator(job.generators[quality]), decoded, quality, job.ensemble)
+                        output = run_gan(_generator(job.generators[quality]), decoded, quality, job.ensemble, mseed)
                     elif method in GENERATOR_METHODS:
                         output = run_generator_method(method, _generator(job.generators[quality]), data, mseed,
                                                       job.ensemble)

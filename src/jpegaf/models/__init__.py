@@ -6,14 +6,15 @@ One model per file, each with a frozen dataclass config that a checkpoint can st
 
 from .detector_cnn import ConstrainedConv2d, DetectorCNN, DetectorCNNConfig
 from .discriminator import DetectorDiscriminator, Discriminator, DiscriminatorConfig
-from .generator import Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel
+from .generator import (Generator, GeneratorConfig, ResidualBlock, count_parameters, flops_per_pixel, noise_channels_of,
+                        noise_planes)
 from .srm import KV_KERNEL, SRMResidual, srm_residual
 from .vgg import (CAFFE_MEAN_BGR, IMAGENET_MEAN, IMAGENET_STD, VGG16_CAFFE_WEIGHTS_FILENAME,
                   VGG16_SAFETENSORS_FILENAME, VGG16_WEIGHTS_FILENAME, VGG_PREPROCESSING, VGGConfig,
                   VGGFeatures, convert_vgg_to_safetensors, find_vgg_weights)
 
 __all__ = [
-    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel",
+    "Generator", "GeneratorConfig", "ResidualBlock", "count_parameters", "flops_per_pixel", "noise_channels_of", "noise_planes",
     "Discriminator", "DiscriminatorConfig", "DetectorDiscriminator", "ConstrainedConv2d", "DetectorCNN", "DetectorCNNConfig",
     "KV_KERNEL", "SRMResidual", "srm_residual",
     "VGGFeatures", "VGGConfig", "find_vgg_weights", "convert_vgg_to_safetensors",

@@ -64,13 +64,24 @@ class GeneratorConfig:
     # :func:`jpegaf.data.conditioning.qtable_plane` (one generator for several qualities). The
     # output keeps ``in_channels`` channels; the global skip adds the image channels only.
     condition_channels: int = 0
+    # NOT in the paper (issue 14). Planes of standard normal noise after the image and conditioning
+    # planes: the generator becomes a sampler, G(x', z), whose output can carry a noise floor that
+    # a deterministic restorer averages away. Trained with the energy score
+    # (jpegaf.losses.energy_score_blocks); callers append the planes (noise_planes).
+    noise_channels: int = 0
+
+    @property
+    def input_channels(self) -> int:
+        """Channels of the generator's input: image, then conditioning, then noise planes."""
+        return self.in_channels + self.condition_channels + self.noise_channels
 
     def __post_init__(self) -> None:
         for name in ("in_channels", "channels"):
             if not (isinstance(getattr(self, name), int) and getattr(self, name) >= 1):
                 raise ValueError(f"{name} must be a positive int, got {getattr(self, name)!r}")
-        if not (isinstance(self.condition_channels, int) and self.condition_channels >= 0):
-            raise ValueError(f"condition_channels must be a non-negative int, got {self.condition_channels!r}")
+        for name in ("condition_channels", "noise_channels"):
+            if not (isinstance(getattr(self, name), int) and getattr(self, name) >= 0):
+                raise ValueError(f"{name} must be a non-negative int, got {getattr(self, name)!r}")
         if not (isinstance(self.n_blocks, int) and self.n_blocks >= 0):
             raise ValueError(f"n_blocks must be a non-negative int, got {self.n_blocks!r}")
         if not self.leaky_slope >= 0:
@@ -110,8 +121,9 @@ class Generator(nn.Module):
     """G: a JPEG-compressed image in [-1, 1] -> an anti-forensically modified image in [-1, 1].
 
     Shape:
-        - Input: (N, in_channels + condition_channels, H, W), float; the image channels in
-          [-1, 1], then the conditioning planes (if any); any H, W >= 1.
+        - Input: (N, in_channels + condition_channels + noise_channels, H, W), float; the image
+          channels in [-1, 1], then the conditioning planes (if any), then the noise planes (if
+          any, :func:`noise_planes`); any H, W >= 1.
         - Output: (N, in_channels, H, W), values in [-1, 1].
 
     Example:
@@ -124,7 +136,7 @@ class Generator(nn.Module):
         super().__init__()
         self.config = config = config if config is not None else GeneratorConfig()
         c = config.channels
-        self.head = nn.Sequential(_conv3x3(config.in_channels + config.condition_channels, c), nn.LeakyReLU(config.leaky_slope))
+        self.head = nn.Sequential(_conv3x3(config.input_channels, c), nn.LeakyReLU(config.leaky_slope))
         self.body = nn.Sequential(*[ResidualBlock(c, config.leaky_slope) for _ in range(config.n_blocks)])
         self.trunk_conv = _conv3x3(c, c)
         self.trunk_bn = nn.BatchNorm2d(c) if config.tail_bn else nn.Identity()
@@ -145,7 +157,7 @@ class Generator(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"expected a torch.Tensor, got {type(x).__name__}")
-        n_in = self.config.in_channels + self.config.condition_channels
+        n_in = self.config.input_channels
         if x.ndim != 4 or x.shape[1] != n_in:
             raise ValueError(f"expected shape (N, {n_in}, H, W), got {tuple(x.shape)}")
         if not x.is_floating_point():
@@ -158,6 +170,24 @@ class Generator(nn.Module):
         if self.config.global_skip:
             return torch.clamp(x[:, :self.config.in_channels] + r, -1.0, 1.0)
         return torch.tanh(r)
+
+
+def noise_planes(n: int, channels: int, h: int, w: int, seed: int | None = None,
+                 device: str | torch.device = "cpu") -> torch.Tensor:
+    """(n, channels, h, w) float32 standard normal planes: a stochastic generator's z.
+
+    ``seed``: drawn from a generator of its own, so the same seed gives the same planes (and the
+    same output) whatever else has used torch's global generator; None: torch's global generator
+    (training, where the loop seeds it).
+    """
+    g = None if seed is None else torch.Generator().manual_seed(seed)
+    return torch.randn(n, channels, h, w, generator=g).to(device)
+
+
+def noise_channels_of(module: nn.Module) -> int:
+    """How many noise planes ``module`` takes after its image and conditioning planes: its config's
+    ``noise_channels`` (a :class:`Generator` or its fast CPU form), 0 for any other module."""
+    return getattr(getattr(module, "config", None), "noise_channels", 0)
 
 
 def count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
@@ -173,7 +203,7 @@ def flops_per_pixel(config: GeneratorConfig | None = None) -> int:
     """
     config = config if config is not None else GeneratorConfig()
     c = config.channels
-    macs = 9 * (config.in_channels + config.condition_channels) * c  # head
+    macs = 9 * config.input_channels * c  # head
     macs += config.n_blocks * 2 * 9 * c * c           # residual blocks
     macs += 9 * c * c                                 # trunk conv (long skip)
     cin = c

@@ -192,7 +192,7 @@ class FusedCpuGenerator(nn.Module):
         cfg = self.config
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"expected a torch.Tensor, got {type(x).__name__}")
-        n_in = cfg.in_channels + cfg.condition_channels
+        n_in = cfg.input_channels
         if x.ndim != 4 or x.shape[1] != n_in:
             raise ValueError(f"expected shape (N, {n_in}, H, W), got {tuple(x.shape)}")
         if not x.is_floating_point():
@@ -223,7 +223,7 @@ def _agrees(fast: nn.Module, reference: Generator, tol: float) -> bool:
     broken or changed private op would be off by far more than ``tol``)."""
     g = torch.Generator().manual_seed(0)
     cfg = reference.config
-    x = torch.rand(1, cfg.in_channels + cfg.condition_channels, 13, 11, generator=g) * 2 - 1
+    x = torch.rand(1, cfg.input_channels, 13, 11, generator=g) * 2 - 1
     with torch.no_grad():
         out, ref = fast(x), reference(x)
     return out.shape == ref.shape and bool(torch.isfinite(out).all()) and float((out - ref).abs().max()) <= tol
@@ -238,7 +238,7 @@ def fast_cpu_generator(generator: Generator, bf16: bool | None = None) -> nn.Mod
     without oneDNN) or fail the construction-time check against the folded generator, it returns
     the BN-folded channels-last :class:`~jpegaf.models.Generator` instead (exact, slower). The
     module takes and returns float32 NCHW in [-1, 1] like ``generator``, any size, with
-    ``condition_channels`` too; ``tiled_generate`` accepts it.
+    ``condition_channels`` and ``noise_channels`` too; ``tiled_generate`` accepts it.
 
     Why this path: it does BN, activation and residual sums inside the convolution and pre-packs
     the weights, where bf16 autocast and eager bf16 weights make separate passes over memory;

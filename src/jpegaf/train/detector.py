@@ -297,7 +297,8 @@ class Negatives:
     def make(self, original: np.ndarray, decoded: np.ndarray, seed: int) -> np.ndarray:
         """The processed version (uint8, same shape) of the JPEG of ``original``."""
         if self.kind == "gan":  # as `jpegaf erase` runs it (a crop is one tile)
-            return self.generator.apply(decoded, jpeg.quality_to_table(self.quality), ensemble=self.ensemble)
+            return self.generator.apply(decoded, jpeg.quality_to_table(self.quality), ensemble=self.ensemble,
+                                           seed=seed)
         coefs = jpeg.read_coefficients(jpeg.compress(original, self.quality))
         return np.asarray(self.method(coefs, seed), dtype=np.uint8)
 

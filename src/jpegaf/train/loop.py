@@ -33,13 +33,15 @@ from ..errors import InputError, JpegafError
 from ..metrics import psnr, ssim
 from ..jpeg import quality_to_table
 from ..data.conditioning import qtable_plane, table_from_plane
-from ..models import Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights
+from ..determinism import derived_seed
+from ..models import (Discriminator, Generator, VGGConfig, VGGFeatures, find_vgg_weights, noise_channels_of,
+                      noise_planes)
 from ..weights import export_model, file_sha256, versions
 from .checkpoint import (CHECKPOINT, Position, discriminator_from_detector, hardware, init_generator_from, restore,
                          state_to_resume)
 from .config import GanTrainConfig
 from .runner import EpochLoop, run_epochs, write_run_files
-from .steps import GanNets, LossWeights, gan_step, generator_only_step
+from .steps import GanNets, LossWeights, Noise, gan_step, generator_only_step
 
 
 
@@ -106,19 +108,24 @@ def prepare_data(config: GanTrainConfig, data_dir: Path) -> tuple[list[Path], li
     return list(parts.train), list(parts.held_out)
 
 
-def generator_input(jpeg_img: np.ndarray, table: np.ndarray | None) -> torch.Tensor:
+def generator_input(jpeg_img: np.ndarray, table: np.ndarray | None, noise_channels: int = 0,
+                    seed: int = 0) -> torch.Tensor:
     """(1, C, H, W) generator input of a decoded uint8 JPEG: the image in [-1, 1], followed by
-    the quantization table's plane when the generator is conditioned (``table`` not None)."""
+    the quantization table's plane when the generator is conditioned (``table`` not None), then a
+    stochastic generator's ``noise_channels`` noise planes drawn from ``seed``."""
     x = unit_range(jpeg_img)
-    if table is None:
-        return torch.from_numpy(x)[None, None]
-    plane = qtable_plane(table, *jpeg_img.shape)
-    return torch.from_numpy(np.stack([x, plane]))[None]
+    planes = [x] if table is None else [x, qtable_plane(table, *jpeg_img.shape)]
+    inp = torch.from_numpy(np.stack(planes))[None]
+    if noise_channels:
+        inp = torch.cat([inp, noise_planes(1, noise_channels, *jpeg_img.shape, seed)], dim=1)
+    return inp
 
 
 def validate(generator: nn.Module, pairs: CentreCropPairs, device: torch.device, limit: int | None,
              conditioned: bool = False) -> dict[str, float]:
-    """Mean PSNR/SSIM of the JPEG and of the generator's output against the originals."""
+    """Mean PSNR/SSIM of the JPEG and of the generator's output against the originals (a
+    stochastic generator's: one sample per image, image i's noise drawn from seed i)."""
+    noise_channels = noise_channels_of(generator)
     generator.eval()
     rows = []
     n = len(pairs) if limit is None else min(limit, len(pairs))
@@ -126,7 +133,7 @@ def validate(generator: nn.Module, pairs: CentreCropPairs, device: torch.device,
     with torch.no_grad():
         for i in range(n):
             original, jpeg_img = pairs.pair_uint8(i)
-            x = generator_input(jpeg_img, table).to(device)
+            x = generator_input(jpeg_img, table, noise_channels, seed=i).to(device)
             out = generator(x).clamp(-1, 1)[0, 0].cpu().numpy()
             generated = from_unit_range(out)
             rows.append((psnr(original, jpeg_img), psnr(original, generated),
@@ -303,8 +310,8 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     fixed_table = None if config.conditioned else torch.tensor(quality_to_table(config.qualities[0]),
                                                                 dtype=torch.float32, device=rk.device)
 
-    trace_fields = [k for k, v in (("lattice", config.lattice_weight), ("blocking", config.blocking_weight),
-                                   ("calibration", config.calibration_weight)) if v > 0]
+    trace_fields = [k for k, v in (("energy", config.content_loss == "energy"), ("lattice", config.lattice_weight),
+                                   ("blocking", config.blocking_weight), ("calibration", config.calibration_weight)) if v > 0]
     step_log = CsvLog(out / "log.csv", STEP_FIELDS + trace_fields) if rk.is_main else None
     per_quality_fields = [f"{k}_q{q}" for q in (config.qualities if config.conditioned else ())
                           for k in ("val_psnr_gain", "val_ssim_jpeg", "val_ssim_out")]
@@ -327,6 +334,9 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
 
     def step(batch) -> dict[str, float]:
         original, jpeg_batch = (t.to(rk.device) for t in batch)
+        # A stochastic generator's noise, by (seed, step, rank): what an uninterrupted run draws.
+        noise = (Noise(config.generator.noise_channels, derived_seed(config.seed, loop.position.global_step, rk.rank))
+                 if config.generator.noise_channels else None)
         table = fixed_table if fixed_table is not None else table_from_plane(jpeg_batch[:, 1])
         if phase_of[loop.position.epoch] == 1:
             rate = {}
@@ -335,9 +345,10 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
                 for g in opt_g.param_groups:
                     g["lr"] = rate["lr_g"]
             return {**generator_only_step(nets.generator_ddp, nets.opt_g, jpeg_batch, original, config.bf16,
-                                          weights, table), **rate}
+                                          weights, table, noise), **rate}
         warming_up = loop.position.global_step - phase1_steps < config.d_warmup_steps
-        return gan_step(nets, jpeg_batch, original, weights, config.bf16, table, train_generator=not warming_up)
+        return gan_step(nets, jpeg_batch, original, weights, config.bf16, table, train_generator=not warming_up,
+                        noise=noise)
 
     def log_step(row: dict) -> None:
         step_log.write(row)

@@ -6,6 +6,10 @@ Code (paper): ``generator`` (G), ``discriminator`` (D), ``jpeg`` (x', the decode
     L_G = alpha * L1(x, G(x')) + beta * MSE(phi(x), phi(G(x'))) + gamma * log(1 - D(G(x')))   (3)-(6)
     L_D = E_x[-log D(x)] + E_x'[-log(1 - D(G(x')))]                                            (7)
 
+A stochastic generator G(x', z) (not in the paper, issue 14) is run twice on each JPEG with fresh
+noise, as one batch; its content term is the energy score of the two samples
+(:func:`jpegaf.losses.energy_score_blocks`) in L1's place, and everything else sees the first.
+
 Phase 1 trains G alone with alpha = 1, beta = gamma = 0. Phase 2 alternates: one D step on 16
 generated images and their 16 originals, then one G step (the paper: "we train the generator for
 one iteration after each training iteration of the discriminator").
@@ -26,10 +30,10 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from ..losses import (discriminator_bce, generator_adversarial_non_saturating,
+from ..losses import (discriminator_bce, energy_score_blocks, generator_adversarial_non_saturating,
                       generator_adversarial_paper, l1, perceptual_mse)
 from ..losses.traces import blocking_trace, calibration_trace, lattice_trace
-from ..models import DetectorDiscriminator
+from ..models import DetectorDiscriminator, noise_planes
 
 
 @dataclass(frozen=True)
@@ -120,30 +124,65 @@ def set_requires_grad(module: nn.Module, flag: bool) -> None:
         p.requires_grad_(flag)
 
 
+@dataclass(frozen=True)
+class Noise:
+    """A stochastic generator's noise for one step: ``channels`` planes per sample, drawn from
+    ``seed`` (the loop derives it from the run's seed, the step and the rank, so a resumed run
+    draws what the uninterrupted one did)."""
+
+    channels: int
+    seed: int
+
+
+def generate(generator: nn.Module, jpeg: Tensor, original: Tensor,
+             noise: Noise | None) -> tuple[Tensor, Tensor]:
+    """G's output for the batch and the content term: L1 (eq. 4) for a deterministic generator;
+    for a stochastic one, two samples with fresh noise in one batch, the first returned and the
+    energy score of both as the content term. Call under the step's autocast."""
+    if noise is None:
+        generated = generator(jpeg)
+        return generated, l1(generated.float(), original)
+    n, _, h, w = jpeg.shape
+    z = noise_planes(2 * n, noise.channels, h, w, noise.seed, device=jpeg.device).to(jpeg.dtype)
+    both = generator(torch.cat([torch.cat([jpeg, jpeg]), z], dim=1))
+    first, second = both.float().chunk(2)
+    return both[:n], energy_score_blocks(first, second, original)
+
+
 def generator_only_step(generator: nn.Module, opt_g: torch.optim.Optimizer, jpeg: Tensor,
                         original: Tensor, bf16: bool = False, w: LossWeights | None = None,
-                        table: Tensor | None = None) -> dict[str, float]:
-    """Phase 1: L_G = L1 only (alpha = 1, beta = gamma = 0), plus the trace surrogates that ``w``
-    turns on (not in the paper)."""
+                        table: Tensor | None = None, noise: Noise | None = None) -> dict[str, float]:
+    """Phase 1: L_G = L1 only (alpha = 1, beta = gamma = 0), or a stochastic generator's energy
+    score (``noise``), plus the trace surrogates that ``w`` turns on (not in the paper)."""
     opt_g.zero_grad(set_to_none=True)
     with _autocast(bf16, jpeg.device):
-        generated = generator(jpeg)
-        content = l1(generated.float(), original)
+        generated, content = generate(generator, jpeg, original, noise)
     terms = trace_terms(generated.float(), original, table, w) if w is not None and w.traces else {}
     loss = content + _weighted(terms, w) if terms else content
     loss.backward()
     opt_g.step()
-    return {"loss_g": loss.item(), "l1": content.item(), **{k: v.item() for k, v in terms.items()}}
+    return {"loss_g": loss.item(), **_content_fields(generated, original, content, noise),
+            **{k: v.item() for k, v in terms.items()}}
+
+
+def _content_fields(generated: Tensor, original: Tensor, content: Tensor, noise: Noise | None) -> dict[str, float]:
+    """The logged content figures: L1 (of the first sample), and the energy score when it is the term."""
+    if noise is None:
+        return {"l1": content.item()}
+    with torch.no_grad():
+        return {"l1": l1(generated.float(), original).item(), "energy": content.item()}
 
 
 def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16: bool = False,
-             table: Tensor | None = None, train_generator: bool = True) -> dict[str, float]:
+             table: Tensor | None = None, train_generator: bool = True,
+             noise: Noise | None = None) -> dict[str, float]:
     """Phase 2: one discriminator step, then one generator step on the same generated batch.
 
     The D step calls ``nets.discriminator_ddp`` (its gradients are synchronised); the G step calls
     the discriminator itself, because D is frozen then and has no gradients to synchronise.
     ``table``: the file's luma steps for the lattice surrogate. ``train_generator`` False: the D
-    step only (D's warm-up; G's losses are still computed and reported).
+    step only (D's warm-up; G's losses are still computed and reported). ``noise``: a stochastic
+    generator's (module doc; D and the other terms see its first sample).
     """
     generator, discriminator, discriminator_unwrapped = nets.generator_ddp, nets.discriminator_ddp, nets.discriminator
     opt_g, opt_d, vgg = nets.opt_g, nets.opt_d, nets.vgg
@@ -153,7 +192,7 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
             frozen.enter_context(torch.no_grad())
             frozen.enter_context(running_stats_frozen(generator))
         with _autocast(bf16, jpeg.device):
-            generated = generator(jpeg)
+            generated, content = generate(generator, jpeg, original, noise)
 
     # --- D step, eq. (7): originals are "uncompressed" (1), generated images are fakes (0). ---
     set_requires_grad(discriminator_unwrapped, True)
@@ -173,7 +212,6 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
     opt_g.zero_grad(set_to_none=True)
     with _autocast(bf16, jpeg.device), running_stats_frozen(discriminator_unwrapped):
         logits_fake_g = discriminator_unwrapped(torch.cat([original, generated]), return_logits=True).float().chunk(2)[1]
-        content = l1(generated.float(), original)
         if vgg is not None and w.beta > 0:
             perceptual = perceptual_mse(vgg(generated).float(), vgg(original).float())
         else:
@@ -192,6 +230,6 @@ def gan_step(nets: GanNets, jpeg: Tensor, original: Tensor, w: LossWeights, bf16
     with torch.no_grad():
         d_real = torch.sigmoid(logits_real).mean().item()
         d_fake = torch.sigmoid(logits_fake).mean().item()
-    return {"loss_g": loss_g.item(), "l1": content.item(), "perceptual": perceptual.item(),
+    return {"loss_g": loss_g.item(), **_content_fields(generated, original, content, noise), "perceptual": perceptual.item(),
             "adversarial": adversarial.item(), "loss_d": loss_d.item(), "d_real": d_real,
             "d_fake": d_fake, **{k: v.item() for k, v in terms.items()}}
