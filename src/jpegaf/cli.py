@@ -186,11 +186,13 @@ def gan_config(args: argparse.Namespace):
     noise_channels = getattr(args, "noise_channels", 0)
 
     def make():
-        config = preset(args.quality, **_overrides(args, GanTrainConfig))
+        overrides = _overrides(args, GanTrainConfig)
         if not noise_channels:
-            return config
+            return preset(args.quality, **overrides)
         # a stochastic generator and its content term come together (GanTrainConfig checks it)
-        return dataclasses.replace(config, content_loss="energy", generator=dataclasses.replace(
+        content = overrides.pop("content_loss", "energy")
+        config = preset(args.quality, **overrides)
+        return dataclasses.replace(config, content_loss=content, generator=dataclasses.replace(
             config.generator, noise_channels=noise_channels))
     return _checked(make)
 
@@ -468,6 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--noise-channels", type=_positive_int, default=SUPPRESS, metavar="K",
                    help="a stochastic generator: K planes of noise as extra input, trained with the "
                         "energy score of two samples in L1's place (not in the paper)")
+    t.add_argument("--content-loss", choices=("energy", "energy_dct"), default=SUPPRESS,
+                   help="a stochastic generator's energy score: over 8x8 blocks (energy, the default "
+                        "with --noise-channels) or per block-DCT coefficient (energy_dct)")
     t.add_argument("--d-warmup-steps", type=_count, default=SUPPRESS,
                    help="not in the paper: phase-2 steps at its start in which only D learns")
     t.add_argument("--init-discriminator", metavar="WEIGHTS", default=SUPPRESS,

@@ -51,6 +51,14 @@ def export_model(weights_path: Path, model: torch.nn.Module, card: dict[str, Any
     atomic_write_bytes(card_path, (json.dumps(card, indent=2, sort_keys=True) + "\n").encode())
 
 
+def generator_digest(weights_path: str | os.PathLike) -> str:
+    """What a generator's outputs depend on, for cache keys: the weights' SHA-256, and where its
+    card sets a stochastic generator's ``noise_scale`` (which the weights do not hold), that too."""
+    digest = file_sha256(weights_path)
+    scale = read_model_card(weights_path).get("noise_scale")
+    return digest if scale is None else f"{digest}~noise{float(scale):g}"
+
+
 def read_model_card(weights_path: str | os.PathLike) -> dict[str, Any]:
     """The JSON model card beside a safetensors file."""
     weights_path = Path(weights_path)

@@ -194,3 +194,41 @@ def test_the_cards_noise_scale_scales_the_spread(gray_images, tmp_path):
         a, b = (trained.apply(img, jpeg.quality_to_table(50), rounded=False, seed=s) for s in (0, 1))
         spread[scale] = float(np.std(a - b))
     assert spread[0.0] == 0.0 and 0.3 * spread[None] < spread[0.5] < 0.7 * spread[None]
+
+
+def test_a_cards_noise_scale_is_part_of_the_generators_cache_identity(tmp_path):
+    from jpegaf.weights import file_sha256, generator_digest
+
+    g = _trained_like()
+    card = {"generator": dataclasses.asdict(g.config), "quality": 50}
+    export_model(tmp_path / "a.safetensors", g, card)
+    export_model(tmp_path / "b.safetensors", g, {**card, "noise_scale": 0.5})
+    assert generator_digest(tmp_path / "a.safetensors") == file_sha256(tmp_path / "a.safetensors")  # keys kept
+    assert generator_digest(tmp_path / "b.safetensors") != generator_digest(tmp_path / "a.safetensors")
+    assert generator_digest(tmp_path / "b.safetensors").startswith(file_sha256(tmp_path / "a.safetensors"))
+
+
+def test_the_per_coefficient_score_sets_each_subbands_spread():
+    """Originals whose residual lives in one subband: samples that spread there score better than
+    none, and samples with the same spread in another subband worse than none; one repeated
+    sample scores the block DCT's mean absolute error."""
+    from jpegaf.jpeg.dct import DCT_MATRIX, block_dct
+    from jpegaf.losses import energy_score_coefficients
+
+    basis = torch.tensor(np.outer(DCT_MATRIX[1], DCT_MATRIX[2]), dtype=torch.float32)      # subband (1, 2)
+    other = torch.tensor(np.outer(DCT_MATRIX[6], DCT_MATRIX[7]), dtype=torch.float32)      # subband (6, 7)
+    g = torch.Generator().manual_seed(2)
+    n = 512
+
+    def field(pattern):  # one random amplitude per 8x8 block, times the subband's basis image
+        amp = torch.randn(n, 1, 2, 1, 2, 1, generator=g)
+        return (amp * pattern[:, None, :]).reshape(n, 1, 16, 16) / 10
+
+    x = field(basis)
+    right = energy_score_coefficients(field(basis), field(basis), x)
+    wrong = energy_score_coefficients(field(other), field(other), x)
+    none = energy_score_coefficients(torch.zeros_like(x), torch.zeros_like(x), x)
+    assert float(right) < float(none) < float(wrong)
+    same = torch.rand(2, 1, 16, 16, generator=g)
+    expected = np.mean([np.abs(block_dct(same[i, 0].double().numpy() * 255 + 128)).mean() / 255 for i in range(2)])
+    assert float(energy_score_coefficients(same, same, torch.zeros_like(same))) == pytest.approx(expected, rel=1e-4)

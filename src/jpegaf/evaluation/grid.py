@@ -140,6 +140,13 @@ def file_sha256(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
+def generator_digest(path: str) -> str:
+    from ..weights import generator_digest as digest_of_generator
+
+    return digest_of_generator(path)
+
+
+@functools.lru_cache(maxsize=None)
 def _generator(path: str):
     from ..antiforensics.gan import load_trained_generator
 
@@ -163,7 +170,7 @@ def auto_parameters(policy: str, quality: int) -> dict[str, Any]:
     name, generators = eraser.policy[chosen]
     return {"policy": file_sha256(policy), "entry": chosen, "entry_method": name,
             "entry_params": method_parameters(name), "entry_ensemble": eraser.ensembles.get(chosen, 1),
-            "entry_generators": [file_sha256(os.fspath(g)) for g in generators]}
+            "entry_generators": [generator_digest(os.fspath(g)) for g in generators]}
 
 
 def run_auto(policy: str, data: bytes, seed: int) -> np.ndarray:
@@ -293,7 +300,7 @@ def _image_rows(job: _Job, budget: int | None = None) -> tuple[list[dict], int]:
                 rows.append({**base, "status": missing, "psnr": None,
                              "ssim": None, **{f"score:{c}": None for c in columns}})
                 continue
-            extra = {"generator": file_sha256(job.generators[quality])} if method in GENERATOR_METHODS else {}
+            extra = {"generator": generator_digest(job.generators[quality])} if method in GENERATOR_METHODS else {}
             if method == AUTO:
                 extra = auto_parameters(job.policy, quality)
             if method in GENERATOR_METHODS and job.ensemble != 1:  # absent for 1: earlier caches stay valid

@@ -26,7 +26,7 @@ from ..jpeg import check_quality
 from ..models import VGG_PREPROCESSING, DiscriminatorConfig, GeneratorConfig
 
 GENERATOR_LOSSES = ("paper", "non_saturating")
-CONTENT_LOSSES = ("l1", "energy")
+CONTENT_LOSSES = ("l1", "energy", "energy_dct")
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,12 @@ class GanTrainConfig:
     # Phase-2 steps, at its start, in which only D learns (G frozen): G's first adversarial
     # gradient then comes from a D that already tells its outputs from the originals.
     d_warmup_steps: int = 0
-    # The content term of L_G, weighted by alpha: "l1", the paper's eq. 4; "energy", the energy
-    # score of two samples of a stochastic generator (generator.noise_channels > 0, and only then)
-    # over the JPEG's 8x8 blocks (jpegaf.losses.energy_score_blocks), which a generator minimises
-    # by drawing its output from the originals' distribution instead of averaging it (issue 14:
-    # the smooth average is what an adaptive detector reads).
+    # The content term of L_G, weighted by alpha: "l1", the paper's eq. 4; for a stochastic
+    # generator (generator.noise_channels > 0, and only then) the energy score of two samples,
+    # which it minimises by drawing its output from the originals' distribution instead of
+    # averaging it (issue 14: the smooth average is what an adaptive detector reads): "energy"
+    # over the JPEG's 8x8 blocks as vectors (jpegaf.losses.energy_score_blocks), "energy_dct" per
+    # block-DCT coefficient (energy_score_coefficients), which also sets each subband's spread.
     content_loss: str = "l1"
     # --- beyond the paper ---
     # Start the generator from these exported weights (safetensors + model card) instead of
@@ -127,7 +128,7 @@ class GanTrainConfig:
             raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}")
         if self.content_loss not in CONTENT_LOSSES:
             raise ValueError(f"content_loss must be one of {CONTENT_LOSSES}")
-        if (self.content_loss == "energy") != (self.generator.noise_channels > 0):
+        if (self.content_loss != "l1") != (self.generator.noise_channels > 0):
             raise ValueError("a stochastic generator (noise channels) is trained with the energy score, "
                              "and only it: L1 would teach it to ignore its noise")
         if self.crop_size % 8 or self.val_size % 8:

@@ -279,12 +279,14 @@ class Negatives:
         self.identity = kind
         if kind in GENERATOR_METHODS:
             from ..antiforensics.gan import GanEraser, load_trained_generator
-            from ..weights import file_sha256
+            from ..weights import generator_digest
             self.generator = load_trained_generator(generator_weights)
             if quality not in self.generator.qualities:
                 raise InputError(generator_weights, f"generator was trained at quality "
                                                     f"{'/'.join(map(str, self.generator.qualities))}, not {quality}")
-            digest = file_sha256(generator_weights)[:16] + ("" if ensemble == 1 else f"@{ensemble}")
+            # the weights' digest, cut as the cache has always keyed it, and a card's noise scale
+            digest = generator_digest(generator_weights)
+            digest = digest[:16] + digest[64:] + ("" if ensemble == 1 else f"@{ensemble}")
             self.identity = f"gan:{digest}"
             if kind != "gan":  # the generator inside a method that reads the JPEG's coefficients
                 self.method = generator_method(kind, GanEraser.of(self.generator, ensemble))

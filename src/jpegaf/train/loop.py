@@ -310,7 +310,7 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     fixed_table = None if config.conditioned else torch.tensor(quality_to_table(config.qualities[0]),
                                                                 dtype=torch.float32, device=rk.device)
 
-    trace_fields = [k for k, v in (("energy", config.content_loss == "energy"), ("lattice", config.lattice_weight),
+    trace_fields = [k for k, v in (("energy", config.content_loss != "l1"), ("lattice", config.lattice_weight),
                                    ("blocking", config.blocking_weight), ("calibration", config.calibration_weight)) if v > 0]
     step_log = CsvLog(out / "log.csv", STEP_FIELDS + trace_fields) if rk.is_main else None
     per_quality_fields = [f"{k}_q{q}" for q in (config.qualities if config.conditioned else ())
@@ -335,7 +335,8 @@ def train_gan(config: GanTrainConfig, data_dir: str | os.PathLike, out_dir: str 
     def step(batch) -> dict[str, float]:
         original, jpeg_batch = (t.to(rk.device) for t in batch)
         # A stochastic generator's noise, by (seed, step, rank): what an uninterrupted run draws.
-        noise = (Noise(config.generator.noise_channels, derived_seed(config.seed, loop.position.global_step, rk.rank))
+        noise = (Noise(config.generator.noise_channels, derived_seed(config.seed, loop.position.global_step, rk.rank),
+                       per_coefficient=config.content_loss == "energy_dct")
                  if config.generator.noise_channels else None)
         table = fixed_table if fixed_table is not None else table_from_plane(jpeg_batch[:, 1])
         if phase_of[loop.position.epoch] == 1:

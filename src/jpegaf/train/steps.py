@@ -7,8 +7,9 @@ Code (paper): ``generator`` (G), ``discriminator`` (D), ``jpeg`` (x', the decode
     L_D = E_x[-log D(x)] + E_x'[-log(1 - D(G(x')))]                                            (7)
 
 A stochastic generator G(x', z) (not in the paper, issue 14) is run twice on each JPEG with fresh
-noise, as one batch; its content term is the energy score of the two samples
-(:func:`jpegaf.losses.energy_score_blocks`) in L1's place, and everything else sees the first.
+noise, as one batch; its content term is the energy score of the two samples, over blocks
+(:func:`jpegaf.losses.energy_score_blocks`) or per block-DCT coefficient
+(:func:`jpegaf.losses.energy_score_coefficients`), in L1's place, and everything else sees the first.
 
 Phase 1 trains G alone with alpha = 1, beta = gamma = 0. Phase 2 alternates: one D step on 16
 generated images and their 16 originals, then one G step (the paper: "we train the generator for
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from ..losses import (discriminator_bce, energy_score_blocks, generator_adversarial_non_saturating,
+from ..losses import (discriminator_bce, energy_score_blocks, energy_score_coefficients,
+                      generator_adversarial_non_saturating,
                       generator_adversarial_paper, l1, perceptual_mse)
 from ..losses.traces import blocking_trace, calibration_trace, lattice_trace
 from ..models import DetectorDiscriminator, noise_planes
@@ -128,10 +130,12 @@ def set_requires_grad(module: nn.Module, flag: bool) -> None:
 class Noise:
     """A stochastic generator's noise for one step: ``channels`` planes per sample, drawn from
     ``seed`` (the loop derives it from the run's seed, the step and the rank, so a resumed run
-    draws what the uninterrupted one did)."""
+    draws what the uninterrupted one did). ``per_coefficient``: the energy score per block-DCT
+    coefficient instead of over blocks (the config's ``content_loss``)."""
 
     channels: int
     seed: int
+    per_coefficient: bool = False
 
 
 def generate(generator: nn.Module, jpeg: Tensor, original: Tensor,
@@ -146,7 +150,8 @@ def generate(generator: nn.Module, jpeg: Tensor, original: Tensor,
     z = noise_planes(2 * n, noise.channels, h, w, noise.seed, device=jpeg.device).to(jpeg.dtype)
     both = generator(torch.cat([torch.cat([jpeg, jpeg]), z], dim=1))
     first, second = both.float().chunk(2)
-    return both[:n], energy_score_blocks(first, second, original)
+    score = energy_score_coefficients if noise.per_coefficient else energy_score_blocks
+    return both[:n], score(first, second, original)
 
 
 def generator_only_step(generator: nn.Module, opt_g: torch.optim.Optimizer, jpeg: Tensor,
