@@ -40,6 +40,11 @@ def test_the_spread_grows_with_the_scale_and_the_export_records_it(script, tmp_p
     assert [r["scale"] for r in rows] == [None, 0.0, 0.5, 1.0]
     assert rows[1]["spread"] == 0.0 and 0 < rows[2]["spread"] < rows[3]["spread"]
     assert rows[1]["from_source"] > 0  # another network than the source
+    assert all(r["kvs"] > 0 and 45 <= r["kvs_quality"] <= 100 for r in rows)
+    ratio = script.spectrum(str(tmp_path / "s.safetensors"), str(tmp_path / "d.safetensors"), 50, 64, files)
+    assert ratio.shape == (8, 8) and (ratio > 0).all()
+    flat = np.full((16, 16), 3.0)
+    assert np.allclose(script.subband_variance(flat)[0, 0], 9.0 * 64) and np.allclose(script.subband_variance(flat)[1:], 0)
 
     monkeypatch.setattr(sys, "argv", ["noise_scale_front.py", "--generator", str(tmp_path / "s.safetensors"),
                                       "--export", "0.5", str(tmp_path / "v")])
