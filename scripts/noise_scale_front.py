@@ -4,14 +4,18 @@ its samples, at each scale, beside the deterministic generator it was started fr
     python scripts/noise_scale_front.py --generator runs/stoch-q25/generator.safetensors \
         --source src/jpegaf/pretrained/antiforensic-d10-q25.safetensors --quality 25 \
         [--scales 0 0.25 0.5 0.75 1] [--size 256] [--n 16] [--corpus data/corpus]
-    python scripts/noise_scale_front.py --generator G.safetensors --export 0.5 runs/stoch-q25-s05
+    python scripts/noise_scale_front.py --generator G.safetensors --export 0.5 runs/stoch-q25-s05 \
+        [--blend 0.35 --anchor src/jpegaf/pretrained/antiforensic-d10-q25.safetensors]
 
 With ``--spectrum``, also the spread's variance per block-DCT subband at scale 1 (half the
 variance of two samples' difference) over that of the residual the source leaves (original minus
 the source's output): 1 everywhere for a sampler whose noise has the originals' spectrum.
 
 The second form writes a copy of the weights whose model card records ``noise_scale`` (what
-``jpegaf erase`` and the evaluation then use, :attr:`TrainedGenerator.noise_scale`) and exits.
+``jpegaf erase`` and the evaluation then use, :attr:`TrainedGenerator.noise_scale`) and, with
+``--blend W --anchor A``, a blend: ``(1 - W)`` times the deterministic generator A's estimate
+plus ``W`` times the sample (:attr:`TrainedGenerator.blend`; A is recorded relative to the new
+card's folder, with its SHA-256), and exits.
 
 On every tenth crop of the corpus's calibration part (the first ``--n``), top-left ``--size``
 square, JPEG at ``--quality``; the generators run once (no ensemble, no projection, no later
@@ -19,13 +23,13 @@ stage), outputs rounded. Printed per scale: the mean PSNR gain of one sample (se
 standard deviation of the difference of two samples (seeds 1 and 2; a sample's own spread is
 about 1/sqrt(2) of it), and of a sample's difference from the source's output; K_V^s of the
 sample (mean, x 1000) and the median quality of its largest rise (the originals' on the row of
-the source). Selection
-figures: the calibration part chooses a scale, it does not report one.
+the source). Selection figures: the calibration part chooses a scale, it does not report one.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +45,7 @@ from jpegaf.data.folder import load_luma  # noqa: E402
 from jpegaf.detectors.tv import max_delta_tv_detrended  # noqa: E402
 from jpegaf.jpeg.dct import block_dct  # noqa: E402
 from jpegaf.metrics import psnr  # noqa: E402
-from jpegaf.weights import export_model, load_generator  # noqa: E402
+from jpegaf.weights import export_model, file_sha256, load_generator  # noqa: E402
 
 
 def rounded(grey: np.ndarray) -> np.ndarray:
@@ -113,14 +117,22 @@ def main() -> int:
     ap.add_argument("--spectrum", action="store_true", help="also the spread's spectrum against the residual's")
     ap.add_argument("--export", nargs=2, metavar=("SCALE", "DIR"),
                     help="write DIR/generator.safetensors, a copy whose card records noise_scale SCALE")
+    ap.add_argument("--blend", type=float, help="with --export: the sample's weight in a blend with --anchor")
+    ap.add_argument("--anchor", type=Path, help="with --blend: the deterministic generator blended with")
     args = ap.parse_args()
     if args.export:
         scale, out = float(args.export[0]), Path(args.export[1])
         module, card = load_generator(args.generator)
+        card = {**card, "noise_scale": scale, "noise_scale_of": str(args.generator)}
         out.mkdir(parents=True, exist_ok=True)
-        export_model(out / "generator.safetensors", module, {**card, "noise_scale": scale,
-                                                             "noise_scale_of": str(args.generator)})
-        print(f"{out / 'generator.safetensors'}: noise scale {scale:g}")
+        if args.blend is not None:
+            if args.anchor is None or not 0 < args.blend <= 1:
+                ap.error("--blend needs a weight in (0, 1] and --anchor")
+            card["blend"] = {"weight": args.blend, "anchor": os.path.relpath(args.anchor.resolve(), out.resolve()),
+                             "anchor_sha256": file_sha256(args.anchor)}
+        export_model(out / "generator.safetensors", module, card)
+        print(f"{out / 'generator.safetensors'}: noise scale {scale:g}"
+              + ("" if args.blend is None else f", blended {args.blend:g} with {args.anchor}"))
         return 0
     if not args.source:
         ap.error("--source is needed for the front")

@@ -52,3 +52,11 @@ def test_the_spread_grows_with_the_scale_and_the_export_records_it(script, tmp_p
     card = json.loads((tmp_path / "v" / "generator.json").read_text())
     assert card["noise_scale"] == 0.5 and card["noise_scale_of"].endswith("s.safetensors")
     assert load_trained_generator(tmp_path / "v" / "generator.safetensors").noise_scale == 0.5
+
+    monkeypatch.setattr(sys, "argv", ["noise_scale_front.py", "--generator", str(tmp_path / "s.safetensors"),
+                                      "--export", "1", str(tmp_path / "b"), "--blend", "0.35",
+                                      "--anchor", str(tmp_path / "d.safetensors")])
+    assert script.main() == 0
+    blended = load_trained_generator(tmp_path / "b" / "generator.safetensors")
+    assert blended.blend == 0.35 and blended.card["blend"]["anchor"] == "../d.safetensors"
+    assert blended.anchor is not None and blended.anchor.path.name == "d.safetensors"

@@ -53,10 +53,15 @@ def export_model(weights_path: Path, model: torch.nn.Module, card: dict[str, Any
 
 def generator_digest(weights_path: str | os.PathLike) -> str:
     """What a generator's outputs depend on, for cache keys: the weights' SHA-256, and where its
-    card sets a stochastic generator's ``noise_scale`` (which the weights do not hold), that too."""
+    card sets a stochastic generator's ``noise_scale`` or ``blend`` (which the weights do not
+    hold), those too."""
     digest = file_sha256(weights_path)
-    scale = read_model_card(weights_path).get("noise_scale")
-    return digest if scale is None else f"{digest}~noise{float(scale):g}"
+    card = read_model_card(weights_path)
+    if "noise_scale" in card:
+        digest += f"~noise{float(card['noise_scale']):g}"
+    if "blend" in card:
+        digest += f"~blend{float(card['blend']['weight']):g}:{card['blend']['anchor_sha256'][:16]}"
+    return digest
 
 
 def read_model_card(weights_path: str | os.PathLike) -> dict[str, Any]:

@@ -232,3 +232,42 @@ def test_the_per_coefficient_score_sets_each_subbands_spread():
     same = torch.rand(2, 1, 16, 16, generator=g)
     expected = np.mean([np.abs(block_dct(same[i, 0].double().numpy() * 255 + 128)).mean() / 255 for i in range(2)])
     assert float(energy_score_coefficients(same, same, torch.zeros_like(same))) == pytest.approx(expected, rel=1e-4)
+
+
+def test_a_blended_card_mixes_its_anchors_estimate_with_one_sample(gray_images, tmp_path):
+    from jpegaf.errors import InputError
+    from jpegaf.weights import file_sha256, generator_digest
+
+    torch.manual_seed(4)
+    anchor = Generator(GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,), global_skip=True))
+    torch.nn.init.normal_(anchor.out_conv.weight, std=0.05)
+    (tmp_path / "a").mkdir()
+    export_model(tmp_path / "a" / "anchor.safetensors", anchor.eval(),
+                 {"generator": dataclasses.asdict(anchor.config), "quality": 50})
+    g = _trained_like()
+    card = {"generator": dataclasses.asdict(g.config), "quality": 50}
+    export_model(tmp_path / "plain.safetensors", g, card)
+    blend = {"weight": 0.3, "anchor": "a/anchor.safetensors", "anchor_sha256": file_sha256(tmp_path / "a" / "anchor.safetensors")}
+    export_model(tmp_path / "blended.safetensors", g, {**card, "blend": blend})
+
+    img = np.asarray(jpeg.jpeg_roundtrip(gray_images[2][:64, :64], 50))
+    table = jpeg.quality_to_table(50)
+    plain = load_trained_generator(tmp_path / "plain.safetensors", fast=False)
+    blended = load_trained_generator(tmp_path / "blended.safetensors", fast=False)
+    assert plain.anchor is None and plain.blend == 1.0 and blended.blend == 0.3
+    for ensemble in (1, 4):
+        mean = blended.anchor.apply(img, table, rounded=False, ensemble=ensemble)
+        sample = plain.apply(img, table, rounded=False, seed=7)  # one sample, whatever the ensemble
+        out = blended.apply(img, table, rounded=False, ensemble=ensemble, seed=7)
+        np.testing.assert_allclose(out, 0.7 * mean + 0.3 * sample, atol=1e-6)
+    assert blended.apply(img, table).dtype == np.uint8
+    assert generator_digest(tmp_path / "blended.safetensors") != generator_digest(tmp_path / "plain.safetensors")
+
+    torch.nn.init.normal_(anchor.out_conv.weight, std=0.05)  # another anchor under the recorded name
+    export_model(tmp_path / "a" / "anchor.safetensors", anchor, {"generator": dataclasses.asdict(anchor.config),
+                                                                 "quality": 50})
+    with pytest.raises(InputError, match="SHA-256 differs"):
+        load_trained_generator(tmp_path / "blended.safetensors")
+    (tmp_path / "a" / "anchor.safetensors").unlink()
+    with pytest.raises(InputError, match="anchor .* is missing"):
+        load_trained_generator(tmp_path / "blended.safetensors")

@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from ..determinism import derived_seed
+from ..errors import InputError
 from ..imageio import to_luma
 from ..jpeg import JpegCoefficients, decompress, estimate_quality, from_coefficients, to_uint8
 from ..data.pairs import from_unit_range, unit_range, unit_range_grey
@@ -225,6 +226,17 @@ class TrainedGenerator:
     module: torch.nn.Module
     card: dict[str, Any]
     path: Path
+    #: A stochastic generator's anchor (its card's ``blend``): the deterministic generator whose
+    #: estimate its sample is blended with, loaded by :func:`load_trained_generator`.
+    anchor: "TrainedGenerator | None" = None
+
+    @property
+    def blend(self) -> float:
+        """The sample's weight w in ``(1 - w) anchor + w sample`` (the card's ``blend``; 1: the
+        sample alone). A sampler's error is the average's plus its own spread; the blend keeps a
+        fraction w of the spread, at w^2 of its cost in squared error (``results/antiforensic/
+        stochastic-q25.md``), where scaling the noise input does not shrink it in proportion."""
+        return float(self.card["blend"]["weight"]) if "blend" in self.card else 1.0
 
     @property
     def noise_scale(self) -> float:
@@ -249,7 +261,20 @@ class TrainedGenerator:
         """The generator on a decoded uint8 gray JPEG whose luma table is ``table`` (uint8, or
         float64 unrounded with ``rounded=False``), averaged over ``ensemble`` symmetries
         (:func:`ensemble_generate`; 1: the network once); ``progress`` called after each tile;
-        ``seed``: a stochastic generator's noise (ignored by a deterministic one)."""
+        ``seed``: a stochastic generator's noise (ignored by a deterministic one). A blended
+        stochastic generator (:attr:`anchor`): its anchor's estimate over the ensemble, blended
+        with one sample of its own, ``(1 - blend) anchor + blend sample``."""
+        if self.anchor is not None:  # the ensemble averages estimates; averaging samples takes their noise back
+            mean = self.anchor.apply(img, table, tile=tile, device=device, rounded=False, ensemble=ensemble,
+                                     progress=progress)
+            sample = self._own(img, table, tile, device, False, 1, None, seed)
+            out = (1.0 - self.blend) * mean + self.blend * sample
+            return out if not rounded else np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
+        return self._own(img, table, tile, device, rounded, ensemble, progress, seed)
+
+    def _own(self, img: np.ndarray, table: np.ndarray, tile: int, device: str, rounded: bool, ensemble: int,
+             progress: Callable[[], None] | None, seed: int) -> np.ndarray:
+        """This network's own output (no anchor), as :meth:`apply` describes it."""
         table = table if self.conditioned else None
         if ensemble == 1:
             return tiled_generate(self.module, img, tile=tile, device=device, table=table, rounded=rounded,
@@ -273,7 +298,27 @@ def load_trained_generator(path: str | os.PathLike, device: str = "cpu", fast: b
 
     module, card = load_generator(path)
     module = fast_cpu_generator(module) if (fast and torch.device(device).type == "cpu") else module.to(device)
-    return TrainedGenerator(module, card, Path(path))
+    anchor = None
+    if "blend" in card:
+        anchor_path = blend_anchor(path, card)
+        anchor = load_trained_generator(anchor_path, device, fast)
+        if anchor.anchor is not None or anchor.qualities != tuple(int(q) for q in (card.get("qualities") or [card["quality"]])):
+            raise InputError(anchor_path, f"not a deterministic generator of {path}'s qualities (its card's blend)")
+    return TrainedGenerator(module, card, Path(path), anchor)
+
+
+def blend_anchor(path: str | os.PathLike, card: dict[str, Any]) -> Path:
+    """The anchor weights a blended card names (``blend.anchor``, relative to the card's folder),
+    checked against the SHA-256 it records: a missing or changed file is an :class:`InputError`."""
+    from ..weights import file_sha256
+
+    blend = card["blend"]
+    anchor = (Path(path).parent / blend["anchor"]).resolve()
+    if not anchor.is_file():
+        raise InputError(path, f"its blend's anchor {anchor} is missing (put the generator there)")
+    if file_sha256(anchor) != blend["anchor_sha256"]:
+        raise InputError(anchor, f"not the anchor {path} was blended with (SHA-256 differs)")
+    return anchor
 
 
 #: What :class:`GanEraser` does to the network's output by default (part of the methods' cache keys).
