@@ -85,9 +85,11 @@ def tiled_generate(generator: torch.nn.Module, img: np.ndarray, tile: int = 512,
     config's ``noise_channels``) gets noise planes drawn once for the whole image from ``seed``
     (:func:`jpegaf.models.noise_planes`) and multiplied by ``noise_scale``, so tiles agree where
     they overlap and the same seed gives the same output; a deterministic one ignores both.
-    ``noise_scale`` < 1 trades the sample's noise floor for PSNR: the energy score trains a
-    sampler, whose error is about twice the average's, and the output's spread grows about in
-    proportion to the scale (``results/antiforensic/stochastic-q25.md``).
+    ``noise_scale`` < 1 is meant to trade the sample's noise floor for PSNR (the energy score
+    trains a sampler, whose error is about twice the average's); measured, the spread shrinks
+    about in proportion for the block score's sampler but not for the per-coefficient one, whose
+    dependable dial is a card's blend with a deterministic estimate (:attr:`TrainedGenerator.blend`;
+    ``results/antiforensic/stochastic-q25.md``).
     """
     img = np.asarray(img)
     if img.ndim != 2 or img.dtype != np.uint8:
