@@ -11,6 +11,7 @@ import pytest
 
 from jpegaf.cli import build_parser, gan_config
 from jpegaf.pretrained import PRETRAINED_DIR
+from jpegaf.train import GanTrainConfig
 
 REPO = Path(__file__).resolve().parent.parent
 LOGS = REPO / "results" / "antiforensic" / "gpu-d10" / "gpu2"
@@ -33,7 +34,9 @@ def _config(script, stage: str, q: int, tmp_path: Path, epochs: int = 10) -> dic
 
 
 def _without_where(config: dict) -> dict:
-    """The configuration as JSON stores it (tuples as lists), less where the run was."""
+    """The configuration as today's code reads it (a config saved before a field existed gets that
+    field's default), as JSON stores it (tuples as lists), less where the run was."""
+    config = GanTrainConfig.from_dict(json.loads(json.dumps(config))).to_dict()
     return {k: v for k, v in json.loads(json.dumps(config)).items() if k not in WHERE}
 
 
