@@ -3,7 +3,6 @@ training and inference, and a run with it that resumes exactly."""
 
 import csv
 import dataclasses
-import shutil
 
 import numpy as np
 import pytest
@@ -29,14 +28,6 @@ def tiny_config(**kw) -> GanTrainConfig:
         phase2_epochs=1, perceptual=False, checkpoint_every=1000, preset="test",
         generator=GeneratorConfig(channels=8, n_blocks=2, tail_channels=(8,), global_skip=True),
         discriminator=DiscriminatorConfig(input_size=64, base_channels=4, fc_channels=8)), **kw})
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory, sample_files):
-    folder = tmp_path_factory.mktemp("data")
-    for p in sample_files[:6]:
-        shutil.copy(p, folder / p.name)
-    return folder
 
 
 def test_energy_score_of_one_repeated_sample_is_the_blocks_rms_error():

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -27,14 +26,6 @@ def tiny_config(**kw) -> GanTrainConfig:
                 preset="test")
     base.update(kw)
     return GanTrainConfig(**base)
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory, sample_files):
-    folder = tmp_path_factory.mktemp("data")
-    for p in sample_files[:6]:
-        shutil.copy(p, folder / p.name)
-    return folder
 
 
 def test_a_generator_step_decreases_l1_on_a_fixed_batch(gray_images):

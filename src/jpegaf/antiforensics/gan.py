@@ -430,7 +430,8 @@ class GanEraser:
                               f"quality {quality} has no trained generator; using the QF {chosen} one")
         decoded = decompress(from_coefficients(coefs))
         luma = to_luma(decoded)
-        seed = file_noise_seed(seed, coefs)
+        if noise_channels_of(g.module):  # hashing the coefficients is for a sampler only
+            seed = file_noise_seed(seed, coefs)
         tick = None if self.progress is None else _counter(self.progress, generator_passes(
             *luma.shape, self.tile, self.ensemble))
         if not self.project:
