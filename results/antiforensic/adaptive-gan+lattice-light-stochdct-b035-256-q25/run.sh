@@ -2,7 +2,6 @@
 # Issue 14: the adaptive CNN (the 520-step protocol of ../adaptive-gan+lattice-light-d10x8-256-q25-40ep/)
 # against gan+lattice-light with the per-coefficient stochastic QF 25 generator blended 0.35 with
 # antiforensic-d10-q25 (one pass each). Run from the repository root; resumable: run it again.
-# Stopped after 195 steps on 2026-12-06 (README.md here); running it again continues to 520.
 set -e
 if [ ! -e runs/stochdct-q25/generator.safetensors ]; then  # 24 min on 2 cores
   .venv/bin/jpegaf train gan --preset cpu --quality 25 --data data/corpus --out runs/stochdct-q25 \
