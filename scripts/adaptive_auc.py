@@ -41,10 +41,11 @@ from jpegaf.detectors.cnn import CnnDetector  # noqa: E402
 from jpegaf.metrics import rate_interval, roc_auc  # noqa: E402
 from jpegaf.pretrained import PRETRAINED_DIR, shipped_generator  # noqa: E402
 from jpegaf.train.checkpoint import CHECKPOINT  # noqa: E402
-from jpegaf.train.detector import Negatives, export_widened, held_out_set, quick_preset, train_detector  # noqa: E402
+from jpegaf.train.detector import (DetectorTrainConfig, Negatives, export_widened, held_out_set, quick_preset,  # noqa: E402
+                                   train_detector)
 
 
-def main() -> int:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--method", choices=METHODS, required=True)
     ap.add_argument("--quality", type=int, required=True)
@@ -60,11 +61,12 @@ def main() -> int:
                     help="the generator methods' self-ensemble (jpegaf erase --ensemble)")
     ap.add_argument("--corpus", default=str(REPO / "data" / "corpus"))
     ap.add_argument("--runs", default=str(REPO / "runs" / "adaptive"))
-    args = ap.parse_args()
-    corpus = Path(args.corpus)
-    if not is_corpus(corpus):
-        print(f"{corpus}: not a built corpus (make corpus)", file=sys.stderr)
-        return 2
+    return ap.parse_args(argv)
+
+
+def configuration(args: argparse.Namespace) -> tuple[DetectorTrainConfig, Negatives, Path]:
+    """The analyst's training configuration, the method's outputs (cached in the runs folder's
+    ``cache``) and the run folder, from :func:`parse`'s arguments."""
     generator = None
     if args.method in GENERATOR_METHODS:
         generator = args.generator or str(shipped_generator(args.quality))
@@ -81,24 +83,37 @@ def main() -> int:
                           checkpoint_every=50, cache_dir=str(cache), preset="adaptive", negatives=args.method,
                           generator_weights=generator, init_weights=init, augment=not args.no_augment,
                           negatives_ensemble=args.ensemble)
-    if not (run / "detector.safetensors").exists():
-        train_detector(config, corpus, run, resume=(run / CHECKPOINT).exists())
+    return config, Negatives(args.method, args.quality, generator, str(cache), args.ensemble), run
 
-    det = CnnDetector.load(run / "detector.safetensors")
-    negatives = Negatives(args.method, args.quality, generator, str(cache), args.ensemble)
+
+def run(args: argparse.Namespace) -> int:
+    """Train (or resume) the analyst, then test it on the corpus's test part."""
+    corpus = Path(args.corpus)
+    if not is_corpus(corpus):
+        print(f"{corpus}: not a built corpus (make corpus)", file=sys.stderr)
+        return 2
+    config, negatives, run_dir = configuration(args)
+    if not (run_dir / "detector.safetensors").exists():
+        train_detector(config, corpus, run_dir, resume=(run_dir / CHECKPOINT).exists())
+
+    det = CnnDetector.load(run_dir / "detector.safetensors")
     test = held_out_set(dataclasses.replace(config), read_corpus_parts(corpus).test, negatives)
     neg, pos = det.score_batch(test.originals), det.score_batch(test.processed)
     cal = det.calibration
     fp, tp = sum(verdict(s, cal) for s in neg), sum(verdict(s, cal) for s in pos)
-    result = {"method": args.method, "quality": args.quality, "size": args.size, "generator": generator,
-              "ensemble": args.ensemble,
+    result = {"method": args.method, "quality": args.quality, "size": args.size,
+              "generator": config.generator_weights, "ensemble": args.ensemble,
               "epochs": args.epochs, "test_crops": len(neg), "test_images": test.files,
               "auc": roc_auc(neg, pos), "detection_rate": tp / len(pos),
               "detection_interval": rate_interval(tp, len(pos)), "fpr": fp / len(neg),
               "fpr_interval": rate_interval(fp, len(neg)), "threshold": cal.threshold}
-    (run / "adaptive_test.json").write_text(json.dumps(result, indent=2))
+    (run_dir / "adaptive_test.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     return 0
+
+
+def main() -> int:
+    return run(parse())
 
 
 if __name__ == "__main__":
