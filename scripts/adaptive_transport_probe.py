@@ -21,7 +21,10 @@ on transported ones. Steps:
 A probe, not a method: the transport runs on the finished outputs (after the lattice stages,
 whose work it can undo), and ``--maps`` is fit for one method and quality. Its PSNR cost is
 ``realism_cost.py``'s. Printed: ``adaptive_auc.py``'s result, then the mean PSNR gain over the
-JPEG of the test part's outputs, untransported and transported.
+JPEG of the test part's outputs, untransported and transported; with ``--fixed-detectors``, also
+each classical detector's (``jpegaf detect``'s default set) and the shipped CNN's of the size and
+quality detection rate on the test part's originals and both outputs, at the shipped thresholds.
+Run again once trained, it skips the training.
 """
 
 from __future__ import annotations
@@ -38,8 +41,12 @@ from realism_cost import apply_pooled  # noqa: E402
 
 from jpegaf.data import TrainPairs  # noqa: E402
 from jpegaf.data.corpus import read_corpus_parts  # noqa: E402
+from jpegaf.detectors import (calibration_for_image, classical_detectors, load_calibrations,  # noqa: E402
+                              select_detectors, verdict)
+from jpegaf.detectors.cnn import CnnDetector  # noqa: E402
 from jpegaf.jpeg.dct import block_dct, block_idct, to_uint8  # noqa: E402
-from jpegaf.metrics import psnr  # noqa: E402
+from jpegaf.metrics import psnr, rate_interval  # noqa: E402
+from jpegaf.pretrained import PRETRAINED_DIR  # noqa: E402
 from jpegaf.train import detector as detector_training  # noqa: E402
 
 QUANTILES = 4001
@@ -75,12 +82,32 @@ def transported(img: np.ndarray, strength: float, g_q: np.ndarray, x_q: np.ndarr
     return to_uint8(block_idct(t))
 
 
+def fixed_detector_rates(sets: dict[str, list[np.ndarray]], quality: int, size: int) -> None:
+    """Print each fixed detector's detection rate (with its 95 % interval) on every set of crops."""
+    calibrations = load_calibrations()
+    cnn = CnnDetector.load(PRETRAINED_DIR / f"detector-{size}-q{quality}.safetensors")
+    detectors = [(d.name, d.score, calibration_for_image(calibrations, d.name, (size, size)))
+                 for d in select_detectors(classical_detectors(), "default")]
+    detectors.append((f"CNN-{size}-q{quality}", cnn.score, cnn.calibration))
+    print("| crops | " + " | ".join(name for name, _, _ in detectors) + " |")
+    print("|---|" + "---|" * len(detectors))
+    for label, crops in sets.items():
+        cells = []
+        for _, score, cal in detectors:
+            hits = sum(verdict(score(c), cal) for c in crops)
+            lo, hi = rate_interval(hits, len(crops))
+            cells.append(f"{hits / len(crops):.1%} [{lo:.0%}–{hi:.0%}]")
+        print(f"| {label} ({len(crops)}) | " + " | ".join(cells) + " |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     split = argv.index("--") if "--" in argv else len(argv)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strength", type=float, required=True)
     ap.add_argument("--maps", type=Path, required=True, help="the fitted maps (.npz; fit and written if missing)")
+    ap.add_argument("--fixed-detectors", action="store_true",
+                    help="also the fixed detectors' rates on the test part (originals and both outputs)")
     args = ap.parse_args(argv[:split])
     auc_args = argv[split + 1:]
     if args.maps.exists():
@@ -106,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             gain = np.mean([psnr(x, y) - psnr(x, j) for x, y, j in zip(test.originals, outs, test.jpegs)
                             if not np.array_equal(x, j)])
             print(f"test part, {label}: mean PSNR gain over the JPEG {gain:+.2f} dB")
+        if args.fixed_detectors:
+            fixed_detector_rates({"originals": test.originals, "untransported": plain.processed,
+                                  f"transported x{args.strength:g}": test.processed}, config.quality, config.size)
     return status
 
 

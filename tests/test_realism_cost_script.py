@@ -61,3 +61,19 @@ def test_the_probes_transport_is_the_identity_at_strength_0_and_the_map_at_stren
     back = probe.transported(flat, 1.0, g_q, x_q).astype(float)
     # the rounding of the flattened image is doubled, the picture itself comes back
     assert np.abs(back - img).mean() < 1.0 < np.abs(flat.astype(float) - img).mean()
+
+
+def test_the_probes_fixed_detector_table_flags_jpegs_and_not_their_originals(probe, gray_images, capsys):
+    from jpegaf.jpeg import compress, decompress
+
+    originals = [img[:256, :256] for img in gray_images[:2] if min(img.shape) >= 256]
+    assert len(originals) == 2
+    jpegs = [decompress(compress(x, 25)) for x in originals]
+    probe.fixed_detector_rates({"originals": originals, "jpeg": jpegs}, 25, 256)
+    lines = capsys.readouterr().out.splitlines()
+    names = [c.strip() for c in lines[0].strip("|").split("|")][1:]
+    rows = {line.split("(")[0].strip("| "): [c.strip() for c in line.strip("|").split("|")][1:] for line in lines[2:]}
+    assert names[-1] == "CNN-256-q25" and "K_L" in names and len(names) >= 10
+    assert rows["jpeg"][names.index("K_L")].startswith("100.0%")
+    assert rows["jpeg"][names.index("CNN-256-q25")].startswith("100.0%")
+    assert rows["originals"][names.index("CNN-256-q25")].startswith("0.0%")
