@@ -34,6 +34,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import scipy.fft
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import adaptive_auc  # noqa: E402  (puts the repository's src/ on the path too)
@@ -52,34 +53,80 @@ from jpegaf.train import detector as detector_training  # noqa: E402
 QUANTILES = 4001
 
 
-def fit_maps(auc_args: list[str], out: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Pooled per-subband quantiles of the method's outputs and of the originals over the run's
-    training crops (``adaptive_auc.py``'s configuration, read back from its parser)."""
+def training_pairs(auc_args: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(original, method's output) uint8 crops of the run's training set, exactly as
+    ``adaptive_auc.py`` makes them (its configuration, read back from its parser; the outputs
+    from its cache)."""
     args = adaptive_auc.parse(auc_args)
     config, negatives = adaptive_auc.configuration(args)[:2]
-    parts = read_corpus_parts(Path(args.corpus))
     pairs = TrainPairs(detector_training.prepare_data(config, Path(args.corpus))[0], config.quality,
                        crop_size=config.size, crops_per_image=config.crops_per_image, seed=config.seed,
                        augment=config.augment, cache_dir=config.cache_dir)
     items = detector_training.DetectorPairs(pairs, negatives)
-    outputs, originals = [], []
-    for i in range(len(pairs)):
-        original, output = items.crop_pair(i)
-        originals.append(block_dct(original).reshape(-1, 64))
-        outputs.append(block_dct(output).reshape(-1, 64))
-    q = np.linspace(0.0, 1.0, QUANTILES)
-    g_q, x_q = np.quantile(np.concatenate(outputs), q, axis=0), np.quantile(np.concatenate(originals), q, axis=0)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(out, output_quantiles=g_q, original_quantiles=x_q)
-    print(f"maps fit on {len(pairs)} training crops -> {out}", flush=True)
-    return g_q, x_q
+    return [items.crop_pair(i) for i in range(len(pairs))]
 
 
-def transported(img: np.ndarray, strength: float, g_q: np.ndarray, x_q: np.ndarray) -> np.ndarray:
-    """``img`` (uint8) moved ``strength`` of the way to its subband transport, rounded."""
-    c = block_dct(img)
-    t = c + strength * (apply_pooled(c, g_q, x_q) - c)
-    return to_uint8(block_idct(t))
+class SubbandTransport:
+    """Each coefficient of the 8x8 block DCT (on the JPEG's grid) mapped monotonically from the
+    pooled distribution of the outputs' coefficients of its subband onto the originals'."""
+
+    def __init__(self, output_quantiles: np.ndarray, original_quantiles: np.ndarray):
+        self.g_q, self.x_q = output_quantiles, original_quantiles
+
+    @classmethod
+    def fit(cls, pairs: list[tuple[np.ndarray, np.ndarray]]) -> "SubbandTransport":
+        q = np.linspace(0.0, 1.0, QUANTILES)
+        originals = np.concatenate([block_dct(x).reshape(-1, 64) for x, _ in pairs])
+        outputs = np.concatenate([block_dct(y).reshape(-1, 64) for _, y in pairs])
+        return cls(np.quantile(outputs, q, axis=0), np.quantile(originals, q, axis=0))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"output_quantiles": self.g_q, "original_quantiles": self.x_q}
+
+    def __call__(self, img: np.ndarray, strength: float) -> np.ndarray:
+        """``img`` (uint8) moved ``strength`` of the way to its transport, rounded."""
+        c = block_dct(img)
+        return to_uint8(block_idct(c + strength * (apply_pooled(c, self.g_q, self.x_q) - c)))
+
+
+def radial_bins(size: int) -> np.ndarray:
+    """The radial frequency bin, floor(sqrt(u^2 + v^2)), of every coefficient of a size x size DCT."""
+    u = np.arange(size)
+    return np.floor(np.hypot(*np.meshgrid(u, u, indexing="ij"))).astype(np.int64)
+
+
+class SpectrumTransport:
+    """The whole crop's DCT (symmetric extension: no wrap-around edges, and no 8x8 grid, so it
+    cannot bring blocking back) multiplied by a gain per radial frequency that gives the outputs
+    the originals' mean power spectrum: a shift-invariant sharpening, the Gaussian stationary case
+    of the monotone transport (Freirich et al.). ``gain[r]`` for radial bin r; the mean is kept."""
+
+    def __init__(self, gain: np.ndarray):
+        self.gain = gain
+
+    @classmethod
+    def fit(cls, pairs: list[tuple[np.ndarray, np.ndarray]]) -> "SpectrumTransport":
+        size = pairs[0][0].shape[0]
+        bins = radial_bins(size).ravel()
+        power = {}
+        for name, index in (("original", 0), ("output", 1)):
+            total = np.zeros(bins.max() + 1)
+            for pair in pairs:
+                c = scipy.fft.dctn(pair[index].astype(np.float64), norm="ortho")
+                total += np.bincount(bins, weights=(c ** 2).ravel(), minlength=total.size)
+            power[name] = total
+        gain = np.sqrt(np.divide(power["original"], power["output"], out=np.ones_like(total),
+                                 where=power["output"] > 0))
+        gain[0] = 1.0
+        return cls(gain)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"gain": self.gain}
+
+    def __call__(self, img: np.ndarray, strength: float) -> np.ndarray:
+        c = scipy.fft.dctn(img.astype(np.float64), norm="ortho")
+        g = 1.0 + strength * (self.gain[radial_bins(img.shape[0])] - 1.0)
+        return to_uint8(scipy.fft.idctn(c * g, norm="ortho"))
 
 
 def fixed_detector_rates(sets: dict[str, list[np.ndarray]], quality: int, size: int) -> None:
@@ -105,21 +152,33 @@ def main(argv: list[str] | None = None) -> int:
     split = argv.index("--") if "--" in argv else len(argv)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strength", type=float, required=True)
+    ap.add_argument("--transport", choices=("subband", "spectrum"), default="subband",
+                    help="subband: per-subband monotone maps on the JPEG's 8x8 grid; spectrum: a gain per "
+                         "radial frequency of the whole crop's DCT (no grid)")
     ap.add_argument("--maps", type=Path, required=True, help="the fitted maps (.npz; fit and written if missing)")
     ap.add_argument("--fixed-detectors", action="store_true",
                     help="also the fixed detectors' rates on the test part (originals and both outputs)")
     args = ap.parse_args(argv[:split])
     auc_args = argv[split + 1:]
+    kind = SubbandTransport if args.transport == "subband" else SpectrumTransport
     if args.maps.exists():
-        maps = np.load(args.maps)
-        g_q, x_q = maps["output_quantiles"], maps["original_quantiles"]
+        transport = kind(**np.load(args.maps))
     else:
-        g_q, x_q = fit_maps(auc_args, args.maps)
+        pairs = training_pairs(auc_args)
+        transport = kind.fit(pairs)
+        args.maps.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(args.maps, **transport.arrays())
+        print(f"maps fit on {len(pairs)} training crops -> {args.maps}", flush=True)
+        del pairs
 
     plain_get = detector_training.Negatives.get
 
+    done: dict = {}
+
     def get(self, key, original, decoded, seed):  # the cache keeps the untransported outputs
-        return transported(plain_get(self, key, original, decoded, seed), args.strength, g_q, x_q)
+        if (key, seed) not in done:
+            done[key, seed] = transport(plain_get(self, key, original, decoded, seed), args.strength)
+        return done[key, seed]
 
     detector_training.Negatives.get = get
     parsed = adaptive_auc.parse(auc_args)

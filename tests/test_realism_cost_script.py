@@ -51,16 +51,38 @@ def test_the_pooled_maps_undo_a_per_subband_scaling_and_measure_its_w2(script, g
     np.testing.assert_array_equal(w2_same, 0.0)
 
 
-def test_the_probes_transport_is_the_identity_at_strength_0_and_the_map_at_strength_1(script, probe, gray_images):
+def test_the_probes_subband_transport_is_the_identity_at_strength_0_and_the_map_at_strength_1(probe, gray_images):
     img = gray_images[1][:64, :64]
     x = block_dct(img)
-    g_q, x_q, _ = script.pooled_maps([x * 0.5], [x])  # maps that double every coefficient
-    np.testing.assert_array_equal(probe.transported(img, 0.0, g_q, x_q), img)
-    flat = np.clip(block_idct(x * 0.5), 0, 255)
-    flat = np.floor(flat + 0.5).astype(np.uint8)
-    back = probe.transported(flat, 1.0, g_q, x_q).astype(float)
-    # the rounding of the flattened image is doubled, the picture itself comes back
+    flat = np.floor(np.clip(block_idct(x * 0.5), 0, 255) + 0.5).astype(np.uint8)
+    transport = probe.SubbandTransport.fit([(img, flat)])  # maps that about double every coefficient
+    np.testing.assert_array_equal(transport(img, 0.0), img)
+    back = transport(flat, 1.0).astype(float)
+    # the flattened picture comes back (its rounding, doubled, is what is left)
     assert np.abs(back - img).mean() < 1.0 < np.abs(flat.astype(float) - img).mean()
+    again = probe.SubbandTransport(**transport.arrays())  # as the probe reads its saved maps
+    np.testing.assert_array_equal(again(flat, 0.5), transport(flat, 0.5))
+
+
+def test_the_probes_spectrum_transport_gives_blurred_crops_the_originals_power_spectrum(probe, gray_images):
+    from scipy.ndimage import gaussian_filter
+    import scipy.fft
+
+    crops = [img[:128, :128] for img in gray_images[:4]]
+    blurred = [np.floor(gaussian_filter(c.astype(float), 0.8) + 0.5).astype(np.uint8) for c in crops]
+    transport = probe.SpectrumTransport.fit(list(zip(crops, blurred)))
+    bins = probe.radial_bins(128)
+    assert transport.gain[0] == 1.0 and transport.gain[5] < 1.1 and transport.gain[80] > 3.0  # a sharpening
+    np.testing.assert_array_equal(transport(crops[0], 0.0), crops[0])
+
+    def power(images, band):
+        return np.mean([(scipy.fft.dctn(i.astype(float), norm="ortho")[band] ** 2).mean() for i in images])
+
+    high = (bins >= 40) & (bins < 90)
+    sharpened = [transport(b, 1.0) for b in blurred]
+    assert power(blurred, high) < 0.5 * power(crops, high)
+    assert abs(power(sharpened, high) / power(crops, high) - 1.0) < 0.15  # clipping and rounding aside
+    assert abs(sharpened[0].astype(float).mean() - crops[0].mean()) < 1.0  # the mean is kept
 
 
 def test_the_probes_fixed_detector_table_flags_jpegs_and_not_their_originals(probe, gray_images, capsys):
