@@ -1,7 +1,8 @@
-"""A probe (issue 14): does matching the originals' block-DCT coefficient distributions hide a
-method's outputs from an analyst who retrains on them?
+"""A probe (issue 14): does giving a method's outputs the originals' coefficient distributions, or
+their power spectrum, hide them from an analyst who retrains on them?
 
-    python scripts/adaptive_transport_probe.py --strength S --maps OUT.npz -- ADAPTIVE_AUC_ARGS...
+    python scripts/adaptive_transport_probe.py [--transport subband|spectrum] --strength S --maps OUT.npz
+        [--fixed-detectors] -- ADAPTIVE_AUC_ARGS...
 
 ``scripts/realism_cost.py`` found that the adaptive CNN trained against the QF 25 erase default
 stops separating the generator's estimate from originals (AUC 0.97 → 0.56 on 40 calibration crops)
@@ -9,22 +10,25 @@ once each subband's coefficients are mapped monotonically onto the originals' po
 at about 1.5 dB. That detector was trained on the untransported outputs; this probe retrains it
 on transported ones. Steps:
 
-1. **Fit** (once, written to ``--maps``): the run's own training crops — the corpus's train part,
-   crops and seeds exactly as ``scripts/adaptive_auc.py`` makes them, the method's outputs read
-   from its cache — give, per subband of the 8x8 block DCT, the pooled quantiles of the outputs'
-   coefficients and of the originals'. Nothing of the calibration or test parts is used.
+1. **Fit** (once, written to ``--maps``) on the run's own training crops — the corpus's train
+   part, crops and seeds exactly as ``scripts/adaptive_auc.py`` makes them, the method's outputs
+   read from its cache; nothing of the calibration or test parts is used — one of two transports:
+   ``subband``: per subband of the 8x8 block DCT on the JPEG's grid, the monotone map from the
+   pooled distribution of the outputs' coefficients onto the originals' (:class:`SubbandTransport`);
+   ``spectrum``: a gain per radial frequency of the whole crop's DCT that gives the outputs the
+   originals' mean power spectrum (:class:`SpectrumTransport`: no grid).
 2. **Train and test**: ``scripts/adaptive_auc.py`` with the given arguments, every output of the
-   method replaced by ``output + S (T(output) - output)`` (``T``: the subband maps; ``S``:
-   ``--strength``), rounded to grey levels. The method's outputs stay cached untransported, so a
-   run folder whose ``cache`` points at an earlier run's reuses them.
+   method replaced by ``output + S (T(output) - output)`` (``S``: ``--strength``), rounded to grey
+   levels. The method's outputs stay cached untransported, so a run folder whose ``cache`` points
+   at an earlier run's reuses them.
 
 A probe, not a method: the transport runs on the finished outputs (after the lattice stages,
-whose work it can undo), and ``--maps`` is fit for one method and quality. Its PSNR cost is
-``realism_cost.py``'s. Printed: ``adaptive_auc.py``'s result, then the mean PSNR gain over the
-JPEG of the test part's outputs, untransported and transported; with ``--fixed-detectors``, also
-each classical detector's (``jpegaf detect``'s default set) and the shipped CNN's of the size and
-quality detection rate on the test part's originals and both outputs, at the shipped thresholds.
-Run again once trained, it skips the training.
+whose work it can undo), and ``--maps`` is fit for one method and quality. Printed:
+``adaptive_auc.py``'s result, then the mean PSNR gain over the JPEG of the test part's outputs,
+untransported and transported; with ``--fixed-detectors``, also each classical detector's
+(``jpegaf detect``'s default set) and the shipped CNN's of the size and quality detection rate on
+the test part's originals and both outputs, at the shipped thresholds. Run again once trained, it
+skips the training.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import scipy.fft
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import adaptive_auc  # noqa: E402  (puts the repository's src/ on the path too)
-from realism_cost import apply_pooled  # noqa: E402
+from realism_cost import apply_pooled, pooled_maps  # noqa: E402
 
 from jpegaf.data import TrainPairs  # noqa: E402
 from jpegaf.data.corpus import read_corpus_parts  # noqa: E402
@@ -49,9 +53,6 @@ from jpegaf.jpeg.dct import block_dct, block_idct, to_uint8  # noqa: E402
 from jpegaf.metrics import psnr, rate_interval  # noqa: E402
 from jpegaf.pretrained import PRETRAINED_DIR  # noqa: E402
 from jpegaf.train import detector as detector_training  # noqa: E402
-
-QUANTILES = 4001
-
 
 def training_pairs(auc_args: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     """(original, method's output) uint8 crops of the run's training set, exactly as
@@ -75,10 +76,8 @@ class SubbandTransport:
 
     @classmethod
     def fit(cls, pairs: list[tuple[np.ndarray, np.ndarray]]) -> "SubbandTransport":
-        q = np.linspace(0.0, 1.0, QUANTILES)
-        originals = np.concatenate([block_dct(x).reshape(-1, 64) for x, _ in pairs])
-        outputs = np.concatenate([block_dct(y).reshape(-1, 64) for _, y in pairs])
-        return cls(np.quantile(outputs, q, axis=0), np.quantile(originals, q, axis=0))
+        g_q, x_q, _ = pooled_maps([block_dct(y) for _, y in pairs], [block_dct(x) for x, _ in pairs])
+        return cls(g_q, x_q)
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"output_quantiles": self.g_q, "original_quantiles": self.x_q}

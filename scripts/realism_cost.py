@@ -2,7 +2,7 @@
 perception–distortion trade-off measured per DCT subband.
 
     python scripts/realism_cost.py --quality 25 [--size 256] [--n 40] [--ensemble 8]
-        [--detector RUN/detector.safetensors] [--json OUT]
+        [--fractions S ...] [--detector RUN/detector.safetensors] [--json OUT]
 
 The adaptive CNN separates the erase default's outputs from originals because they lack the fine
 noise a never-compressed picture has (``adaptive-gan+lattice-light-d10x8-256-q25-40ep/``). Noise
