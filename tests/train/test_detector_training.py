@@ -46,19 +46,13 @@ def one_thread():
 
 
 @pytest.fixture(scope="module")
-def small_dir(tmp_path_factory, sample_files):
-    folder = tmp_path_factory.mktemp("small")
-    for p in sample_files[:8]:
-        shutil.copy(p, folder / p.name)
-    return folder
+def small_dir(sample_folder, sample_files):
+    return sample_folder(sample_files[:8], "small")
 
 
 @pytest.fixture(scope="module")
-def all_dir(tmp_path_factory, sample_files):
-    folder = tmp_path_factory.mktemp("all")
-    for p in sample_files:
-        shutil.copy(p, folder / p.name)
-    return folder
+def all_dir(sample_folder, sample_files):
+    return sample_folder(sample_files, "all")
 
 
 @pytest.fixture(scope="module")
