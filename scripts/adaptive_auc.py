@@ -20,7 +20,9 @@ to ``--size`` (:func:`jpegaf.train.detector.widen_detector`): an analyst starts 
 detector they have (how much this saves over a random start was not measured).
 
 Resumable: run it again after an interruption (the run folder's checkpoint is continued).
-Results: printed, and written to ``<run>/adaptive_test.json``.
+Results (the AUC, detection and false-positive rates with their intervals, and the test part's mean
+PSNR gain over the JPEG: the method's point on the quality–AUC front): printed, and written to
+``<run>/adaptive_test.json``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
@@ -38,7 +42,7 @@ from jpegaf.antiforensics import GENERATOR_METHODS, METHODS  # noqa: E402
 from jpegaf.data.corpus import is_corpus, read_corpus_parts  # noqa: E402
 from jpegaf.detectors.base import verdict  # noqa: E402
 from jpegaf.detectors.cnn import CnnDetector  # noqa: E402
-from jpegaf.metrics import rate_interval, roc_auc  # noqa: E402
+from jpegaf.metrics import psnr, rate_interval, roc_auc  # noqa: E402
 from jpegaf.pretrained import PRETRAINED_DIR, shipped_generator  # noqa: E402
 from jpegaf.train.checkpoint import CHECKPOINT  # noqa: E402
 from jpegaf.train.detector import (DetectorTrainConfig, Negatives, export_widened, held_out_set, quick_preset,  # noqa: E402
@@ -86,6 +90,13 @@ def configuration(args: argparse.Namespace) -> tuple[DetectorTrainConfig, Negati
     return config, Negatives(args.method, args.quality, generator, str(cache), args.ensemble), run
 
 
+def psnr_gain(originals: list[np.ndarray], outputs: list[np.ndarray], jpegs: list[np.ndarray]) -> float:
+    """Mean over crops of the outputs' PSNR gain over the JPEG (dB), the crops whose JPEG is
+    lossless (infinite PSNR: a flat crop) left out: the quality side of a method's point."""
+    gains = [psnr(x, y) - psnr(x, j) for x, y, j in zip(originals, outputs, jpegs) if not np.array_equal(x, j)]
+    return float(np.mean(gains))
+
+
 def run(args: argparse.Namespace) -> int:
     """Train (or resume) the analyst, then test it on the corpus's test part."""
     corpus = Path(args.corpus)
@@ -104,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     result = {"method": args.method, "quality": args.quality, "size": args.size,
               "generator": config.generator_weights, "ensemble": args.ensemble,
               "epochs": args.epochs, "test_crops": len(neg), "test_images": test.files,
+              "psnr_gain_db": psnr_gain(test.originals, test.processed, test.jpegs),
               "auc": roc_auc(neg, pos), "detection_rate": tp / len(pos),
               "detection_interval": rate_interval(tp, len(pos)), "fpr": fp / len(neg),
               "fpr_interval": rate_interval(fp, len(neg)), "threshold": cal.threshold}

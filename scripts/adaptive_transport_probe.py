@@ -50,7 +50,7 @@ from jpegaf.detectors import (calibration_for_image, classical_detectors, load_c
                               select_detectors, verdict)
 from jpegaf.detectors.cnn import CnnDetector  # noqa: E402
 from jpegaf.jpeg.dct import block_dct, block_idct, to_uint8  # noqa: E402
-from jpegaf.metrics import psnr, rate_interval  # noqa: E402
+from jpegaf.metrics import rate_interval  # noqa: E402
 from jpegaf.pretrained import PRETRAINED_DIR  # noqa: E402
 from jpegaf.train import detector as detector_training  # noqa: E402
 
@@ -188,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         detector_training.Negatives.get = plain_get
         plain = detector_training.held_out_set(config, read_corpus_parts(Path(parsed.corpus)).test, negatives)
         for label, outs in (("untransported", plain.processed), (f"transported x{args.strength:g}", test.processed)):
-            gain = np.mean([psnr(x, y) - psnr(x, j) for x, y, j in zip(test.originals, outs, test.jpegs)
-                            if not np.array_equal(x, j)])
+            gain = adaptive_auc.psnr_gain(test.originals, outs, test.jpegs)
             print(f"test part, {label}: mean PSNR gain over the JPEG {gain:+.2f} dB")
         if args.fixed_detectors:
             fixed_detector_rates({"originals": test.originals, "untransported": plain.processed,
